@@ -1,0 +1,1 @@
+"""gongkai dashboard: the Streamlit app over the warehouse (Chinese UI)."""

@@ -1,0 +1,61 @@
+"""The six sections of every report (format.md §0) and the heading variants met in real reports (§8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    code: str  # s1 … s6
+    numeral: str  # 一 … 六
+    heading: str  # verbatim, without the numeral prefix
+    # Keywords any heading of this section contains (after normalisation); the first match of
+    # numeral + keyword wins. Kept short so reworded headings still match.
+    keywords: tuple[str, ...]
+    variants: tuple[str, ...] = ()
+    table: str | None = None  # the statistical table the section holds
+
+
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec("s1", "一", "总体情况", ("总体情况", "概述", "基本情况")),
+    SectionSpec(
+        "s2",
+        "二",
+        "主动公开政府信息情况",
+        ("主动公开",),
+        ("行政机关主动公开政府信息情况",),
+        table="t2",
+    ),
+    SectionSpec(
+        "s3",
+        "三",
+        "收到和处理政府信息公开申请情况",
+        ("收到和处理", "依申请公开", "处理政府信息公开申请"),
+        table="t3",
+    ),
+    SectionSpec(
+        "s4",
+        "四",
+        "政府信息公开行政复议、行政诉讼情况",
+        ("行政复议", "行政诉讼", "行政法复议"),
+        (
+            "因政府信息公开工作被申请行政复议提起行政诉讼情况",
+            "因政府信息公开工作被申请行政复议和提起行政诉讼情况",
+            "因政府信息公开申请行政复议、提起行政诉讼的情况",
+            "政府信息公开行政法复议、行政诉讼情况",
+        ),
+        table="t4",
+    ),
+    SectionSpec(
+        "s5",
+        "五",
+        "存在的主要问题及改进情况",
+        ("存在的主要问题", "主要问题", "改进情况"),
+        ("政府信息公开工作存在的主要问题及改进情况",),
+    ),
+    SectionSpec("s6", "六", "其他需要报告的事项", ("其他需要报告", "其他事项")),
+)
+
+SECTION_BY_CODE = {s.code: s for s in SECTIONS}
+NUMERALS = tuple(s.numeral for s in SECTIONS)

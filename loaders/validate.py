@@ -1,0 +1,116 @@
+"""Check a parsed report against the format's consistency rules (勾稽关系).
+
+Findings only — a source whose numbers don't add up is reported, never "fixed". Blank cells are
+not zeros: an equation is checked only when each side has at least one printed number; within a
+checked equation a blank term counts as 0 (the common way agencies fill zeros) and the finding
+says so.
+"""
+
+from __future__ import annotations
+
+from .model import Finding, ParsedReport
+from .spec import ERROR, RULE_BY_ID, SOURCE, WARNING, SumCheck, sum_checks
+from .spec.values import ValueStatus
+
+
+def _fmt(n: float) -> str:
+    return str(int(n)) if float(n).is_integer() else f"{n:g}"
+
+
+def check_sum(check: SumCheck, values: dict[str, float | int | None]) -> Finding | None:
+    left = [values.get(k) for k in check.left]
+    right = [values.get(k) for k in check.right]
+    if all(v is None for v in left) or all(v is None for v in right):
+        return None  # nothing printed on one side: not checkable (blank ≠ 0)
+    ls = sum(v for v in left if v is not None)
+    rs = sum(v for v in right if v is not None)
+    if abs(ls - rs) < 1e-9:
+        return None
+    rule = RULE_BY_ID[check.rule]
+    blanks = [k for k in check.keys if values.get(k) is None]
+    note = f"（其中{len(blanks)}个空白单元格按0计）" if blanks else ""
+    return Finding(
+        rule=check.rule,
+        severity=rule.severity,
+        kind=SOURCE,
+        message=f"{check.where}：{rule.name}不符，应为 {_fmt(rs)}，实际为 {_fmt(ls)}{note}",
+        keys=check.keys,
+        expected=rs,
+        found=ls,
+        where=check.where,
+    )
+
+
+def check_rules(fmt: str, values: dict[str, float | int | None]) -> list[Finding]:
+    """R1–R4 for one report's cell values (canonical key → number or None)."""
+    return [f for c in sum_checks(fmt) if (f := check_sum(c, values)) is not None]
+
+
+def check_value_types(report: ParsedReport) -> list[Finding]:
+    """W5: t3/t4 cells are non-negative integers; t2 amounts non-negative; only 2019 `change` may be negative."""
+    out: list[Finding] = []
+    rule = RULE_BY_ID["W5"]
+    for key, cell in report.cells.items():
+        v = cell.value
+        if cell.status != ValueStatus.NUMBER or v is None:
+            continue
+        signed = key.endswith(".change")
+        bad_sign = v < 0 and not signed
+        bad_int = key.startswith(("t3.", "t4.")) and not float(v).is_integer()
+        if bad_sign or bad_int:
+            out.append(
+                Finding(
+                    rule="W5",
+                    severity=rule.severity,
+                    kind=SOURCE,
+                    message=f"{key}：数值 {cell.raw or v} 不是{'非负' if bad_sign else ''}整数",
+                    keys=(key,),
+                    expected="非负整数" if bad_int else "≥ 0",
+                    found=v,
+                )
+            )
+    return out
+
+
+def check_t2_within_report(report: ParsedReport) -> list[Finding]:
+    """W2 (2021, within one report) and W3 (2019): stock counts not below this year's flow."""
+    out: list[Finding] = []
+    pairs: list[tuple[str, str, str]] = []
+    if report.fmt == "2021":
+        pairs = [(f"t2.art20_1.{r}.in_force", f"t2.art20_1.{r}.issued", "W2") for r in ("regulation", "normative_doc")]
+    elif report.fmt == "2019":
+        pairs = [
+            (f"t2.art20_1.{r}.total_published", f"t2.art20_1.{r}.new_published", "W3")
+            for r in ("regulation", "normative_doc")
+        ]
+    for stock_key, flow_key, rule_id in pairs:
+        stock, flow = report.value(stock_key), report.value(flow_key)
+        if report.fmt == "2021":
+            repealed = report.value(stock_key.replace(".in_force", ".repealed")) or 0
+            flow = None if flow is None else flow - repealed
+        if stock is None or flow is None or stock >= flow:
+            continue
+        out.append(
+            Finding(
+                rule=rule_id,
+                severity=WARNING,
+                kind=SOURCE,
+                message=f"表二：{stock_key} 为 {_fmt(stock)}，小于本年新增 {_fmt(flow)}",
+                keys=(stock_key, flow_key),
+                expected=f"≥ {_fmt(flow)}",
+                found=stock,
+            )
+        )
+    return out
+
+
+def validate_report(report: ParsedReport) -> ParsedReport:
+    """Append the within-report rule findings (R1–R4, W2/W3, W5) to the report and return it."""
+    report.findings.extend(check_rules(report.fmt, report.values()))
+    report.findings.extend(check_t2_within_report(report))
+    report.findings.extend(check_value_types(report))
+    return report
+
+
+def source_errors(report: ParsedReport) -> list[Finding]:
+    return [f for f in report.findings if f.kind == SOURCE and f.severity == ERROR]

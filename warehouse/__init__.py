@@ -1,0 +1,1 @@
+"""gongkai warehouse: the DuckDB schema, ingest, indicators, queries and exports."""
