@@ -59,3 +59,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
 
 SECTION_BY_CODE = {s.code: s for s in SECTIONS}
 NUMERALS = tuple(s.numeral for s in SECTIONS)
+
+# What makes a text an information-disclosure annual report at all (a cheap gate before parsing):
+# the document must contain one word of each group (after normalisation).
+REPORT_MARKERS: tuple[tuple[str, ...], ...] = (
+    ("信息公开", "政务公开"),
+    ("年度报告", "年报", "工作报告"),
+)

@@ -1,0 +1,215 @@
+"""Read any report file into one normalised ``Document``.
+
+``read_file`` sniffs the type from the bytes (loaders/detect.py), dispatches through ``READERS``
+(file type → reader), fills ``SourceInfo`` and the matching form of every block, and applies the
+cheap "is this an annual report at all" gate. ``iter_documents`` walks files, folders and zip
+archives and yields a Document or the LoaderError for each file — a bad file never stops a batch.
+
+Scanned PDFs (no text layer) are returned as ``Document(status="scanned")`` with no blocks, not
+raised: the caller records "扫描件，无文字层" against the file and goes on (the parser turns it into
+a report with doc_status="scanned"). ``ScannedDocument`` is raised only by ``require_text``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from .. import detect
+from ..archive import iter_members
+from ..document import Document, SourceInfo
+from ..errors import (
+    CorruptFile,
+    FileTooLarge,
+    LoaderError,
+    NotAnAnnualReport,
+    ScannedDocument,
+    UnsupportedFormat,
+)
+from ..normalize import norm
+from ..spec.sections import REPORT_MARKERS
+from .common import fill_norms
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+Reader = Callable[[bytes, SourceInfo], Document]
+
+# file type → "module:function"; modules are imported on first use so reading text never pays for
+# importing the PDF stack.
+_READER_PATHS: dict[str, str] = {
+    detect.TXT: "loaders.readers.text:read_text",
+    detect.MD: "loaders.readers.text:read_text",
+}
+
+
+class _Registry(dict):
+    """``READERS[file_type]`` → reader callable, imported lazily from ``_READER_PATHS``."""
+
+    def __missing__(self, key: str) -> Reader:
+        path = _READER_PATHS.get(key)
+        if path is None:
+            raise KeyError(key)
+        mod, func = path.split(":")
+        reader = getattr(importlib.import_module(mod), func)
+        self[key] = reader
+        return reader
+
+    def __contains__(self, key: object) -> bool:
+        return key in _READER_PATHS or dict.__contains__(self, key)
+
+    def keys(self):  # type: ignore[override]
+        return _READER_PATHS.keys()
+
+
+READERS: dict[str, Reader] = _Registry()
+
+
+def register_reader(file_type: str, path: str) -> None:
+    """Add or replace a reader: ``path`` is "module:function" taking (data, SourceInfo)."""
+    _READER_PATHS[file_type] = path
+    dict.pop(READERS, file_type, None)
+
+
+def read_file(
+    path: str | os.PathLike | None = None,
+    *,
+    data: bytes | None = None,
+    name: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    check_report: bool = True,
+    member_of: str | None = None,
+) -> Document:
+    """Read one file (or ``data`` bytes called ``name``) into a Document; LoaderError on bad input.
+
+    ``check_report`` applies the annual-report gate (NotAnAnnualReport); switch it off to inspect
+    arbitrary documents.
+    """
+    label = name or (str(path) if path is not None else "<bytes>")
+    if data is None:
+        if path is None:
+            raise ValueError("read_file needs a path or data")
+        p = Path(path)
+        try:
+            size = p.stat().st_size
+        except OSError as e:
+            raise CorruptFile(label, f"无法打开：{e.strerror}") from None
+        if size > max_bytes:
+            raise FileTooLarge(label, f"{size} 字节，上限 {max_bytes} 字节")
+        data = p.read_bytes()
+    if len(data) > max_bytes:
+        raise FileTooLarge(label, f"{len(data)} 字节，上限 {max_bytes} 字节")
+    file_type = detect.sniff_type(data, label)
+    if file_type == detect.ZIP:
+        raise UnsupportedFormat(label, "压缩包请用 iter_documents 读取其中的文件")
+    source = SourceInfo(name=label, sha256=hashlib.sha256(data).hexdigest(), size=len(data), file_type=file_type,
+                        member_of=member_of)
+    if file_type not in READERS:
+        raise UnsupportedFormat(label, f"{file_type} 读取器不可用")
+    try:
+        doc = READERS[file_type](data, source)
+    except LoaderError:
+        raise
+    except (MemoryError, RecursionError) as e:
+        raise CorruptFile(label, type(e).__name__) from None
+    except Exception as e:  # a library choking on malformed input: a typed error, not a crash
+        raise CorruptFile(label, f"{type(e).__name__}: {e}") from e
+    fill_norms(doc)
+    if check_report and doc.status == "ok":
+        check_annual_report(doc)
+    return doc
+
+
+def check_annual_report(doc: Document) -> None:
+    """Raise NotAnAnnualReport unless the text has a word from each REPORT_MARKERS group."""
+    text = norm((doc.title or "") + "\n" + doc.text()[:200_000])
+    for group in REPORT_MARKERS:
+        if not any(norm(w) in text for w in group):
+            raise NotAnAnnualReport(doc.source.name, f"未出现“{'/'.join(group)}”")
+
+
+def require_text(doc: Document) -> Document:
+    """For callers that cannot use a scanned document: raise ScannedDocument for one."""
+    if doc.status == "scanned":
+        raise ScannedDocument(doc.source.name)
+    return doc
+
+
+def _walk(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs.sort()
+                for f in sorted(files):
+                    if not f.startswith("."):
+                        yield Path(root) / f
+        else:
+            yield p
+
+
+def iter_documents(
+    paths: Iterable[str | os.PathLike] | str | os.PathLike,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    check_report: bool = True,
+) -> Iterator[Document | LoaderError]:
+    """A Document or the LoaderError for every file under ``paths``; zip members read in memory."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    for p in _walk(paths):
+        label = str(p)
+        try:
+            if not p.exists():
+                raise CorruptFile(label, "文件不存在")
+            size = p.stat().st_size
+            if size > max_bytes:
+                raise FileTooLarge(label, f"{size} 字节，上限 {max_bytes} 字节")
+            data = p.read_bytes()
+            if detect.sniff_type(data, label) == detect.ZIP:
+                yield from _iter_archive(data, label, max_bytes=max_bytes, check_report=check_report)
+                continue
+            yield read_file(p, data=data, name=label, max_bytes=max_bytes, check_report=check_report)
+        except LoaderError as e:
+            yield e
+
+
+def _iter_archive(data: bytes, label: str, *, max_bytes: int, check_report: bool) -> Iterator[Document | LoaderError]:
+    try:
+        for m in iter_members(data, label, max_bytes=max_bytes):
+            member_label = f"{label}!{m.name}"
+            if m.error is not None:
+                yield m.error if isinstance(m.error, LoaderError) else CorruptFile(member_label, str(m.error))
+                continue
+            try:
+                if detect.sniff_type(m.data, m.name) == detect.ZIP:
+                    # Nested archives are not opened: one level is what offices send, more is a bomb pattern.
+                    raise UnsupportedFormat(member_label, "压缩包内嵌套的压缩包")
+                doc = read_file(data=m.data, name=member_label, max_bytes=max_bytes, check_report=check_report,
+                                member_of=label)
+                _mark_member(doc, m.name)
+                yield doc
+            except LoaderError as e:
+                yield e
+    except LoaderError as e:
+        yield e
+
+
+def _mark_member(doc: Document, member: str) -> None:
+    """Stamp Location.member on every block and cell of a document read from an archive."""
+    from dataclasses import replace
+
+    from ..document import Location, Table
+
+    for b in doc.blocks:
+        b.loc = replace(b.loc or Location(), member=member)
+        if isinstance(b, Table):
+            for row in b.rows:
+                for c in row:
+                    c.loc = replace(c.loc or Location(), member=member)
+
+
+__all__ = ["DEFAULT_MAX_BYTES", "READERS", "check_annual_report", "iter_documents", "read_file", "register_reader",
+           "require_text"]

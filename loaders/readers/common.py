@@ -1,0 +1,67 @@
+"""Small helpers every reader shares: building blocks with their matching form filled."""
+
+from __future__ import annotations
+
+from ..document import Cell, Document, Location, Paragraph, Table
+from ..normalize import norm
+
+
+def paragraph(text: str, loc: Location | None = None, kind: str = "paragraph", level: int | None = None) -> Paragraph:
+    return Paragraph(text=text, norm=norm(text), loc=loc, kind=kind, level=level)  # type: ignore[arg-type]
+
+
+def cell(text: str, loc: Location | None = None, **kw) -> Cell:
+    return Cell(text=text, norm=norm(text), loc=loc, **kw)
+
+
+def fill_norms(doc: Document) -> Document:
+    """Make sure every paragraph and cell carries its matching form (readers may build raw blocks)."""
+    for b in doc.blocks:
+        if isinstance(b, Paragraph):
+            if not b.norm and b.text:
+                b.norm = norm(b.text)
+        else:
+            for row in b.rows:
+                for c in row:
+                    if not c.norm and c.text:
+                        c.norm = norm(c.text)
+    return doc
+
+
+def expand_grid(rows: list[list[tuple[str, int, int, Location | None]]]) -> list[list[Cell]]:
+    """Lay out (text, rowspan, colspan, loc) cells into a rectangular grid.
+
+    A merged cell is placed at its origin and copied into every position it covers; copies carry
+    ``merged_from=(r, c)`` of the origin. Short rows are padded with empty cells so every row has the
+    same width — the grid is what the page showed.
+    """
+    grid: dict[tuple[int, int], Cell] = {}
+    n_rows = len(rows)
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rowspan, colspan, loc in row:
+            while (r, c) in grid:
+                c += 1
+            rowspan = max(1, min(rowspan, 1000))
+            colspan = max(1, min(colspan, 1000))
+            origin = cell(text, loc, rowspan=rowspan, colspan=colspan)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    if dr == 0 and dc == 0:
+                        grid[(r, c)] = origin
+                    else:
+                        grid[(r + dr, c + dc)] = Cell(text=text, norm=origin.norm, loc=loc, merged_from=(r, c),
+                                                      rowspan=rowspan, colspan=colspan)
+            c += colspan
+    if not grid:
+        return []
+    # Rowspans hanging below the last row are clipped: the table ends where its rows end.
+    width = max(c for (_, c) in grid) + 1
+    out: list[list[Cell]] = []
+    for r in range(n_rows):
+        out.append([grid.get((r, c)) or Cell(text="", norm="") for c in range(width)])
+    return out
+
+
+def table(rows: list[list[Cell]], loc: Location | None = None, pages: tuple[int, ...] = ()) -> Table:
+    return Table(rows=rows, loc=loc, pages=pages)

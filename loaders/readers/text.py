@@ -1,0 +1,169 @@
+"""Plain text and Markdown: one block per line, tables from tab-separated runs and pipe tables.
+
+Shapes met in real reports:
+- PDF text extractions with one table row per line and cells separated by tabs (empty cells kept
+  as empty fields) → a Table, one Cell per field, rows as ragged as the source.
+- Markdown produced by PDF converters: ``#`` headings, ``|a|b|`` pipe tables, often broken
+  (repeated ``|---|`` separators, loose lines between rows) → one Table per run of pipe lines.
+- Crawler text where the tables were flattened into one long line of labels and numbers: stays a
+  Paragraph; cell boundaries are lost in the source and recovering them is the parser's job.
+- Crawler headers (``标题: …`` lines above a ``==== 正文 ====`` rule) → ``Document.meta``.
+
+Each line is its own Paragraph (with its line number): wrapped PDF lines are not joined here
+because a heading such as ``一、总体情况`` often sits on a line of its own with no blank around it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..detect import decode_text
+from ..document import Document, Location, SourceInfo, Table
+from .common import cell, paragraph
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_BODY_RULE = re.compile(r"^=+\s*正文\s*=+$")
+_HEADER_FIELD = re.compile(r"^([^:：\s]{1,12})\s*[:：]\s*(.*)$")
+_MAX_HEADER_LINES = 40
+
+
+def read_text(data: bytes, source: SourceInfo) -> Document:
+    text, encoding = decode_text(data, source.name)
+    source.encoding = encoding
+    return parse_text(text, source, markdown=True)
+
+
+def parse_text(text: str, source: SourceInfo, *, markdown: bool = True) -> Document:
+    doc = Document(source=source)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    start = _crawler_header(lines, doc)
+    i = start
+    n = len(lines)
+    member = None  # set for archive members by the dispatcher
+    while i < n:
+        raw = lines[i]
+        stripped = raw.strip()
+        if not stripped:
+            i += 1
+            continue
+        if markdown and stripped.startswith("|"):
+            j = i
+            while j < n and lines[j].strip().startswith("|"):
+                j += 1
+            tbl = _pipe_table(lines, i, j, member)
+            if tbl is not None:
+                doc.blocks.append(tbl)
+            i = j
+            continue
+        if "\t" in raw.strip("\n") and raw.strip(" \u3000"):
+            j = i
+            while j < n and "\t" in lines[j] and lines[j].strip():
+                j += 1
+            doc.blocks.append(_tab_table(lines, i, j, member))
+            i = j
+            continue
+        m = _HEADING.match(stripped) if markdown else None
+        loc = Location(line=i + 1, member=member)
+        if m:
+            doc.blocks.append(paragraph(_strip_markup(m.group(2)), loc, kind="heading", level=len(m.group(1))))
+        else:
+            doc.blocks.append(paragraph(_strip_markup(stripped) if markdown else stripped, loc))
+        i += 1
+    _join_tables_split_by_title(doc)
+    if doc.title is None:
+        doc.title = doc.meta.get("标题") or guess_title(doc)
+    return doc
+
+
+def guess_title(doc: Document) -> str | None:
+    """The first early line naming the report (年度报告/年报), else the first heading or line."""
+    early = doc.paragraphs[:15]
+    for p in early:
+        if ("年度报告" in p.norm or "年报" in p.norm) and len(p.norm) <= 80:
+            return p.text
+    heads = [p for p in early if p.kind == "heading"]
+    first = heads[0] if heads else (early[0] if early else None)
+    return first.text if first else None
+
+
+def _strip_markup(text: str) -> str:
+    """Markdown emphasis is presentation, not content: ``**（一）完善制度。**正文`` → ``（一）完善制度。正文``."""
+    return _EMPHASIS.sub(r"\2", text)
+
+
+def _crawler_header(lines: list[str], doc: Document) -> int:
+    """``key: value`` lines above a ``==== 正文 ====`` rule go to meta; returns the first body line."""
+    for k, line in enumerate(lines[:_MAX_HEADER_LINES]):
+        if _BODY_RULE.match(line.strip()):
+            for h in lines[:k]:
+                m = _HEADER_FIELD.match(h.strip())
+                if m:
+                    doc.meta[m.group(1)] = m.group(2).strip()
+            doc.meta["crawler_header_lines"] = str(k + 1)
+            return k + 1
+    return 0
+
+
+def _split_tabs(line: str) -> list[str]:
+    # Trailing newline/CR only: trailing tab fields are real (empty) cells in PDF extractions.
+    return [f.strip(" \u3000\xa0") for f in line.rstrip("\r\n").split("\t")]
+
+
+def _tab_table(lines: list[str], i: int, j: int, member: str | None) -> Table:
+    rows = []
+    for k in range(i, j):
+        rows.append([cell(f, Location(line=k + 1, member=member)) for f in _split_tabs(lines[k])])
+    return Table(rows=rows, loc=Location(line=i + 1, member=member))
+
+
+def _split_pipes(line: str) -> list[str]:
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    parts = re.split(r"(?<!\\)\|", s)
+    return [p.strip().replace("\\|", "|") for p in parts]
+
+
+def _pipe_table(lines: list[str], i: int, j: int, member: str | None) -> Table | None:
+    rows = []
+    for k in range(i, j):
+        if _PIPE_SEPARATOR.match(lines[k].strip()):
+            continue  # header separators, repeated mid-table by broken converters
+        rows.append([cell(_strip_markup(f), Location(line=k + 1, member=member)) for f in _split_pipes(lines[k])])
+    if not rows:
+        return None
+    return Table(rows=rows, loc=Location(line=i + 1, member=member))
+
+
+def _join_tables_split_by_title(doc: Document) -> None:
+    """A PDF page header (the report title repeated) between two runs of one table: drop it, join.
+
+    The extraction put the next page's running header between table rows; the title is known from
+    the first heading, so a paragraph equal to it sitting between two tables is that header.
+    """
+    heads = [b for b in doc.paragraphs if b.kind == "heading"]
+    if not heads:
+        return
+    title = heads[0].norm
+    blocks = doc.blocks
+    out = []
+    k = 0
+    while k < len(blocks):
+        b = blocks[k]
+        if (isinstance(b, Table) and out and isinstance(out[-1], Table) is False and len(out) >= 2
+                and isinstance(out[-2], Table) and out[-1].kind == "paragraph" and out[-1].norm == title
+                and out[-1] is not heads[0]):
+            header = out.pop()
+            prev = out[-1]
+            prev.rows.extend(b.rows)
+            doc.warnings.append(f"第{header.loc.line}行重复的页眉（报告标题）位于表格中间，已删除并合并表格")
+            k += 1
+            continue
+        out.append(b)
+        k += 1
+    doc.blocks = out
+
