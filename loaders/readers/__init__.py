@@ -42,6 +42,7 @@ Reader = Callable[[bytes, SourceInfo], Document]
 _READER_PATHS: dict[str, str] = {
     detect.TXT: "loaders.readers.text:read_text",
     detect.MD: "loaders.readers.text:read_text",
+    detect.HTML: "loaders.readers.html:read_html",
 }
 
 
