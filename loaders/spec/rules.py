@@ -107,6 +107,17 @@ PARSE_UNCERTAIN = Rule("P1", WARNING, "识别存疑", "该处表格识别有多�
 CELL_MISSING = Rule("P2", INFO, "单元格未找到", "源文件中未找到该单元格（空白、缺表或未印出）", "—")
 PARSE_RULES = (PARSE_UNCERTAIN, CELL_MISSING)
 
+# Found by the warehouse across the reports it holds (not within one report).
+VERSION_CHANGED = Rule(
+    "V1",
+    WARNING,
+    "发布后修改",
+    "同一机关同一年度收到内容不同的多个年报文件：报告在发布后被修改或替换",
+    "sha256(version n) != sha256(version n-1) for the same (agency, year)",
+    scope="version",
+)
+WAREHOUSE_RULES = (VERSION_CHANGED,)
+
 
 @dataclass(frozen=True)
 class SumCheck:

@@ -1,0 +1,113 @@
+"""The warehouse schema: ordered migrations recorded in ``_migrations``, and the wide table.
+
+Static DDL lives in ``warehouse/sql/NNN_*.sql``; the wide per-report table ``report_values`` is
+generated from ``loaders.spec`` (one DOUBLE column per canonical cell key of any format) so a new
+key in the spec becomes a new column without hand-written DDL.
+
+Wide column naming: the canonical key with every ``.`` replaced by ``__`` — e.g.
+``t3.new_received.total`` → ``t3__new_received__total``. Keys are lower-case ASCII with
+underscores, so the result is a plain SQL identifier that needs no quoting. ``wide_column`` and
+``key_of_column`` convert both ways.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import duckdb
+
+from loaders.spec import FORMATS, cell_keys
+
+SCHEMA_VERSION = 3  # the highest migration number below
+
+
+def wide_column(key: str) -> str:
+    """Canonical cell key → column name in ``report_values`` / ``reports_wide``."""
+    col = key.replace(".", "__")
+    if not col.replace("_", "").isalnum() or not col.isascii():
+        raise ValueError(f"cell key {key!r} does not map to a safe column name")
+    return col
+
+
+def key_of_column(column: str) -> str:
+    return column.replace("__", ".")
+
+
+def all_cell_keys() -> tuple[str, ...]:
+    """The union of canonical keys over every format, in spec order (2019's first, then 2021's new)."""
+    seen: dict[str, None] = {}
+    for fmt in FORMATS:
+        for k in cell_keys(fmt):
+            seen.setdefault(k, None)
+    return tuple(seen)
+
+
+WIDE_KEYS: tuple[str, ...] = all_cell_keys()
+WIDE_COLUMNS: tuple[str, ...] = tuple(wide_column(k) for k in WIDE_KEYS)
+
+
+def _sql_file(name: str) -> str:
+    return resources.files("warehouse").joinpath("sql", name).read_text(encoding="utf-8")
+
+
+def _wide_ddl() -> str:
+    cols = ",\n    ".join(f"{c} DOUBLE" for c in WIDE_COLUMNS)
+    return f"CREATE TABLE IF NOT EXISTS report_values (\n    report_id BIGINT PRIMARY KEY,\n    {cols}\n);"
+
+
+# The dashboard-facing wide view: report dimensions + one column per cell key. Readers filter on
+# reports columns (see warehouse.filters) and aggregate the value columns (see warehouse.indicators).
+WIDE_VIEW_DDL = """
+CREATE OR REPLACE VIEW reports_wide AS
+SELECT r.*, v.* EXCLUDE (report_id)
+FROM reports r LEFT JOIN report_values v USING (report_id);
+"""
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (1, "core tables", _sql_file("001_core.sql")),
+    (2, "views", _sql_file("002_views.sql")),
+    (3, "wide table from loaders.spec", _wide_ddl() + WIDE_VIEW_DDL),
+)
+
+
+def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+    )
+    return [r[0] for r in con.execute("SELECT version FROM _migrations ORDER BY version").fetchall()]
+
+
+def sync_wide_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Add a column for any spec key the wide table lacks (spec grew since the table was made)."""
+    have = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'report_values'"
+        ).fetchall()
+    }
+    added = [c for c in WIDE_COLUMNS if c not in have]
+    for c in added:  # c comes from wide_column(), a checked identifier — never user input
+        con.execute(f"ALTER TABLE report_values ADD COLUMN {c} DOUBLE")
+    if added:
+        con.execute(WIDE_VIEW_DDL)
+    return added
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations in order, each in its own transaction. Returns those applied."""
+    done = set(applied_migrations(con))
+    applied = []
+    for version, name, sql in MIGRATIONS:
+        if version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO _migrations VALUES (?, ?, now())", [version, name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    sync_wide_columns(con)
+    return applied
