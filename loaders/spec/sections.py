@@ -66,3 +66,21 @@ REPORT_MARKERS: tuple[tuple[str, ...], ...] = (
     ("信息公开", "政务公开"),
     ("年度报告", "年报", "工作报告"),
 )
+
+# --- Pre-2019 (legacy) reports: the two figures their statistics tables / prose state ----------
+# (format.md §6). A statistics-table row label matches when it contains every word of one entry.
+LEGACY_TABLE_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "proactively_disclosed": (("主动公开", "数"),),
+    "applications_received": (("依申请公开", "总数"), ("申请", "总数"), ("收到", "申请数")),
+}
+# Prose phrases stating the figure: "<phrase> … N 条/件" (phrase kept as the label).
+LEGACY_PROSE_PHRASES: dict[str, tuple[str, ...]] = {
+    "proactively_disclosed": ("新增主动公开政府信息", "主动公开政府信息", "主动公开信息"),
+    "applications_received": ("收到政府信息公开申请", "收到依申请公开", "受理政府信息公开申请", "受理依申请公开申请"),
+}
+# Prose saying none was received: the figure is 0, the phrase its label.
+LEGACY_NONE_PHRASES: dict[str, tuple[str, ...]] = {
+    "applications_received": ("未收到政府信息公开申请", "未收到有关政府信息公开申请", "未受理政府信息公开申请",
+                              "未收到依申请公开"),
+}
+LEGACY_UNITS: tuple[str, ...] = ("人次", "万元", "条", "件", "个", "次", "元", "项")

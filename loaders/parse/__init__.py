@@ -1,0 +1,1 @@
+"""Parser: Document → ParsedReport (sections, metadata, tables, findings)."""

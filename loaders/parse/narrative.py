@@ -1,0 +1,141 @@
+"""Figures the report's prose states (sections 一, 三, 四, 六): the W4 cross-check against its tables.
+
+Each figure is ``{"value", "unit", "raw", "section"}`` (+ "note"): the number as stated, the phrase it
+was read from (kept verbatim, so a clerk can see it), and the section. A figure stated in words
+("未收到政府信息公开申请", "未收取信息处理费") is 0 with the phrase and a note saying so — the prose
+itself says none; a figure the prose does not state is absent, never 0.
+Only the first statement of each figure is taken, searching s1 first (the 总体情况 summary).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..normalize import norm
+from .sections import Sections
+
+_NUM = r"(\d[\d,，]*(?:\.\d+)?)"
+_GAP = r"[^。；;！!\d]{0,%d}?"
+
+
+@dataclass(frozen=True)
+class FigurePattern:
+    key: str
+    unit: str
+    patterns: tuple[str, ...]  # regexes with one number group, on the normalised text
+    zero_patterns: tuple[str, ...] = ()  # phrases stating none, read as 0
+    sections: tuple[str, ...] = ("s1", "s3", "s4", "s6")
+
+
+FIGURES: tuple[FigurePattern, ...] = (
+    FigurePattern(
+        "proactively_disclosed",
+        "条",
+        (rf"主动公开{_GAP % 24}{_NUM}(?:余)?条", rf"(?:发布|公开){_GAP % 16}政府信息{_NUM}(?:余)?条"),
+        sections=("s1", "s2"),
+    ),
+    FigurePattern(
+        "applications_received",
+        "件",
+        (
+            rf"(?:收到|受理|新收|接收|办理){_GAP % 24}申请{_GAP % 10}{_NUM}件",
+            rf"(?:收到|受理|新收){_GAP % 12}{_NUM}件{_GAP % 16}申请",
+            rf"申请(?:数量?|总数)(?:为|是|共|达)?{_NUM}件",
+        ),
+        (r"(?:未|没有)(?:收到|受理|接到)[^。；]{0,16}?申请",),
+        sections=("s1", "s3"),
+    ),
+    FigurePattern("applications_completed", "件", (rf"办结{_GAP % 12}{_NUM}件",), sections=("s1", "s3")),
+    FigurePattern("carried_over", "件", (rf"结转{_GAP % 16}{_NUM}件",), sections=("s1", "s3")),
+    FigurePattern(
+        "reviews",
+        "件",
+        (rf"行政复议{_GAP % 12}{_NUM}(?:件|起|宗)", rf"{_NUM}(?:件|起|宗){_GAP % 20}行政复议"),
+        (r"(?:未|没有)(?:发生|收到|出现)?[^。；]{0,10}?行政复议",),
+        sections=("s1", "s4"),
+    ),
+    FigurePattern(
+        "litigations",
+        "件",
+        (rf"行政诉讼{_GAP % 12}{_NUM}(?:件|起|宗)", rf"{_NUM}(?:件|起|宗){_GAP % 20}行政诉讼"),
+        (r"(?:未|没有)(?:发生|收到|出现)?[^。；]{0,10}?行政诉讼",),
+        sections=("s1", "s4"),
+    ),
+    FigurePattern(
+        "info_processing_fee",
+        "元",
+        (
+            rf"(?:信息处理费|处理费|收费){_GAP % 16}{_NUM}(万?元)",
+        ),
+        (
+            r"(?:未|无|没有|均未|不存在)(?:收取|产生|发生)[^。；]{0,16}?(?:处理费|收费|费用)",
+            r"(?:处理费|收费)[^。；]{0,8}?(?:为零|为0元|情况:无|:无)",
+        ),
+        sections=("s6", "s1"),
+    ),
+)
+
+
+def _to_number(s: str) -> int | float:
+    s = s.replace(",", "").replace("，", "")
+    v = float(s)
+    return int(v) if v.is_integer() else v
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    a = max(text.rfind(c, 0, start) for c in "。；;！!\n") + 1
+    bs = [i for i in (text.find(c, end) for c in "。；;！!\n") if i != -1]
+    return text[a : min(bs) + 1 if bs else len(text)].strip()
+
+
+def _find(fig: FigurePattern, text: str, section: str) -> dict | None:
+    hits: list[tuple[int, dict]] = []
+    for pat in fig.patterns:
+        m = re.search(pat, text)
+        if m:
+            unit = m.group(2) if m.lastindex and m.lastindex >= 2 else fig.unit
+            hits.append(
+                (m.start(), {"value": _to_number(m.group(1)), "unit": unit, "raw": m.group(0), "section": section})
+            )
+    for pat in fig.zero_patterns:
+        m = re.search(pat, text)
+        if m:
+            hits.append(
+                (
+                    m.start(),
+                    {"value": 0, "unit": fig.unit, "raw": _sentence(text, m.start(), m.end()), "section": section,
+                     "note": "正文以文字说明为无，按0记"},
+                )
+            )
+    return min(hits, key=lambda h: h[0])[1] if hits else None
+
+
+def narrative_figures(sections: Sections) -> dict[str, dict]:
+    """key → {"value", "unit", "raw", "section"[, "note"]} for the figures the prose states."""
+    out: dict[str, dict] = {}
+    bodies = {c: norm(sections.body_of(c)) for c in ("s1", "s2", "s3", "s4", "s6")}
+    for fig in FIGURES:
+        for code in fig.sections:
+            text = bodies.get(code, "")
+            if not text:
+                continue
+            if code in ("s2", "s3", "s4"):
+                text = _prose_only(text)
+            hit = _find(fig, text, code)
+            if hit is not None:
+                out[fig.key] = hit
+                break
+    return out
+
+
+def _prose_only(text: str) -> str:
+    """Section 二/三/四 hold tables: keep only sentences (text with a full stop), not cell runs."""
+    return "。".join(s for s in text.split("。")[:-1] if len(s) < 300 and not re.search(r"\d{6,}", s))
+
+
+def narrative_value(fig: dict | int | float | None) -> int | float | None:
+    """The number of a narrative entry (accepts a bare number too)."""
+    if isinstance(fig, dict):
+        return fig.get("value")
+    return fig

@@ -1,0 +1,235 @@
+"""Find the six sections (一 … 六) of a report, wherever their headings are.
+
+Headings are found as *positions in the document text* (``Document.text()``: blocks joined by
+newlines, tables as tab-separated lines), not as whole paragraphs: crawler pages run the whole
+report into one paragraph ("…二、主动公开政府信息情况 第二十条…"), PDFs break headings over lines.
+
+A heading candidate is a Chinese numeral followed by 、/./． (never "（一）", never "十一、" read as
+"一、") whose next few characters contain one of the section's keywords (``loaders.spec.sections``).
+Reports reword headings, renumber them (Shanghai numbers 一…六 for its own chapters and then
+一…三 again for the standard ones) and misspell them, so no single candidate is trusted: every
+candidate gets a score (keyword +1, the section's own numeral +1, the verbatim heading or a known
+variant +1) and one increasing sequence s1 < s2 < … < s6 with the highest total score is chosen
+(sections may be missing). A section runs from its heading to the next chosen heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..document import Document, Paragraph
+from ..normalize import norm
+from ..spec.sections import SECTIONS, SectionSpec
+
+_NUMERALS = "一二三四五六七八九十"
+# A numeral heading marker. The look-behind keeps "（一）", "第一、" and "十一、" out.
+_MARKER = re.compile(rf"(?<![（(〔{_NUMERALS}第])([{_NUMERALS}]{{1,2}})\s*[、．.]")
+_WINDOW = 40  # characters after the marker that may hold the heading text
+_KEYWORD_REACH = 16  # a keyword must start within this many normalised characters of the heading
+# Where a heading matched only by keyword ends: inline headings run straight into their body.
+_HEADING_END = re.compile(r"[\s。；;：:，,\d（(]")
+_MARKUP = re.compile(r"[#*>\s\-|]*")
+
+
+@dataclass
+class Section:
+    code: str  # s1 … s6
+    heading: str  # the heading as printed (numeral included)
+    numeral: str | None  # the numeral printed before it
+    start: int  # character offset of the heading in doc.text()
+    body_start: int  # first character after the heading
+    end: int  # exclusive: where the next found section starts, or the end of the text
+    block_start: int  # index into doc.blocks of the block holding the heading
+    block_end: int  # exclusive index of the last block the section touches
+    text: str  # heading + body, as printed
+    body: str  # the text after the heading
+    confidence: float
+
+    @property
+    def blocks(self) -> range:
+        return range(self.block_start, self.block_end)
+
+
+@dataclass
+class Sections:
+    """The sections found in one document, with the offsets that tie them to its blocks."""
+
+    text: str  # doc.text(): what every offset refers to
+    block_spans: list[tuple[int, int]]  # per block: (start, end) offsets in ``text``
+    by_code: dict[str, Section] = field(default_factory=dict)
+
+    def __contains__(self, code: str) -> bool:
+        return code in self.by_code
+
+    def get(self, code: str) -> Section | None:
+        return self.by_code.get(code)
+
+    def text_of(self, code: str) -> str:
+        """The section's text (heading included), '' when the section was not found."""
+        s = self.by_code.get(code)
+        return s.text if s else ""
+
+    def body_of(self, code: str) -> str:
+        s = self.by_code.get(code)
+        return s.body if s else ""
+
+    def char_range(self, code: str) -> tuple[int, int] | None:
+        s = self.by_code.get(code)
+        return (s.start, s.end) if s else None
+
+    def block_range(self, code: str) -> range | None:
+        s = self.by_code.get(code)
+        return s.blocks if s else None
+
+    def section_at(self, offset: int) -> str | None:
+        """The code of the section holding a character offset (None before 一 / outside all)."""
+        for s in self.by_code.values():
+            if s.start <= offset < s.end:
+                return s.code
+        return None
+
+    def section_of_block(self, index: int) -> str | None:
+        """The section a block starts in (a block holding several inline headings → the first)."""
+        start, _ = self.block_spans[index]
+        return self.section_at(start)
+
+    @property
+    def preface(self) -> str:
+        """Text before the first found heading (title, 本报告由…编制, crawler header …)."""
+        first = min((s.start for s in self.by_code.values()), default=len(self.text))
+        return self.text[:first]
+
+    def to_dict(self) -> dict[str, str]:
+        """s1…s6 → text, the ``ParsedReport.sections`` shape."""
+        return {c: s.text for c, s in sorted(self.by_code.items())}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    code: str
+    start: int
+    body_start: int
+    heading: str
+    numeral: str | None
+    score: int
+
+
+def document_text(doc: Document) -> tuple[str, list[tuple[int, int]]]:
+    """``doc.text()`` and, per block, its (start, end) character offsets in it."""
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for b in doc.blocks:
+        if isinstance(b, Paragraph):
+            t = b.text
+        else:
+            t = "\n".join("\t".join(c.text for c in row if not c.is_merged_copy) for row in b.rows)
+        spans.append((pos, pos + len(t)))
+        parts.append(t)
+        pos += len(t) + 1
+    return "\n".join(parts), spans
+
+
+def _match_spec(spec: SectionSpec, window: str) -> tuple[int, int] | None:
+    """(score, heading length in window chars) when the window reads as this section's heading."""
+    n = norm(window)
+    full = [norm(spec.heading), *(norm(v) for v in spec.variants)]
+    for h in full:
+        if n.startswith(h):
+            return 2, _orig_len(window, len(h))
+    for kw in spec.keywords:
+        i = n.find(norm(kw))
+        if 0 <= i <= _KEYWORD_REACH:
+            kw_end = _orig_len(window, i + len(norm(kw)))
+            m = _HEADING_END.search(window, kw_end)
+            return 1, m.start() if m else min(len(window), kw_end + 12)
+    return None
+
+
+def _orig_len(window: str, norm_len: int) -> int:
+    """How many characters of ``window`` make up its first ``norm_len`` normalised characters."""
+    for i in range(len(window) + 1):
+        if len(norm(window[:i])) >= norm_len:
+            return i
+    return len(window)
+
+
+def _candidates(text: str) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    for m in _MARKER.finditer(text):
+        numeral = m.group(1)
+        window = text[m.end() : m.end() + _WINDOW]
+        lead = len(window) - len(window.lstrip())
+        window = window[lead:]
+        for spec in SECTIONS:
+            hit = _match_spec(spec, window)
+            if hit is None:
+                continue
+            score, hlen = hit
+            score += 1 if numeral == spec.numeral else 0
+            body_start = m.end() + lead + hlen
+            out.append(_Candidate(spec.code, m.start(), body_start, text[m.start() : body_start], numeral, score))
+    return out
+
+
+def _best_sequence(cands: list[_Candidate]) -> list[_Candidate]:
+    """The increasing-position, increasing-section sequence with the highest total score."""
+    order = [s.code for s in SECTIONS]
+    cands = sorted(cands, key=lambda c: c.start)
+    # best[i] = (total score, chain) of the best chain ending at cands[i]
+    best: list[tuple[int, list[_Candidate]]] = []
+    for i, c in enumerate(cands):
+        ci = order.index(c.code)
+        top: tuple[int, list[_Candidate]] = (c.score, [c])
+        for j in range(i):
+            p = cands[j]
+            if p.start < c.start and order.index(p.code) < ci and p.body_start <= c.start:
+                total = best[j][0] + c.score
+                if total > top[0]:
+                    top = (total, [*best[j][1], c])
+        best.append(top)
+    if not best:
+        return []
+    # Highest score; among equals, the chain that starts earliest (the real headings come first
+    # more often than a later recap repeating them).
+    return max(best, key=lambda t: (t[0], -t[1][0].start))[1]
+
+
+def _block_at(spans: list[tuple[int, int]], offset: int) -> int:
+    for i, (s, e) in enumerate(spans):
+        if s <= offset <= e:
+            return i
+    return max(len(spans) - 1, 0)
+
+
+def _line_start(text: str, spans: list[tuple[int, int]], offset: int) -> int:
+    """Move a heading start back over markup ("## ", "**") to its block's start."""
+    b = _block_at(spans, offset)
+    if spans and _MARKUP.fullmatch(text[spans[b][0] : offset]):
+        return spans[b][0]
+    return offset
+
+
+def find_sections(doc: Document) -> Sections:
+    """Locate s1…s6 in a document (see the module docstring for how)."""
+    text, spans = document_text(doc)
+    chain = _best_sequence(_candidates(text))
+    found = Sections(text, spans)
+    starts = [_line_start(text, spans, c.start) for c in chain]
+    for k, c in enumerate(chain):
+        end = starts[k + 1] if k + 1 < len(chain) else len(text)
+        found.by_code[c.code] = Section(
+            code=c.code,
+            heading=c.heading.strip(),
+            numeral=c.numeral,
+            start=starts[k],
+            body_start=c.body_start,
+            end=end,
+            block_start=_block_at(spans, starts[k]),
+            block_end=_block_at(spans, max(end - 1, starts[k])) + 1,
+            text=text[starts[k] : end].strip(),
+            body=text[c.body_start : end].strip(),
+            confidence=round(c.score / 3, 2),  # 3 = verbatim heading under its own numeral
+        )
+    return found
