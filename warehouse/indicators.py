@@ -397,8 +397,7 @@ def coverage(con: duckdb.DuckDBPyConnection, filters: Filters, by: Sequence[str]
     sql = f"""
         SELECT {group + ',' if group else ''}
                COUNT(*) AS expected,
-               COUNT(*) FILTER (WHERE EXISTS (
-                   SELECT 1 FROM reports r WHERE r.agency = ro.agency AND r.year = ro.year)) AS received
+               COUNT(*) FILTER (WHERE roster_received(ro.agency, ro.year, ro.province, ro.city)) AS received
         FROM roster ro WHERE {where}
         {('GROUP BY ' + group + ' ORDER BY ' + group) if group else ''}
     """

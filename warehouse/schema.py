@@ -21,6 +21,20 @@ from loaders.spec import FORMATS, cell_keys
 SCHEMA_VERSION = 3  # the highest migration number below
 
 
+def agency_key(agency: object, province: object = None, city: object = None) -> str | None:
+    """The identity of an agency across reports: ``province|city|agency``.
+
+    The name alone is not enough — districts of the same name exist in many cities (鼓楼区 …).
+    ``AGENCY_KEY_SQL`` is the same expression in SQL.
+    """
+    if agency is None or agency == "":
+        return None
+    return f"{province or ''}|{city or ''}|{agency}"
+
+
+AGENCY_KEY_SQL = "CASE WHEN agency IS NULL THEN NULL ELSE coalesce(province, '') || '|' || coalesce(city, '') || '|' || agency END"
+
+
 def wide_column(key: str) -> str:
     """Canonical cell key → column name in ``report_values`` / ``reports_wide``."""
     col = key.replace(".", "__")

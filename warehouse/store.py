@@ -21,7 +21,7 @@ from loaders.model import ParsedReport
 from loaders.spec import ERROR, PARSE, SOURCE, cell_keys
 from loaders.spec.rules import VERSION_CHANGED
 
-from .schema import WIDE_COLUMNS, WIDE_KEYS
+from .schema import WIDE_COLUMNS, WIDE_KEYS, agency_key
 
 STORED = "stored"  # new source document, new report
 UNCHANGED = "unchanged"  # same content already in the warehouse: nothing changed
@@ -150,12 +150,16 @@ def write_report(
                  rel, run_id, report.parser_version, report.doc_status, is_demo],
             )
         _insert_report(con, report, report_id, ingest_seq, sha, is_demo)
-        version, n_versions = _renumber_versions(con, report.agency.value, _int(report.year.value))
+        version, n_versions = _renumber_versions(con, report_key(report), _int(report.year.value))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return StoreResult(status, report_id, version, n_versions, has_findings=bool(report.findings))
+
+
+def report_key(report: ParsedReport) -> str | None:
+    return agency_key(_str(report.agency.value), _str(report.province.value), _str(report.city.value))
 
 
 def _delete_report_rows(con: duckdb.DuckDBPyConnection, report_id: int) -> None:
@@ -175,10 +179,10 @@ def _insert_report(
     consistency_ok = (n_errors == 0) if has_tables else None
     meta = {f: getattr(report, f).to_dict() for f in META_FIELDS}
     con.execute(
-        "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, TRUE, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, TRUE, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             report_id, sha, ingest_seq,
-            _str(report.agency.value), _str(report.region.value), _str(report.province.value),
+            _str(report.agency.value), report_key(report), _str(report.region.value), _str(report.province.value),
             _str(report.city.value), _str(report.county.value), _str(report.level.value),
             _str(report.category.value), _int(report.year.value), _str(fmt), _date(report.publish_date.value),
             report.title,
@@ -262,20 +266,21 @@ def _insert_findings(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
         _insert_arrow(con, "findings", pa.table(cols, schema=FINDINGS_SCHEMA))
 
 
-def _renumber_versions(con: duckdb.DuckDBPyConnection, agency: object, year: int | None) -> tuple[int, int]:
+def _renumber_versions(con: duckdb.DuckDBPyConnection, key: str | None, year: int | None) -> tuple[int, int]:
     """Order the reports of one (agency, year); newest current; V1 finding on each later version.
 
     Returns (version, n_versions) of the most recently stored report of the group.
     """
-    if agency is None or year is None:
+    if key is None or year is None:
         row = con.execute("SELECT version, n_versions FROM reports ORDER BY ingest_seq DESC LIMIT 1").fetchone()
         return (row[0], row[1]) if row else (1, 1)
     group = con.execute(
-        "SELECT report_id, sha256 FROM reports WHERE agency = ? AND year = ? "
+        "SELECT report_id, agency FROM reports WHERE agency_key = ? AND year = ? "
         "ORDER BY publish_date NULLS FIRST, ingest_seq",
-        [str(agency), year],
+        [key, year],
     ).fetchall()
     n = len(group)
+    agency = group[-1][1]
     ids = [g[0] for g in group]
     con.execute(
         "UPDATE reports SET version = v.version, n_versions = ?, is_current = (v.version = ?) "
@@ -307,7 +312,7 @@ def _renumber_versions(con: duckdb.DuckDBPyConnection, agency: object, year: int
     _insert_findings(con, rows)
     last = con.execute(
         "SELECT version, n_versions FROM reports WHERE report_id = "
-        "(SELECT report_id FROM reports WHERE agency = ? AND year = ? ORDER BY ingest_seq DESC LIMIT 1)",
-        [str(agency), year],
+        "(SELECT report_id FROM reports WHERE agency_key = ? AND year = ? ORDER BY ingest_seq DESC LIMIT 1)",
+        [key, year],
     ).fetchone()
     return last[0], last[1]

@@ -1,8 +1,102 @@
-"""`python -m loaders ingest` — under construction in this session; replaced by its owner."""
+"""`python -m loaders ingest PATH... --db FILE` — parse reports in parallel into the warehouse.
+
+A thin shell over ``warehouse.ingest``: a live progress bar (ok / with findings / failed), a
+closing summary table, every failure with its file and Chinese reason, exit code 1 if any failed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+
+def _summary_table(s) -> Table:
+    t = Table(title="入库结果", show_header=True, header_style="bold")
+    t.add_column("项目")
+    t.add_column("数量", justify="right")
+    rows = [
+        ("输入文件", s.inputs),
+        ("新入库（无问题）", s.stored + s.reparsed - s.with_findings),
+        ("新入库（有校验发现）", s.with_findings),
+        ("重新解析", s.reparsed),
+        ("未变化（已入库，跳过）", s.unchanged),
+        ("新版本（同机关同年度）", s.versions_added),
+        ("失败", s.failed),
+    ]
+    for label, n in rows:
+        t.add_row(label, str(n))
+    t.add_row("用时", f"{s.seconds:.1f} 秒")
+    t.add_row("数据版本", s.data_version)
+    return t
 
 
 @click.command(name="ingest")
-def ingest() -> None:
-    raise click.ClickException("尚未实现 / not implemented yet")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--db", "db", required=True, type=click.Path(), help="数据库文件路径（看板用同一路径）")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), help="清单 CSV：file 列 + 元数据列")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False), help="应报名单 CSV：agency, year …")
+@click.option("--workers", type=int, default=None, help="并行解析进程数（默认：CPU 核数）")
+@click.option("--reparse", is_flag=True, help="用当前解析器重新解析库内全部原始文件")
+@click.option("--demo", is_flag=True, hidden=True, help="标记为示例数据")
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
+def ingest(paths, db, manifest, roster, workers, reparse, demo, quiet) -> None:
+    """把年报文件（文件、文件夹、zip）解析入库。同一文件重复入库不会改变任何数据。"""
+    from loaders.errors import LoaderError
+    from warehouse.ingest import ingest as run_ingest
+    from warehouse.ingest import reparse as run_reparse
+
+    console = Console(stderr=True)
+    if not paths and not reparse:
+        raise click.UsageError("请给出要入库的文件或文件夹（或使用 --reparse）")
+    manifest_rows = None
+    if manifest:
+        from loaders.manifest import read_manifest
+
+        try:
+            manifest_rows = read_manifest(manifest)
+        except LoaderError as e:
+            raise click.ClickException(str(e)) from None
+
+    progress = Progress(
+        TextColumn("[bold]入库"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("[green]成功 {task.fields[ok]}  [yellow]有发现 {task.fields[findings]}  "
+                   "[red]失败 {task.fields[failed]}  [dim]未变化 {task.fields[same]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet or (not console.is_terminal and os.environ.get("GONGKAI_PROGRESS") != "1"),
+        transient=False,
+    )
+    task = progress.add_task("ingest", total=None, ok=0, findings=0, failed=0, same=0)
+
+    def on_start(n: int) -> None:
+        progress.update(task, total=n + progress.tasks[0].completed)
+
+    def on_progress(s, origin: str) -> None:
+        progress.update(task, advance=1, ok=s.stored + s.reparsed - s.with_findings, findings=s.with_findings,
+                        failed=s.failed, same=s.unchanged)
+
+    with progress:
+        try:
+            if reparse:
+                s = run_reparse(db, workers=workers, progress=on_progress, on_start=on_start)
+            else:
+                s = run_ingest(list(paths), db, manifest=manifest_rows, roster=roster, workers=workers,
+                               is_demo=demo, progress=on_progress, on_start=on_start)
+        except (LoaderError, RuntimeError) as e:
+            raise click.ClickException(str(e)) from None
+
+    out = Console()
+    out.print(_summary_table(s))
+    if s.failures:
+        out.print(f"[red]以下 {len(s.failures)} 个文件未能入库：")
+        for f in s.failures:
+            detail = f"（{f['detail']}）" if f.get("detail") else ""
+            out.print(f"  {f['file']}：{f.get('reason', '未知原因')}{detail}", markup=False)
+        sys.exit(1)

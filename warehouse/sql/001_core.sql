@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS reports (
     sha256          VARCHAR NOT NULL,      -- source_documents.sha256
     ingest_seq      BIGINT NOT NULL,       -- order in which reports were stored (deterministic)
     agency          VARCHAR,               -- 机关名称 as recognised
+    agency_key      VARCHAR,               -- identity of an agency: province|city|agency (same-name
+                                           -- districts exist in many cities); versions and W1 use it
     region          VARCHAR,               -- full region string, e.g. 江苏省淮安市洪泽区
     province        VARCHAR,
     city            VARCHAR,
@@ -120,7 +122,8 @@ CREATE TABLE IF NOT EXISTS roster (
 
 -- Agencies dimension: rebuilt after each ingest run from reports (current versions) and roster.
 CREATE TABLE IF NOT EXISTS agencies (
-    agency      VARCHAR PRIMARY KEY,
+    agency_key  VARCHAR PRIMARY KEY,       -- province|city|agency, as reports.agency_key
+    agency      VARCHAR,
     region      VARCHAR,
     province    VARCHAR,
     city        VARCHAR,

@@ -1,0 +1,377 @@
+"""Ingest: files, folders and zips → parsed reports → the warehouse, in parallel and crash-safe.
+
+Workers (a process pool, one per core) read and parse; the single parent process is the only
+writer. Results are written in input order (sorted paths), not completion order, so a run that
+was killed and started again stores reports in exactly the order — hence with exactly the ids,
+versions and findings — of an uninterrupted run. Each report is one transaction
+(``store.write_report``); everything derived across reports (cross-year findings, the agencies
+dimension) is recomputed at the end of every run.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from loaders.errors import LoaderError
+from loaders.model import Meta, ParsedReport
+
+from . import derive
+from .connect import Writer, open_writer
+from .store import REPARSED, STORED, UNCHANGED, write_report
+
+MANIFEST_SOURCE = "清单(manifest)"
+
+
+# ----------------------------------------------------------------------------- the work items
+@dataclass
+class Parsed:
+    """What a worker hands back for one document: a report with its bytes, or the error."""
+
+    origin: str
+    sha256: str | None = None
+    report: ParsedReport | None = None
+    data: bytes | None = None
+    error: dict | None = None  # LoaderError.to_dict(): file, kind, reason (Chinese), detail
+
+
+def walk(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Every file under ``paths`` (folders recursively, hidden files skipped), sorted per folder."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs.sort()
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                out.extend(Path(root) / f for f in sorted(files) if not f.startswith("."))
+        else:
+            out.append(p)
+    return out
+
+
+def _error(origin: str, e: BaseException) -> dict:
+    if isinstance(e, LoaderError):
+        d = e.to_dict()
+        d["file"] = d.get("file") or origin
+        return d
+    return {"file": origin, "kind": "internal", "reason": "解析程序内部错误", "detail": f"{type(e).__name__}: {e}"}
+
+
+def parse_path(path: str, manifest: dict | None = None) -> list[Parsed]:
+    """Read and parse one file (a zip gives one result per member). Runs in a worker process."""
+    from loaders.archive import iter_members
+    from loaders.detect import ZIP, sniff_type
+    from loaders.parse import parse_document
+    from loaders.readers import iter_documents
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        return [Parsed(path, error={"file": path, "kind": "corrupt", "reason": "文件无法打开", "detail": str(e)})]
+    member_bytes: dict[str, bytes] = {}
+    if sniff_type(data, path) == ZIP:
+        try:
+            member_bytes = {f"{path}!{m.name}": m.data for m in iter_members(data, path, max_bytes=50 << 20) if m.data}
+        except LoaderError:
+            pass  # iter_documents below reports the archive's error
+    out: list[Parsed] = []
+    for item in iter_documents([path]):
+        if isinstance(item, LoaderError):
+            out.append(Parsed(item.file or path, error=_error(path, item)))
+            continue
+        origin = item.source.name
+        raw = member_bytes.get(origin, data if not member_bytes else None)
+        if raw is None:
+            out.append(Parsed(origin, error={"file": origin, "kind": "corrupt", "reason": "压缩包成员无法读取",
+                                              "detail": ""}))
+            continue
+        try:
+            report = parse_document(item)
+            apply_manifest(report, manifest)
+            report.file = Path(origin.split("!")[-1]).name
+            out.append(Parsed(origin, item.source.sha256, report, raw))
+        except Exception as e:  # one bad document never stops the batch
+            out.append(Parsed(origin, item.source.sha256, error=_error(origin, e)))
+    return out
+
+
+def apply_manifest(report: ParsedReport, manifest: dict | None) -> None:
+    """Manifest values override what the parser found (the clerk knows better), marked as such."""
+    if not manifest:
+        return
+    from loaders.manifest import manifest_row_for, manifest_values
+
+    row = manifest_row_for(manifest, report.file)
+    for field_name, value in manifest_values(row).items():
+        setattr(report, field_name, Meta(value, 1.0, MANIFEST_SOURCE))
+
+
+def _worker(args: tuple[str, dict | None]) -> list[Parsed]:
+    return parse_path(*args)
+
+
+# ------------------------------------------------------------------------------- the run
+@dataclass
+class RunSummary:
+    run_id: int = 0
+    inputs: int = 0
+    stored: int = 0
+    with_findings: int = 0
+    unchanged: int = 0
+    reparsed: int = 0
+    failed: int = 0
+    versions_added: int = 0
+    failures: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+    data_version: str = ""
+
+    @property
+    def ok(self) -> int:
+        return self.stored + self.reparsed - self.with_findings
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+Progress = Callable[[RunSummary, str], None]  # called after every document with its origin
+
+
+def _start_run(con: duckdb.DuckDBPyConnection, command: str, parser_version: str, n_inputs: int) -> int:
+    run_id = con.execute("SELECT COALESCE(MAX(run_id), 0) + 1 FROM ingest_runs").fetchone()[0]
+    con.execute(
+        "INSERT INTO ingest_runs VALUES (?, now()::TIMESTAMP, NULL, ?, ?, ?, 0, 0, 0, 0, 'running')",
+        [run_id, command, parser_version, n_inputs],
+    )
+    return run_id
+
+
+def _finish_run(con: duckdb.DuckDBPyConnection, s: RunSummary, status: str = "done") -> None:
+    con.execute(
+        "UPDATE ingest_runs SET finished_at = now()::TIMESTAMP, n_stored = ?, n_unchanged = ?, n_with_findings = ?, "
+        "n_failed = ?, status = ? WHERE run_id = ?",
+        [s.stored + s.reparsed, s.unchanged, s.with_findings, s.failed, status, s.run_id],
+    )
+
+
+def _log_failure(con: duckdb.DuckDBPyConnection, run_id: int, p: Parsed) -> None:
+    e = p.error or {}
+    con.execute(
+        "INSERT INTO ingest_log VALUES (?, ?, ?, 'failed', ?, ?, ?, now()::TIMESTAMP)",
+        [run_id, p.origin, p.sha256, e.get("kind"), e.get("reason"), e.get("detail")],
+    )
+
+
+def _parser_version() -> str:
+    try:
+        from loaders.parse import PARSER_VERSION
+
+        return str(PARSER_VERSION)
+    except ImportError:
+        return ""
+
+
+def _results(
+    tasks: Sequence[tuple[str, dict | None]], workers: int
+) -> Iterator[list[Parsed]]:
+    """Parse results in task order; in-process when one worker (simpler tracebacks, no fork cost)."""
+    if workers <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            yield _worker(t)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_worker, tasks, chunksize=1)
+
+
+def _store(w: Writer, s: RunSummary, p: Parsed, *, is_demo: bool, replace: bool, progress: Progress | None) -> None:
+    con = w.con
+    assert con is not None
+    if p.error is not None or p.report is None or p.data is None:
+        s.failed += 1
+        s.failures.append({"file": p.origin, **(p.error or {})})
+        _log_failure(con, s.run_id, p)
+    else:
+        r = write_report(con, p.report, p.data, files_dir=w.layout.files, origin=p.origin, run_id=s.run_id,
+                         is_demo=is_demo, replace=replace)
+        if r.status == UNCHANGED:
+            s.unchanged += 1
+        else:
+            if r.status == STORED:
+                s.stored += 1
+            elif r.status == REPARSED:
+                s.reparsed += 1
+            if r.has_findings:
+                s.with_findings += 1
+            if r.n_versions > 1 and r.status == STORED:
+                s.versions_added += 1
+    if progress:
+        progress(s, p.origin)
+
+
+def ingest(
+    paths: Sequence[str | os.PathLike],
+    db_path: str | os.PathLike,
+    *,
+    manifest: dict | None = None,
+    roster: str | os.PathLike | None = None,
+    workers: int | None = None,
+    is_demo: bool = False,
+    publish_every: float = 120.0,
+    progress: Progress | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> RunSummary:
+    """Ingest every file under ``paths`` into the warehouse at ``db_path``; publish at the end.
+
+    Files already stored (same content hash) are not parsed again. Readers see the new data when
+    this returns (and every ``publish_every`` seconds during long runs).
+    """
+    files = walk(paths)
+    workers = workers or os.cpu_count() or 1
+    t0 = time.perf_counter()
+    s = RunSummary(inputs=len(files))
+    with open_writer(db_path) as w:
+        assert w.con is not None
+        s.run_id = _start_run(w.con, "demo" if is_demo else "ingest", _parser_version(), len(files))
+        if roster:
+            load_roster(w.con, roster, is_demo=is_demo)
+        known = {r[0] for r in w.con.execute("SELECT sha256 FROM source_documents").fetchall()}
+        tasks: list[tuple[str, dict | None]] = []
+        for f in files:
+            try:
+                digest = hashlib.sha256(f.read_bytes()).hexdigest()
+            except OSError:
+                digest = None
+            if digest in known:  # same content: nothing to do, not even parsing
+                s.unchanged += 1
+                if progress:
+                    progress(s, str(f))
+                continue
+            tasks.append((str(f), manifest))
+        if on_start:
+            on_start(len(tasks))
+        last_publish = time.monotonic()
+        for results in _results(tasks, workers):
+            for p in results:
+                _store(w, s, p, is_demo=is_demo, replace=False, progress=progress)
+            if time.monotonic() - last_publish > publish_every:
+                derive.refresh(w.con)
+                w.publish(reopen=True)
+                last_publish = time.monotonic()
+        derive.refresh(w.con)
+        _finish_run(w.con, s)
+        s.data_version = w.publish()
+    s.seconds = time.perf_counter() - t0
+    return s
+
+
+def reparse(
+    db_path: str | os.PathLike,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> RunSummary:
+    """Re-parse every stored original with the current parser, in ingest order (one command).
+
+    Report ids, ingest order and manifest-given metadata are kept; cells and findings are replaced.
+    """
+    workers = workers or os.cpu_count() or 1
+    t0 = time.perf_counter()
+    s = RunSummary()
+    with open_writer(db_path) as w:
+        assert w.con is not None
+        docs = w.con.execute(
+            "SELECT d.stored_path, d.origin, d.sha256, d.is_demo, r.meta FROM source_documents d "
+            "LEFT JOIN reports r USING (sha256) ORDER BY r.ingest_seq NULLS LAST, d.sha256"
+        ).fetchall()
+        s.inputs = len(docs)
+        s.run_id = _start_run(w.con, "reparse", _parser_version(), len(docs))
+        if on_start:
+            on_start(len(docs))
+        tasks: list[tuple[str, dict | None]] = []
+        for stored_path, _o, _sha, _demo, meta in docs:
+            # Metadata a manifest once gave is kept: rebuild that manifest row for this file.
+            given = {k: m["value"] for k, m in json.loads(meta or "{}").items() if m.get("source") == MANIFEST_SOURCE}
+            name = Path(str(w.layout.files / stored_path)).name
+            row = {"file": name, **{k: str(v) for k, v in given.items()}}
+            tasks.append((str(w.layout.files / stored_path), {name: row} if given else None))
+        for (_sp, _origin, _sha, is_demo, _meta), results in zip(docs, _results(tasks, workers), strict=True):
+            for p in results:
+                p.origin = _origin or p.origin
+                if p.report is not None:
+                    p.report.file = Path(p.origin.split("!")[-1]).name
+                _store(w, s, p, is_demo=bool(is_demo), replace=True, progress=progress)
+        derive.refresh(w.con)
+        _finish_run(w.con, s)
+        s.data_version = w.publish()
+    s.seconds = time.perf_counter() - t0
+    return s
+
+
+# ------------------------------------------------------------------------------- roster
+ROSTER_COLUMNS = ("agency", "year", "region", "province", "city", "county", "level", "category")
+
+
+class RosterError(LoaderError):
+    kind = "roster"
+    reason_zh = "名单文件无法使用"
+
+
+def read_roster(path: str | os.PathLike) -> list[dict]:
+    """Roster CSV (UTF-8 or GB18030): columns ``agency, year`` required, the rest optional."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise RosterError(str(p), str(e)) from e
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterError(str(p), "无法识别文本编码")
+    reader = csv.DictReader(text.splitlines())
+    fields = {(f or "").strip().lower() for f in reader.fieldnames or []}
+    if not {"agency", "year"} <= fields:
+        raise RosterError(str(p), "缺少 agency 或 year 列")
+    rows = []
+    for n, rec in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in rec.items() if k}
+        try:
+            year = int(row["year"])
+        except ValueError:
+            raise RosterError(str(p), f"第{n}行年度无法识别：{row['year']!r}") from None
+        if not row["agency"]:
+            raise RosterError(str(p), f"第{n}行缺少机关名称")
+        rows.append({c: (year if c == "year" else (row.get(c) or None)) for c in ROSTER_COLUMNS})
+    return rows
+
+
+def load_roster(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *, is_demo: bool = False) -> int:
+    """Replace the roster for the years the CSV lists (other years are kept). One transaction."""
+    rows = read_roster(path)
+    years = sorted({r["year"] for r in rows})
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM roster WHERE year IN (SELECT unnest(?::INTEGER[]))", [years])
+        for r in rows:
+            con.execute(
+                "INSERT INTO roster VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [*(r[c] for c in ROSTER_COLUMNS), is_demo],
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return len(rows)
