@@ -104,11 +104,65 @@ def check_t2_within_report(report: ParsedReport) -> list[Finding]:
     return out
 
 
+# W4: a figure the prose states (narrative key) ↔ the table cells that hold it. A figure equal to
+# any one of the alternatives is consistent ("受理" counts sometimes include the 上年结转 carry-over).
+NARRATIVE_CHECKS: tuple[tuple[str, str, tuple[tuple[str, ...], ...]], ...] = (
+    ("applications_received", "收到申请数",
+     (("t3.new_received.total",), ("t3.new_received.total", "t3.carry_forward.total"))),
+    ("reviews", "行政复议数", (("t4.review.total",),)),
+    ("litigations", "行政诉讼数", (("t4.lit_direct.total", "t4.lit_after_review.total"),)),
+)
+
+
+def _narrative_number(entry: object) -> float | int | None:
+    """A narrative entry is {"value", "raw", …} (parse.narrative) or a bare number."""
+    v = entry.get("value") if isinstance(entry, dict) else entry
+    return v if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def check_narrative(report: ParsedReport) -> list[Finding]:
+    """W4: numbers stated in the prose (总体情况 …) against the table totals, when both are printed."""
+    out: list[Finding] = []
+    if report.fmt not in ("2019", "2021"):
+        return out
+    rule = RULE_BY_ID["W4"]
+    for key, name, alternatives in NARRATIVE_CHECKS:
+        entry = report.narrative.get(key)
+        stated = _narrative_number(entry)
+        if stated is None:
+            continue
+        sums = []
+        for keys in alternatives:
+            vals = [report.value(k) for k in keys]
+            if any(v is None for v in vals):
+                continue  # a blank cell is not 0: this alternative can't be checked
+            sums.append((keys, sum(vals)))
+        if not sums or any(abs(total - stated) < 1e-9 for _, total in sums):
+            continue
+        keys, total = sums[0]
+        raw = entry.get("raw", "") if isinstance(entry, dict) else ""
+        quote = f"（正文：“{raw}”）" if raw else ""
+        out.append(
+            Finding(
+                rule="W4",
+                severity=rule.severity,
+                kind=SOURCE,
+                message=f"正文所述{name}为 {_fmt(stated)}{quote}，表格为 {_fmt(total)}，二者不一致",
+                keys=keys,
+                expected=total,
+                found=stated,
+                where=f"正文 vs {'+'.join(keys)}",
+            )
+        )
+    return out
+
+
 def validate_report(report: ParsedReport) -> ParsedReport:
-    """Append the within-report rule findings (R1–R4, W2/W3, W5) to the report and return it."""
+    """Append the within-report rule findings (R1–R4, W2/W3, W4, W5) to the report and return it."""
     report.findings.extend(check_rules(report.fmt, report.values()))
     report.findings.extend(check_t2_within_report(report))
     report.findings.extend(check_value_types(report))
+    report.findings.extend(check_narrative(report))
     return report
 
 

@@ -16,7 +16,9 @@ from ..normalize import norm
 from .sections import Sections
 
 _NUM = r"(\d[\d,，]*(?:\.\d+)?)"
-_GAP = r"[^。；;！!\d]{0,%d}?"
+_GAP = r"[^。;!\d]{0,%d}?"
+_CONTEXT_REACH = 150
+_REV = r"[^。;!,、\d]{0,%d}?"  # number-first gaps stay inside one clause
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class FigurePattern:
     patterns: tuple[str, ...]  # regexes with one number group, on the normalised text
     zero_patterns: tuple[str, ...] = ()  # phrases stating none, read as 0
     sections: tuple[str, ...] = ("s1", "s3", "s4", "s6")
+    reverse_patterns: tuple[str, ...] = ()  # number before the words ("1件涉及…的行政复议"), tried second
+    context: str = ""  # a word the text just before must hold (申请 → "公开": not 行政审批 applications)
 
 
 FIGURES: tuple[FigurePattern, ...] = (
@@ -39,28 +43,31 @@ FIGURES: tuple[FigurePattern, ...] = (
         "applications_received",
         "件",
         (
-            rf"(?:收到|受理|新收|接收|办理){_GAP % 24}申请{_GAP % 10}{_NUM}件",
-            rf"(?:收到|受理|新收){_GAP % 12}{_NUM}件{_GAP % 16}申请",
+            rf"(?:收到|受理|新收|接收){_GAP % 24}申请{_GAP % 10}{_NUM}件",
             rf"申请(?:数量?|总数)(?:为|是|共|达)?{_NUM}件",
         ),
-        (r"(?:未|没有)(?:收到|受理|接到)[^。；]{0,16}?申请",),
+        (r"(?:未|没有)(?:收到|受理|接到)[^。;]{0,16}?申请",),
         sections=("s1", "s3"),
+        reverse_patterns=(rf"(?:收到|受理|新收){_REV % 12}{_NUM}件{_REV % 16}申请",),
+        context="公开",
     ),
     FigurePattern("applications_completed", "件", (rf"办结{_GAP % 12}{_NUM}件",), sections=("s1", "s3")),
     FigurePattern("carried_over", "件", (rf"结转{_GAP % 16}{_NUM}件",), sections=("s1", "s3")),
     FigurePattern(
         "reviews",
         "件",
-        (rf"行政复议{_GAP % 12}{_NUM}(?:件|起|宗)", rf"{_NUM}(?:件|起|宗){_GAP % 20}行政复议"),
-        (r"(?:未|没有)(?:发生|收到|出现)?[^。；]{0,10}?行政复议",),
+        (rf"行政复议{_GAP % 12}{_NUM}(?:件|起|宗)",),
+        (r"(?:未|没有)(?:发生|收到|出现)?[^。;]{0,10}?行政复议",),
         sections=("s1", "s4"),
+        reverse_patterns=(rf"{_NUM}(?:件|起|宗){_REV % 20}行政复议",),
     ),
     FigurePattern(
         "litigations",
         "件",
-        (rf"行政诉讼{_GAP % 12}{_NUM}(?:件|起|宗)", rf"{_NUM}(?:件|起|宗){_GAP % 20}行政诉讼"),
-        (r"(?:未|没有)(?:发生|收到|出现)?[^。；]{0,10}?行政诉讼",),
+        (rf"行政诉讼{_GAP % 12}{_NUM}(?:件|起|宗)",),
+        (r"(?:未|没有)(?:发生|收到|出现)?[^。;]{0,10}?行政诉讼",),
         sections=("s1", "s4"),
+        reverse_patterns=(rf"{_NUM}(?:件|起|宗){_REV % 20}行政诉讼",),
     ),
     FigurePattern(
         "info_processing_fee",
@@ -69,8 +76,8 @@ FIGURES: tuple[FigurePattern, ...] = (
             rf"(?:信息处理费|处理费|收费){_GAP % 16}{_NUM}(万?元)",
         ),
         (
-            r"(?:未|无|没有|均未|不存在)(?:收取|产生|发生)[^。；]{0,16}?(?:处理费|收费|费用)",
-            r"(?:处理费|收费)[^。；]{0,8}?(?:为零|为0元|情况:无|:无)",
+            r"(?:未|无|没有|均未|不存在)(?:收取|产生|发生)[^。;]{0,16}?(?:处理费|收费|费用)",
+            r"(?:处理费|收费)[^。;]{0,8}?(?:为零|情况:无|:无)",
         ),
         sections=("s6", "s1"),
     ),
@@ -89,26 +96,30 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[a : min(bs) + 1 if bs else len(text)].strip()
 
 
-def _find(fig: FigurePattern, text: str, section: str) -> dict | None:
-    hits: list[tuple[int, dict]] = []
-    for pat in fig.patterns:
-        m = re.search(pat, text)
-        if m:
+def _search(patterns: tuple[str, ...], fig: FigurePattern, text: str, section: str) -> dict | None:
+    hits = []
+    for pat in patterns:
+        for m in re.finditer(pat, text):
+            if fig.context and fig.context not in text[max(0, m.start() - _CONTEXT_REACH) : m.end()]:
+                continue
             unit = m.group(2) if m.lastindex and m.lastindex >= 2 else fig.unit
-            hits.append(
-                (m.start(), {"value": _to_number(m.group(1)), "unit": unit, "raw": m.group(0), "section": section})
-            )
+            hits.append((m.start(), {"value": _to_number(m.group(1)), "unit": unit, "raw": m.group(0),
+                                     "section": section}))
+            break
+    return min(hits, key=lambda h: h[0])[1] if hits else None
+
+
+def _find(fig: FigurePattern, text: str, section: str) -> dict | None:
+    """Words-then-number first, then number-then-words, then a phrase saying none (→ 0)."""
+    hit = _search(fig.patterns, fig, text, section) or _search(fig.reverse_patterns, fig, text, section)
+    if hit is not None:
+        return hit
     for pat in fig.zero_patterns:
         m = re.search(pat, text)
         if m:
-            hits.append(
-                (
-                    m.start(),
-                    {"value": 0, "unit": fig.unit, "raw": _sentence(text, m.start(), m.end()), "section": section,
-                     "note": "正文以文字说明为无，按0记"},
-                )
-            )
-    return min(hits, key=lambda h: h[0])[1] if hits else None
+            return {"value": 0, "unit": fig.unit, "raw": _sentence(text, m.start(), m.end()), "section": section,
+                    "note": "正文以文字说明为无，按0记"}
+    return None
 
 
 def narrative_figures(sections: Sections) -> dict[str, dict]:

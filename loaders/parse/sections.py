@@ -159,7 +159,7 @@ def _candidates(text: str) -> list[_Candidate]:
     out: list[_Candidate] = []
     for m in _MARKER.finditer(text):
         numeral = m.group(1)
-        window = text[m.end() : m.end() + _WINDOW]
+        window = text[m.end() : m.end() + _WINDOW].split("\n", 1)[0]  # a heading ends with its line
         lead = len(window) - len(window.lstrip())
         window = window[lead:]
         for spec in SECTIONS:

@@ -1,0 +1,136 @@
+"""extract_metadata: title vs full name in the text, crawler header, date line, manifest override."""
+
+import pytest
+
+from loaders.manifest import MANIFEST_SOURCE, ManifestError, read_manifest
+from loaders.parse.metadata import extract_metadata, parse_date, title_name
+from loaders.parse.sections import find_sections
+
+
+def meta_of(doc, row=None):
+    return extract_metadata(doc, find_sections(doc), row)
+
+
+def test_short_title_name_is_extended_by_the_full_name_in_section_six(make_doc):
+    doc = make_doc([
+        "党政办公室2021年政府信息公开工作年度报告",
+        "一、总体情况", "2021年，党政办公室认真落实……",
+        "六、其他需要报告的事项", "三门峡经济开发区党政办公室本年度未产生信息处理费。",
+    ])
+    m = meta_of(doc)
+    assert m["agency"].value == "三门峡经济开发区党政办公室"
+    assert "正文" in m["agency"].source
+    assert m["year"].value == 2021 and m["year"].source == "标题"
+    assert m["level"].value == "devzone"
+    assert m["category"].value == "gov_office"
+    assert m["city"].value == "三门峡市" and m["province"].value == "河南省"
+    assert m["province"].source.startswith("推断")  # not printed: said so
+    assert m["region"].value == "河南省三门峡市"
+
+
+def test_title_agency_prefixed_by_its_city(make_doc):
+    doc = make_doc([
+        "洪泽区人民政府", "2023 年政府信息公开工作年度报告",
+        "本报告由淮安市洪泽区人民政府办公室根据《条例》要求编制。",
+        "一、总体情况", "……",
+    ])
+    m = meta_of(doc)
+    assert m["agency"].value == "淮安市洪泽区人民政府"  # the compiler's 办公室 does not replace the title agency
+    assert m["region"].value == "江苏省淮安市洪泽区"
+    assert m["county"].value == "洪泽区" and m["level"].value == "county"
+    assert m["category"].value == "government"
+
+
+def test_crawler_header_gives_publisher_and_date(make_doc):
+    doc = make_doc(
+        ["某某综合实验区2023年度政府信息公开工作年度报告 本报告根据《条例》编制。一、总体情况 2023年……"],
+        meta={"标题": "平潭综合实验区2023年度政府信息公开工作年度报告", "发布时间": "2024-03-08 15:34",
+              "发布机构": "平潭综合实验区管委会办公室"},
+    )
+    m = meta_of(doc)
+    assert m["agency"].value == "平潭综合实验区管委会办公室"
+    assert m["agency"].source.startswith("爬虫头")
+    assert m["publish_date"].value == "2024-03-08" and m["publish_date"].source == "爬虫头"
+    assert m["level"].value == "devzone"
+    assert m["province"].value == "福建省"
+
+
+def test_region_only_title_takes_the_compiler_named_in_the_preface(make_doc):
+    doc = make_doc([
+        "平潭综合实验区2019年政府信息公开工作年度报告 根据《条例》要求，区管委会办公室编制完成了本报告。"
+        "一、总体情况 2019年……"
+    ])
+    m = meta_of(doc)
+    assert m["agency"].value == "平潭综合实验区管委会办公室"
+    assert m["agency"].source == "正文开头(编制说明)"
+
+
+def test_region_only_title_without_compiler_is_inferred_with_low_confidence(make_doc):
+    doc = make_doc(["平潭综合实验区2021年度政府信息公开工作年度报告 我区编制完成了本报告。一、总体情况 ……"])
+    m = meta_of(doc)
+    assert m["agency"].value == "平潭综合实验区管委会"
+    assert m["agency"].source.startswith("推断") and m["agency"].confidence < 0.5
+
+
+def test_abbreviated_agency_is_spelled_out(make_doc):
+    doc = make_doc(["正文", "2024 年上海市科委政府信息公开工作", "年度报告", "一、总体情况", "……"])
+    m = meta_of(doc)
+    assert m["agency"].value == "上海市科学技术委员会"
+    assert m["region"].value == "上海市" and m["level"].value == "province"
+    assert m["year"].value == 2024
+
+
+def test_signature_date_line_at_the_end(make_doc):
+    doc = make_doc([
+        "某某县人民政府2025年政府信息公开工作年度报告", "一、总体情况", "……",
+        "六、其他需要报告的事项", "无。", "某某县人民政府", "2026年1月23日",
+    ])
+    m = meta_of(doc)
+    assert m["publish_date"].value == "2026-01-23" and m["publish_date"].source == "落款"
+
+
+def test_year_from_statistics_period_when_title_has_none(make_doc):
+    doc = make_doc(["政府信息公开工作年度报告", "本报告所列数据统计期限自2022年1月1日起至2022年12月31日止。", "一、总体情况"])
+    m = meta_of(doc)
+    assert m["year"].value == 2022 and "统计期限" in m["year"].source
+
+
+def test_nothing_stated_gives_none_not_a_guess(make_doc):
+    m = meta_of(make_doc(["一、总体情况", "做了很多工作。"]))
+    assert m["agency"].value is None and m["region"].value is None and m["year"].value is None
+
+
+def test_parse_date_forms():
+    assert parse_date("2022年1月20日") == "2022-01-20"
+    assert parse_date("二〇一二年二月二十日") == "2012-02-20"
+    assert parse_date("2024-01-17 08:00") == "2024-01-17"
+    assert parse_date("2024年13月40日") is None
+
+
+def test_title_name():
+    assert title_name("党政办公室2021年政府信息公开工作年度报告") == "党政办公室"
+    assert title_name("2024年上海市科委政府信息公开工作年度报告") == "上海市科委"
+
+
+def test_manifest_overrides_extracted_values(make_doc, tmp_path):
+    csv_path = tmp_path / "manifest.csv"
+    csv_path.write_text("file,year,agency,region,notes\nsub/a.txt,2020,某某市教育局,某某省某某市,随便\nb.txt,,,,\n",
+                        encoding="utf-8")
+    manifest = read_manifest(csv_path)
+    assert set(manifest) == {"a.txt", "b.txt"}
+    doc = make_doc(["淮安市人民政府2024年政府信息公开工作年度报告", "一、总体情况"])
+    m = meta_of(doc, manifest["a.txt"])
+    assert m["agency"].value == "某某市教育局" and m["agency"].source == MANIFEST_SOURCE
+    assert m["year"].value == 2020 and m["region"].value == "某某省某某市"
+    m2 = meta_of(doc, manifest["b.txt"])  # empty manifest cells override nothing
+    assert m2["agency"].value == "淮安市人民政府" and m2["year"].value == 2024
+
+
+def test_manifest_without_file_column_is_a_typed_error(tmp_path):
+    p = tmp_path / "m.csv"
+    p.write_text("name,year\na.txt,2020\n", encoding="utf-8")
+    with pytest.raises(ManifestError) as e:
+        read_manifest(p)
+    assert "file" in str(e.value) and str(p) in str(e.value)
+    with pytest.raises(ManifestError):
+        read_manifest(tmp_path / "missing.csv")
