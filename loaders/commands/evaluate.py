@@ -1,8 +1,66 @@
-"""`python -m loaders evaluate` — under construction in this session; replaced by its owner."""
+"""`python -m loaders evaluate DIR` — parser accuracy on a corpus with truth files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
 
+from ..evaluate import evaluate_dir
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f}%"
+
 
 @click.command(name="evaluate")
-def evaluate() -> None:
-    raise click.ClickException("尚未实现 / not implemented yet")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON with the best overall cell accuracy reached; fail when below it, raise it when above.")
+@click.option("--json", "as_json", is_flag=True, help="Print the full evaluation as JSON.")
+@click.option("--show-wrong/--no-show-wrong", default=True, help="List every wrong cell.")
+def evaluate(corpus: Path, baseline: Path | None, as_json: bool, show_wrong: bool) -> None:
+    """解析 CORPUS/raw 下每个文件，与 CORPUS/truth/*.json 逐格比对。"""
+    ev = evaluate_dir(corpus)
+    summary = ev.to_dict()
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=1, default=str))
+    else:
+        click.echo(f"{'file':44} {'fmt':>6} {'year':>5} {'agency':>6} {'cells':>9} {'acc':>8}  anomalies")
+        for f in ev.files:
+            if f.error:
+                click.echo(f"{f.file:44} ERROR {f.error}")
+                continue
+            anom = "ok" if not f.anomalies_missed and not f.false_source_errors else (
+                f"missed {f.anomalies_missed} false {f.false_source_errors}")
+            click.echo(
+                f"{f.file:44} {'ok' if f.format_ok else f.found['format']:>6} {'ok' if f.year_ok else 'X':>5} "
+                f"{'ok' if f.agency_ok else 'X':>6} {f.cells_right:>4}/{f.cells_total:<4} {_pct(f.accuracy):>8}  {anom}"
+            )
+        if show_wrong:
+            for f in ev.files:
+                for w in f.wrong:
+                    click.echo(f"  wrong {f.file}: {w['key']} expected={w['expected']} found={w['found']} "
+                               f"status={w['status']} raw={w['raw']!r} {w['note']}")
+                if not f.agency_ok and not f.error:
+                    click.echo(f"  agency {f.file}: expected={f.expected['agency']} found={f.found['agency']}")
+    best = None
+    if baseline is not None and baseline.exists():
+        best = json.loads(baseline.read_text(encoding="utf-8")).get("cell_accuracy")
+    acc = ev.cell_accuracy
+    click.echo(
+        f"overall: cells {ev.cells_right}/{ev.cells_total} = {_pct(acc)}; format {_pct(ev.share('format_ok'))}; "
+        f"year {_pct(ev.share('year_ok'))}; agency {_pct(ev.share('agency_ok'))}; "
+        f"anomalies missed {summary['anomalies_missed']}; false source errors {summary['false_source_errors']}"
+    )
+    if baseline is not None:
+        if best is not None and acc + 1e-12 < best:
+            click.echo(f"FAIL: cell accuracy {_pct(acc)} below the recorded best {_pct(best)} ({baseline})")
+            raise SystemExit(1)
+        if best is None or acc > best:
+            baseline.write_text(json.dumps({"cell_accuracy": round(acc, 6), "cells_right": ev.cells_right,
+                                            "cells_total": ev.cells_total}, indent=1) + "\n", encoding="utf-8")
+            click.echo(f"baseline raised to {_pct(acc)} ({baseline})")
+        else:
+            click.echo(f"baseline {_pct(best)} held")

@@ -1,1 +1,99 @@
-"""Parser: Document → ParsedReport (sections, metadata, tables, findings)."""
+"""Parser: Document → ParsedReport (sections, metadata, version, tables, findings).
+
+``parse_document`` is the one entry point every later stage uses; ``parse_file`` = read + parse.
+Steps, each a plain function of its own module: sections (sections.py) → metadata (metadata.py) →
+format version (version.py) → row observations (rows.py) → cells of tables 二/三/四 (tables.py,
+runs.py, cellvalue.py) → narrative / legacy figures → consistency findings (loaders.validate).
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..document import Document
+from ..errors import ScannedDocument
+from ..model import Finding, Meta, ParsedReport
+from ..spec import INFO, LEGACY, PARSE, cell_keys
+from ..spec.rules import CELL_MISSING
+from ..validate import validate_report
+from .labels import label_index, match_form
+from .rows import observe
+from .settings import ParseSettings, resolve_settings
+from .tables import build_tables
+from .version import detect_version
+
+PARSER_VERSION = "0.4.0"
+
+_META_FIELDS = ("year", "agency", "region", "province", "city", "county", "level", "category", "publish_date")
+_TABLE_NAMES = {"t2": "表二（主动公开）", "t3": "表三（依申请公开）", "t4": "表四（复议诉讼）"}
+
+
+def parse_document(doc: Document, settings: ParseSettings | None = None, manifest_row: dict | None = None) -> ParsedReport:
+    """One document → one validated ParsedReport with every canonical cell of its format."""
+    from .legacy import legacy_figures
+    from .metadata import extract_metadata, report_title
+    from .narrative import narrative_figures
+    from .sections import find_sections
+
+    settings = resolve_settings(settings)
+    sections = find_sections(doc)
+    meta = extract_metadata(doc, sections, manifest_row)
+    year = meta["year"].value
+    doc_form = match_form(doc.text())
+    has_tables = has_standard_tables(doc_form)
+    fmt_meta = detect_version(doc_form, year if isinstance(year, int) else None, has_tables)
+    if manifest_row and manifest_row.get("format"):
+        fmt_meta = Meta(str(manifest_row["format"]), 1.0, "清单(manifest)")
+    fmt = fmt_meta.value
+    report = ParsedReport(
+        file=doc.source.name,
+        sha256=doc.source.sha256,
+        file_type=doc.source.file_type,
+        format=fmt_meta,
+        year=meta["year"],
+        agency=meta["agency"],
+        region=meta["region"],
+        title=report_title(doc, sections) or doc.title,
+        sections=sections.to_dict(),
+        parser_version=PARSER_VERSION,
+        doc_status=doc.status,
+    )
+    for f in _META_FIELDS[3:]:
+        setattr(report, f, meta.get(f, Meta(None)))
+    report.narrative = narrative_figures(sections)
+    if fmt == LEGACY:
+        report.legacy_figures = legacy_figures(doc, sections)
+    else:
+        result = build_tables(observe(doc, label_index(fmt), settings), fmt, settings)
+        report.cells.update(result.cells)
+        report.findings.extend(result.findings)
+        for t, name in _TABLE_NAMES.items():
+            if not any(k.startswith(f"{t}.") for k in result.cells):
+                report.findings.append(
+                    Finding(CELL_MISSING.id, INFO, PARSE, f"未找到{name}", keys=(), where=name)
+                )
+    report.ensure_all_cells()
+    return validate_report(report)
+
+
+def has_standard_tables(doc_form: str) -> bool:
+    """The document prints table 三's first rows or table 二's sub-table headers (either format)."""
+    index = label_index("2021")
+    t3_first = [f for r in index.rows_of("t3")[:2] for f in r.forms]
+    t2_headers = [f for m in index.markers if m.table == "t2" and m.kind == "header" and m.code.startswith("art20")
+                  for f in m.forms]
+    return any(f in doc_form for f in t3_first) or sum(1 for f in t2_headers if f in doc_form) >= 2
+
+
+def parse_file(path: str | os.PathLike, settings: ParseSettings | None = None, manifest_row: dict | None = None) -> ParsedReport:
+    """Read a file (loaders.readers) and parse it. LoaderError for unreadable input; a scanned PDF
+    raises ScannedDocument (no text to parse)."""
+    from ..readers import read_file
+
+    doc = read_file(path)
+    if doc.status == "scanned":
+        raise ScannedDocument(doc.source.name)
+    return parse_document(doc, settings, manifest_row)
+
+
+__all__ = ["PARSER_VERSION", "ParseSettings", "cell_keys", "parse_document", "parse_file", "resolve_settings"]

@@ -88,6 +88,9 @@ class CellSpec:
 
 
 # ---------------------------------------------------------------- table 二 --------------------
+# Column header of the label column of every t2 sub-table.
+T2_CONTENT_HEADER = "信息内容"
+
 def _t2_header(item: str) -> tuple[str, tuple[str, ...]]:
     return f"第二十条第（{item}）项", (f"第二十条第({item})项", f"第二十条第{item}项")
 
@@ -298,6 +301,8 @@ T4_RESULTS = (
     Label("pending", "尚未审结"),
     Label("total", "总计"),
 )
+# Header over the two litigation groups of table 四.
+T4_LITIGATION = "行政诉讼"
 T4_GROUPS = (
     Label("review", "行政复议"),
     Label("lit_direct", "行政诉讼 未经复议直接起诉", ("未经复议直接起诉",)),

@@ -1,0 +1,180 @@
+"""Tolerant label matching, driven only by the spec's labels and variants.
+
+The *match form* of a text is ``normalize.norm`` (NFKC, Traditional→Simplified, whitespace
+removed) with punctuation dropped as well, so "(二) 部分公开 (区分处理的, 只计…)" and
+"（二）部分公开（区分处理的，只计…）", "1．属于" and "1、属于" compare equal. A source label
+matches a spec label when one contains the other (PDF cells cut a label short) or, failing that,
+by a fuzzy ratio; thresholds come from ``ParseSettings``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from ..normalize import norm
+from ..spec import tables as spec
+from ..spec.tables import RowSpec, TableSpec
+from .settings import ParseSettings
+
+_PUNCT = re.compile(r"[()（）\[\]【】、，,.．:：;；。·!！?？\-—–_~*#|<>《》〈〉/\\]")
+
+
+@lru_cache(maxsize=65536)
+def match_form(text: str) -> str:
+    return _PUNCT.sub("", norm(text or ""))
+
+
+@dataclass(frozen=True)
+class RowTarget:
+    """A data row a source label can map to."""
+
+    table: str  # t2 | t3 | t4
+    block: str  # t2 sub-table code, "" otherwise
+    row: RowSpec
+    n_values: int
+    index: int  # canonical order within its table
+    forms: tuple[str, ...]  # match forms of label + variants
+
+    @property
+    def row_code(self) -> str:
+        if self.table == "t2":
+            return f"t2.{self.block}.{self.row.code}"
+        return self.row.code
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A label that is not a data row: a group heading, a column header, a sub-table header.
+
+    It ends a flattened row's digits and tells which table the text is in."""
+
+    table: str
+    kind: str  # group | column | header
+    code: str
+    forms: tuple[str, ...]
+
+    @property
+    def ambiguous(self) -> bool:
+        """总计/其他 head columns of both table 三 and table 四: they do not say which table."""
+        return all(f in _AMBIGUOUS_MARKERS for f in self.forms)
+
+
+@dataclass(frozen=True)
+class LabelIndex:
+    fmt: str
+    rows: tuple[RowTarget, ...]
+    markers: tuple[Marker, ...]
+
+    def rows_of(self, table: str) -> tuple[RowTarget, ...]:
+        return tuple(r for r in self.rows if r.table == table)
+
+
+def _forms(labels: tuple[str, ...]) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    for lab in labels:
+        f = match_form(lab)
+        if f:
+            out.setdefault(f, None)
+    return tuple(out)
+
+
+# Markers that appear in both t3 and t4 headers (总计, 其他) do not tell the table apart.
+_AMBIGUOUS_MARKERS = frozenset({match_form("总计"), match_form("其他"), match_form("合计")})
+
+
+@lru_cache(maxsize=4)
+def label_index(fmt: str) -> LabelIndex:
+    rows: list[RowTarget] = []
+    markers: list[Marker] = []
+    for table in spec.TABLES[fmt]:
+        idx = 0
+        for block in table.blocks:
+            if table.code == "t4":
+                continue  # table 四 has no row labels; its groups are column headers
+            for row in block.rows:
+                rows.append(RowTarget(table.code, block.code, row, len(block.columns), idx, _forms(row.all_labels)))
+                idx += 1
+            if table.code == "t2":
+                markers.append(Marker("t2", "header", block.code, _forms((block.header, *block.header_variants))))
+            for col in block.columns:
+                markers.append(Marker(table.code, "column", col.code, _forms(col.all_labels)))
+        markers.extend(_table_markers(table))
+    return LabelIndex(fmt, tuple(rows), tuple(markers))
+
+
+def _table_markers(table: TableSpec) -> list[Marker]:
+    out: list[Marker] = [Marker(table.code, "header", "title", _forms((table.title,)))]
+    if table.code == "t2":
+        out.append(Marker("t2", "column", "content", _forms((spec.T2_CONTENT_HEADER,))))
+    elif table.code == "t3":
+        out.append(Marker("t3", "header", "note", _forms((spec.T3_HEADER_NOTE,))))
+        out.append(Marker("t3", "column", "applicant", _forms((spec.T3_APPLICANT, spec.T3_LEGAL_GROUP))))
+        data_codes = {r.code for r in table.blocks[0].rows}
+        for g in (spec.G_RESULT, spec.G_DENY, spec.G_UNABLE, spec.G_NOT_PROCESSED, spec.G_OTHER):
+            if g.code not in data_codes:
+                out.append(Marker("t3", "group", g.code, _forms(g.all_labels)))
+    elif table.code == "t4":
+        for g in spec.T4_GROUPS:
+            out.append(Marker("t4", "column", g.code, _forms(g.all_labels)))
+        out.append(Marker("t4", "column", "litigation", _forms((spec.T4_LITIGATION,))))
+        for r in spec.T4_RESULTS:
+            out.append(Marker("t4", "column", r.code, _forms(r.all_labels)))
+    return out
+
+
+def marker_tables(index: LabelIndex, form: str) -> set[str]:
+    """Tables whose (unambiguous) markers occur in a match-form text."""
+    found = set()
+    for m in index.markers:
+        for f in m.forms:
+            if f in _AMBIGUOUS_MARKERS:
+                continue
+            if f and f in form:
+                found.add(m.table)
+    return found
+
+
+def score_label(form: str, target_forms: tuple[str, ...], settings: ParseSettings) -> float:
+    """How well a source label (match form) fits a spec label: 0 = not at all.
+
+    2.x: the spec label is contained in the source label (longer labels score higher);
+    1.x: the source label is a cut-off prefix/part of the spec label; <1: fuzzy ratio."""
+    best = 0.0
+    for f in target_forms:
+        if not f or not form:
+            continue
+        if f in form:
+            best = max(best, 2.0 + len(f) / 1000)
+        elif form in f and len(form) >= settings.label_prefix_min_chars and len(form) >= settings.label_prefix_share * len(f):
+            best = max(best, 1.0 + len(form) / max(len(f), 1) / 10)
+        elif abs(len(form) - len(f)) <= max(3, len(f) // 3):
+            r = SequenceMatcher(None, form, f, autojunk=False).ratio()
+            if r >= settings.label_ratio:
+                best = max(best, r)
+    return best
+
+
+def match_row(form: str, index: LabelIndex, settings: ParseSettings, tables: tuple[str, ...] = ("t2", "t3")) -> tuple[RowTarget | None, float]:
+    """The best data row for a source label, or None."""
+    best: RowTarget | None = None
+    best_score = 0.0
+    for r in index.rows:
+        if r.table not in tables:
+            continue
+        s = score_label(form, r.forms, settings)
+        if s > best_score:
+            best, best_score = r, s
+    return best, best_score
+
+
+def match_marker(form: str, index: LabelIndex, settings: ParseSettings) -> tuple[Marker | None, float]:
+    best: Marker | None = None
+    best_score = 0.0
+    for m in index.markers:
+        s = score_label(form, m.forms, settings)
+        if s > best_score:
+            best, best_score = m, s
+    return best, best_score

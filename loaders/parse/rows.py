@@ -1,0 +1,198 @@
+"""Document blocks → a stream of *row observations*, in reading order.
+
+Whatever the shape — an HTML/PDF/DOCX grid, a tab- or pipe-separated line, a label line apart from
+its numbers, or a whole table flattened into one paragraph — each piece becomes an ``Obs``:
+a labelled data row (with its value cells or its digit run), an unlabelled row of numbers, a group
+row printing numbers (（六）其他处理 as one row), or a marker (header, column label) that tells
+which table the text is in. Assembling observations into cells is tables.py's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..document import Cell, Document, Location, Paragraph, Table
+from .cellvalue import is_blank, is_value_text, number_of
+from .labels import LabelIndex, Marker, RowTarget, match_form, match_marker, match_row
+from .settings import ParseSettings
+
+ROW_MIN_SCORE = 0.8  # score_label: ≥ 1 containment/prefix, < 1 fuzzy ratio (threshold in settings)
+
+_NUMERIC_LEAD = re.compile(r"^[\s\u3000]*((?:[0-9]+(?:\.[0-9]+)?(?:万元|元)?[\s\u3000]*)+)")
+_NUMERIC_ONLY = re.compile(r"^[\s\u3000|]*(?:(?:-?[0-9]+(?:\.[0-9]+)?|[-—–－/])[\s\u3000|]*)+$")
+
+
+@dataclass
+class Obs:
+    kind: str  # row | anon | group_row | marker
+    table: str | None
+    origin: str  # grid (cells known) | text (a run of digits, boundaries maybe lost)
+    block: int
+    loc: Location | None = None
+    target: RowTarget | None = None
+    marker: Marker | None = None
+    label: str = ""
+    cells: list[Cell] = field(default_factory=list)  # grid origin: the value cells, in order
+    run: str = ""  # text origin: the numeric text after the label
+    line_start: bool = True  # text origin: the label starts its line (not inside prose)
+
+    @property
+    def n_numbers(self) -> int:
+        if self.origin == "grid":
+            return sum(1 for c in self.cells if number_of(c.text) is not None)
+        return len(re.findall(r"[0-9]+", self.run))
+
+    @property
+    def n_digits(self) -> int:
+        if self.origin == "grid":
+            return sum(len(re.findall(r"[0-9]", c.text)) for c in self.cells)
+        return len(re.findall(r"[0-9]", self.run))
+
+    def is_value_row(self, min_values: int) -> bool:
+        """Enough numbers to be a table row, not a page number or a figure in prose."""
+        if self.origin == "grid" or len(self.run.split()) > 1:
+            return self.n_numbers >= min_values
+        return self.n_digits >= min_values
+
+    @property
+    def has_numbers(self) -> bool:
+        return self.n_numbers > 0
+
+
+def _cells_of_line(text: str, loc: Location | None) -> list[Cell]:
+    if text.strip().startswith("|"):
+        parts = text.strip().strip("|").split("|")
+    else:
+        parts = text.split("\t")
+    return [Cell(p.strip(), match_form(p), loc) for p in parts]
+
+
+def observe(doc: Document, index: LabelIndex, settings: ParseSettings) -> list[Obs]:
+    out: list[Obs] = []
+    for bi, block in enumerate(doc.blocks):
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells = [c for c in row if not c.is_merged_copy]
+                loc = next((c.loc for c in cells if c.loc), block.loc)
+                out.extend(_observe_cells(cells, bi, loc, index, settings))
+        elif isinstance(block, Paragraph):
+            text = block.text or ""
+            if "\t" in text.strip() or (text.strip().startswith("|") and text.count("|") >= 2):
+                out.extend(_observe_cells(_cells_of_line(text, block.loc), bi, block.loc, index, settings))
+            else:
+                out.extend(_observe_text(text, bi, block.loc, index, settings))
+    return out
+
+
+def _observe_cells(cells: list[Cell], bi: int, loc: Location | None, index: LabelIndex, settings: ParseSettings) -> list[Obs]:
+    label_idx = [i for i, c in enumerate(cells) if not is_value_text(c.text)]
+    if not label_idx:
+        vals = _strip_blank_edges(cells)
+        if any(number_of(c.text) is not None for c in vals):
+            return [Obs("anon", None, "grid", bi, loc, cells=vals)]
+        return []
+    last = label_idx[-1]
+    label_cells = [c for c in cells[: last + 1] if not is_blank(c.text)]
+    label = "".join(c.text for c in label_cells)
+    values = cells[last + 1 :]
+    if not any(number_of(c.text) is not None for c in values):
+        # Numbers glued to the label inside one cell ("行政许可 550"): read the row as text.
+        joined = " ".join(c.text for c in cells if not is_blank(c.text))
+        if re.search(r"[0-9]", label):
+            text_obs = _observe_text(joined, bi, loc, index, settings, line_start=True)
+            if any(o.kind != "marker" for o in text_obs):
+                return text_obs
+    form = match_form(label)
+    target, score = match_row(form, index, settings)
+    marker, mscore = match_marker(form, index, settings)
+    # A data row's label wins over a group heading printed in the same row
+    # ("三、本年度办理结果 | （一）予以公开").
+    if target is not None and score >= ROW_MIN_SCORE and (
+        marker is None or marker.kind == "group" or score >= mscore - 1e-9
+    ):
+        return [Obs("row", target.table, "grid", bi, loc, target=target, label=label, cells=values)]
+    if marker is not None and mscore >= ROW_MIN_SCORE:
+        kind = "group_row" if marker.kind == "group" and any(number_of(c.text) is not None for c in values) else "marker"
+        return [Obs(kind, marker.table, "grid", bi, loc, marker=marker, label=label, cells=values)]
+    return []
+
+
+def _strip_blank_edges(cells: list[Cell]) -> list[Cell]:
+    i, j = 0, len(cells)
+    while i < j and is_blank(cells[i].text):
+        i += 1
+    while j > i and is_blank(cells[j - 1].text):
+        j -= 1
+    return cells[i:j]
+
+
+def _match_string(text: str) -> tuple[str, list[int]]:
+    """Match form of ``text`` built char by char, with each match-form char's source offset."""
+    out: list[str] = []
+    offs: list[int] = []
+    for i, ch in enumerate(text):
+        f = match_form(ch)
+        for c in f:
+            out.append(c)
+            offs.append(i)
+    return "".join(out), offs
+
+
+def _observe_text(text: str, bi: int, loc: Location | None, index: LabelIndex, settings: ParseSettings,
+                  line_start: bool = False) -> list[Obs]:
+    stripped = text.strip()
+    if not stripped:
+        return []
+    if _NUMERIC_ONLY.match(stripped):
+        return [Obs("anon", None, "text", bi, loc, run=stripped, cells=[Cell(t, t, loc) for t in stripped.replace("|", " ").split()])]
+    form, offs = _match_string(text)
+    occ: list[tuple[int, int, object]] = []
+    for r in index.rows:
+        for f in r.forms:
+            start = form.find(f)
+            while start >= 0:
+                occ.append((start, start + len(f), r))
+                start = form.find(f, start + 1)
+    for m in index.markers:
+        for f in m.forms:
+            start = form.find(f)
+            while start >= 0:
+                occ.append((start, start + len(f), m))
+                start = form.find(f, start + 1)
+    if not occ:
+        return []
+    # Longest labels first, no overlaps ("行政规范性文件" beats "规范性文件", "（七）总计" beats "总计").
+    occ.sort(key=lambda o: (-(o[1] - o[0]), o[0]))
+    taken: list[tuple[int, int, object]] = []
+    for o in occ:
+        if all(o[1] <= t[0] or o[0] >= t[1] for t in taken):
+            taken.append(o)
+    taken.sort(key=lambda o: o[0])
+    out: list[Obs] = []
+    for i, (s, e, obj) in enumerate(taken):
+        seg_start = offs[e - 1] + 1
+        seg_end = offs[taken[i + 1][0]] if i + 1 < len(taken) else len(text)
+        # closing brackets/quotes of the label ("…情形）", "稳定”") are not part of the numbers
+        while seg_start < seg_end and not match_form(text[seg_start]) and not text[seg_start].isspace():
+            seg_start += 1
+        seg = text[seg_start:seg_end]
+        m = _NUMERIC_LEAD.match(seg)
+        run = m.group(1).strip() if m else ""
+        label = text[offs[s]:seg_start]
+        if isinstance(obj, RowTarget):
+            if run:
+                at_start = line_start or not form[:s].strip("0123456789一二三四五六七八九十")
+                out.append(Obs("row", obj.table, "text", bi, loc, target=obj, label=label, run=run, line_start=at_start))
+            continue
+        mk: Marker = obj  # type: ignore[assignment]
+        if run and mk.kind == "group":
+            out.append(Obs("group_row", mk.table, "text", bi, loc, marker=mk, label=label, run=run))
+        elif run:
+            out.append(Obs("anon", mk.table, "text", bi, loc, marker=mk, run=run))
+        else:
+            out.append(Obs("marker", mk.table, "text", bi, loc, marker=mk))
+    # Rows read from free text: accept a label at the line start, or a run of several labelled
+    # rows (a flattened table) — a label inside prose followed by a number is not a table row.
+    n_rows = sum(1 for o in out if o.kind == "row")
+    return [o for o in out if o.kind != "row" or o.line_start or n_rows >= 3]

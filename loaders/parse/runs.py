@@ -1,0 +1,143 @@
+"""Tables flattened into runs of digits: "规范性文件693665" → 69 / 3 / 665.
+
+Crawler text loses cell boundaries, so a row's numbers arrive as one run ("640020470") or a few
+runs split by stray spaces ("500000 5"). ``split_run`` enumerates every way to cut the run into the
+row's cells — no number with a leading zero, no number longer than ``max_digits`` — keeps the cuts
+that satisfy the table's own consistency rules (R3 for a t3 row, R4 per t4 group), and returns
+them all: the caller takes a split only when exactly one survives, and otherwise reports the
+candidates as a parse-uncertain finding. Spaces that are printed are respected as cell boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+Number = int | float
+# check(group_index, values_of_group) → keep this cut?
+GroupCheck = Callable[[int, tuple[Number, ...]], bool]
+
+_UNIT = re.compile(r"(万元|元|件|条|个|项|次|%)$")
+_TOKEN = re.compile(r"[0-9.]+(?:万元|元|件|条|个|项|次|%)?")
+
+
+@dataclass(frozen=True)
+class Split:
+    parts: tuple[str, ...]  # the printed text of each cell
+    values: tuple[Number, ...]
+    units: tuple[str | None, ...]
+
+
+def tokens_of(segment: str) -> list[str]:
+    """The whitespace-separated numeric tokens of a segment ("500000 5" → ["500000", "5"])."""
+    return _TOKEN.findall(segment)
+
+
+def _valid_part(s: str, decimal_ok: bool, max_digits: int) -> bool:
+    if not s or s.startswith(".") or s.endswith("."):
+        return False
+    whole, _, frac = s.partition(".")
+    if frac and not decimal_ok:
+        return False
+    if "." in frac:
+        return False
+    if len(whole) > 1 and whole.startswith("0"):
+        return False
+    return len(whole) <= max_digits
+
+
+def _value(s: str) -> Number:
+    return float(s) if "." in s else int(s)
+
+
+def split_run(
+    segment: str,
+    sizes: Sequence[int],
+    check: GroupCheck | None = None,
+    *,
+    decimal_ok: Sequence[bool] | None = None,
+    max_digits: int = 7,
+    limit: int = 1000,
+) -> list[Split]:
+    """Every cut of ``segment`` into sum(sizes) numbers whose groups pass ``check``.
+
+    ``sizes`` groups the cells (a t3 row: (7,); table 四: (5, 5, 5)); ``check`` is called once per
+    completed group. At most ``limit`` splits are returned.
+    """
+    raw_tokens = tokens_of(segment)
+    n = sum(sizes)
+    if not raw_tokens or n == 0:
+        return []
+    tokens: list[str] = []
+    token_units: list[str | None] = []
+    for t in raw_tokens:
+        m = _UNIT.search(t)
+        token_units.append(m.group(1) if m else None)
+        tokens.append(t[: m.start()] if m else t)
+    dec = list(decimal_ok) if decimal_ok is not None else [False] * n
+    bounds = []
+    acc = 0
+    for s in sizes:
+        acc += s
+        bounds.append(acc)
+    out: list[Split] = []
+    parts: list[str] = []
+    units: list[str | None] = []
+
+    def remaining_chars(ti: int, pos: int) -> int:
+        return len(tokens[ti]) - pos + sum(len(t) for t in tokens[ti + 1 :])
+
+    def dfs(ti: int, pos: int) -> None:
+        if len(out) >= limit:
+            return
+        k = len(parts)
+        if ti == len(tokens):
+            if k == n:
+                vals = tuple(_value(p) for p in parts)
+                out.append(Split(tuple(parts), vals, tuple(units)))
+            return
+        if k == n:
+            return
+        rest_parts = n - k
+        rest_tokens = len(tokens) - ti
+        if rest_parts < rest_tokens or remaining_chars(ti, pos) < rest_parts:
+            return
+        tok = tokens[ti]
+        for end in range(pos + 1, len(tok) + 1):
+            piece = tok[pos:end]
+            if not _valid_part(piece, dec[k] if k < len(dec) else False, max_digits):
+                if len(piece.partition(".")[0]) > max_digits:
+                    break
+                continue
+            last_of_token = end == len(tok)
+            parts.append(piece)
+            units.append(token_units[ti] if last_of_token else None)
+            ok = True
+            if check is not None and len(parts) in bounds:
+                g = bounds.index(len(parts))
+                start = bounds[g - 1] if g else 0
+                ok = check(g, tuple(_value(p) for p in parts[start:]))
+            if ok:
+                if last_of_token:
+                    dfs(ti + 1, 0)
+                else:
+                    dfs(ti, end)
+            parts.pop()
+            units.pop()
+
+    dfs(0, 0)
+    return out
+
+
+def distinct_values(splits: Sequence[Split]) -> list[tuple[Number, ...]]:
+    """The distinct value tuples among splits (two cuts may read the same numbers)."""
+    seen: dict[tuple[Number, ...], None] = {}
+    for s in splits:
+        seen.setdefault(s.values, None)
+    return list(seen)
+
+
+def total_is_sum(values: Sequence[Number]) -> bool:
+    """R3/R4 shape: the last value equals the sum of the others."""
+    return abs(sum(values[:-1]) - values[-1]) < 1e-9

@@ -1,0 +1,423 @@
+"""Row observations → one ``CellValue`` per canonical key of tables 二, 三 and 四.
+
+- Table 二: rows are found by their own labels (unique across the sub-tables), so a sub-table
+  printed away from its header still maps; columns follow the spec's column order.
+- Table 三: labelled rows are anchors; unlabelled rows of numbers (labels detached from values,
+  PDF→Markdown) fill the canonical rows missing between two anchors — only when their count
+  equals the number of free rows there; otherwise the gap is reported as parse-uncertain.
+- Table 四: its single unlabelled row (or three small rows, or one digit run) in table 四's region.
+- Value cells: as many as the spec's columns; one number too many or one number broken across two
+  cells is resolved by the table's own sums (R3/R4) or reported; digit runs are split by
+  runs.split_run and, when several rows stay ambiguous, jointly by the column sums (R1/R2).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..document import Cell
+from ..model import CellValue, Finding
+from ..spec import ERROR, PARSE, sum_checks
+from ..spec import tables as spec
+from ..spec.rules import PARSE_UNCERTAIN
+from ..spec.values import ValueStatus
+from .cellvalue import is_blank, number_of, parse_cell
+from .labels import LabelIndex, RowTarget, label_index
+from .rows import Obs
+from .runs import distinct_values, split_run, total_is_sum
+from .settings import ParseSettings
+
+Number = int | float
+Check = Callable[[int, tuple[Number, ...]], bool] | None
+
+NOTE_SPLIT = "由连写数字拆分"
+NOTE_SPLIT_JOINT = "由连写数字拆分（经表三列合计校验唯一确定）"
+NOTE_EXTRA = "多出一个数字，按合计关系确定"
+NOTE_JOINED = "一个数字被拆在两格，按合计关系合并"
+NOTE_ALIGNED = "标签与数字分离，按行序对齐"
+
+
+@dataclass
+class RowRead:
+    """One row's reading: cells, or the candidates when it could not be decided."""
+
+    cells: list[CellValue] | None
+    candidates: list[tuple[Number, ...]] = field(default_factory=list)
+    problem: str = ""
+
+
+@dataclass
+class TableResult:
+    cells: dict[str, CellValue] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    found: set[str] = field(default_factory=set)  # tables seen at all
+
+
+def _p1(message: str, keys: Sequence[str], candidates: Sequence = (), where: str = "", settings: ParseSettings | None = None) -> Finding:
+    severity = ERROR if settings is not None and settings.strict else PARSE_UNCERTAIN.severity
+    return Finding(
+        rule=PARSE_UNCERTAIN.id,
+        severity=severity,
+        kind=PARSE,
+        message=message,
+        keys=tuple(keys),
+        candidates=[list(c) for c in candidates][: settings.max_candidates if settings else 12],
+        where=where,
+    )
+
+
+# ------------------------------------------------------------------ reading one row ----------
+def _group_check(sizes: Sequence[int], use_sums: bool) -> Check:
+    if not use_sums:
+        return None
+    return lambda _g, vals: total_is_sum(vals)
+
+
+def _passes(values: Sequence[Number], sizes: Sequence[int], check: Check) -> bool:
+    if check is None:
+        return True
+    k = 0
+    for g, s in enumerate(sizes):
+        if not check(g, tuple(values[k : k + s])):
+            return False
+        k += s
+    return True
+
+
+def read_row(obs_cells: list[Cell] | None, run: str, sizes: Sequence[int], check: Check,
+             decimal_ok: Sequence[bool], settings: ParseSettings) -> RowRead:
+    """Read one row from its value cells (grid) or its numeric text (flattened)."""
+    if obs_cells is not None:
+        return _read_cells(obs_cells, sizes, check, decimal_ok, settings)
+    return _read_run(run, sizes, check, decimal_ok, settings, loc=None)
+
+
+def _read_cells(cells: list[Cell], sizes: Sequence[int], check: Check, decimal_ok: Sequence[bool],
+                settings: ParseSettings) -> RowRead:
+    n = sum(sizes)
+    v = list(cells)
+    # Padding cells around the values (tab-separated PDF text) are not values; a real grid has
+    # exactly n value cells, blanks included.
+    while len(v) > n and is_blank(v[-1].text):
+        v.pop()
+    while len(v) > n and is_blank(v[0].text):
+        v.pop(0)
+    if len(v) == n:
+        return RowRead([parse_cell(c.text, c.loc) for c in v])
+    if len(v) == n + 1 and all(number_of(c.text) is not None for c in v):
+        return _one_too_many(v, sizes, check, settings)
+    if len(v) < n:
+        texts = " ".join(c.text for c in v if not is_blank(c.text))
+        if all(number_of(c.text) is not None or is_blank(c.text) for c in v) and texts:
+            loc = next((c.loc for c in v if c.loc), None)
+            return _read_run(texts, sizes, check, decimal_ok, settings, loc)
+    return RowRead(None, [], f"该行有{len(v)}个数值单元格，应为{n}个")
+
+
+def _one_too_many(v: list[Cell], sizes: Sequence[int], check: Check, settings: ParseSettings) -> RowRead:
+    """n+1 numbers for n columns: one stray number (dropped) or one number split over two cells
+    (joined). Keep the readings the table's sums accept; decide only if they agree."""
+    n = len(v) - 1
+    texts = [c.text.strip() for c in v]
+    options: dict[tuple[Number, ...], tuple[list[CellValue], str]] = {}
+    for i in range(len(v)):
+        rest = [c for j, c in enumerate(v) if j != i]
+        vals = tuple(number_of(c.text)[0] for c in rest)  # type: ignore[index]
+        if _passes(vals, sizes, check):
+            options.setdefault(vals, ([parse_cell(c.text, c.loc, NOTE_EXTRA) for c in rest], NOTE_EXTRA))
+    for i in range(n):
+        joined = texts[i] + texts[i + 1]
+        jv = number_of(joined)
+        if jv is None or (len(texts[i]) > 1 and texts[i].startswith("0")):
+            continue
+        rest_cells = [*v[:i], Cell(joined, joined, v[i].loc), *v[i + 2 :]]
+        vals = tuple(number_of(c.text)[0] for c in rest_cells)  # type: ignore[index]
+        if _passes(vals, sizes, check):
+            cells = [parse_cell(c.text, c.loc, NOTE_JOINED if k == i else "") for k, c in enumerate(rest_cells)]
+            options.setdefault(vals, (cells, NOTE_JOINED))
+    if check is None and len({tuple(x) for x in options}) > 1:
+        return RowRead(None, list(options)[: settings.max_candidates], f"该行有{n + 1}个数字，应为{n}个")
+    if len(options) == 1:
+        return RowRead(next(iter(options.values()))[0])
+    return RowRead(None, list(options)[: settings.max_candidates], f"该行有{n + 1}个数字，应为{n}个")
+
+
+def _read_run(run: str, sizes: Sequence[int], check: Check, decimal_ok: Sequence[bool],
+              settings: ParseSettings, loc) -> RowRead:
+    n = sum(sizes)
+    toks = run.split()
+    if len(toks) == n and all(number_of(t) is not None for t in toks):
+        return RowRead([parse_cell(t, loc) for t in toks])
+    if len(toks) == n + 1 and all(number_of(t) is not None for t in toks):
+        return _one_too_many([Cell(t, t, loc) for t in toks], sizes, check, settings)
+    splits = split_run(run, sizes, check, decimal_ok=decimal_ok, max_digits=settings.max_digits_per_cell)
+    values = distinct_values(splits)
+    if len(values) == 1:
+        sp = splits[0]
+        return RowRead([CellValue(val, ValueStatus.NUMBER, txt, loc, unit, NOTE_SPLIT)
+                        for val, txt, unit in zip(sp.values, sp.parts, sp.units, strict=True)])
+    if not values:
+        return RowRead(None, [], f"连写数字「{run}」无法拆分为{n}个符合合计关系的数")
+    return RowRead(None, values, f"连写数字「{run}」有{len(values)}种拆分")
+
+
+def _decimal_flags(columns: Sequence[spec.Label]) -> list[bool]:
+    return [c.kind != spec.INT for c in columns]
+
+
+# ------------------------------------------------------------------ assembling tables --------
+def _context(obs: list[Obs], index: LabelIndex) -> list[str | None]:
+    """The table each observation sits in: its own table, or the last one seen before it.
+
+    After table 三's last row (四、结转下年度继续办理) numbers belong to table 四 even when its
+    header was lost (stacked letters in PDF text)."""
+    t3_last = index.rows_of("t3")[-1]
+    ctx: list[str | None] = []
+    cur: str | None = None
+    for o in obs:
+        if o.kind in ("row", "group_row") and o.table:
+            cur = o.table
+            if o.target is t3_last:
+                cur = "t4"
+                ctx.append("t3")
+                continue
+        elif o.kind == "marker" and o.table and not (o.marker and o.marker.ambiguous):
+            cur = o.table
+        elif o.kind == "anon" and o.table and o.marker is not None and not o.marker.ambiguous:
+            cur = o.table
+        ctx.append(cur if o.kind != "row" else o.table)
+    return ctx
+
+
+def build_tables(obs: list[Obs], fmt: str, settings: ParseSettings) -> TableResult:
+    index = label_index(fmt)
+    res = TableResult()
+    ctx = _context(obs, index)
+    res.found.update(c for c in ctx if c)
+    _build_t2(obs, ctx, fmt, index, settings, res)
+    _build_t3(obs, ctx, fmt, index, settings, res)
+    _build_t4(obs, ctx, settings, res)
+    return res
+
+
+def _pick(obs: list[Obs], ctx: list[str | None], target: RowTarget) -> Obs | None:
+    """The observation of one row: first with numbers in its own table's region, else first."""
+    cands = [(o, c) for o, c in zip(obs, ctx, strict=True) if o.kind == "row" and o.target is target]
+    with_numbers = [(o, c) for o, c in cands if o.has_numbers or o.origin == "grid"]
+    for o, c in with_numbers:
+        if c == target.table:
+            return o
+    return with_numbers[0][0] if with_numbers else None
+
+
+def _keys_for(target: RowTarget, fmt: str) -> list[str]:
+    block = _block_of(target, fmt)
+    if target.table == "t2":
+        return [f"t2.{target.block}.{target.row.code}.{c.code}" for c in block.columns]
+    return [f"{target.row.code}.{c.code}" for c in block.columns]
+
+
+def _block_of(target: RowTarget, fmt: str) -> spec.SubTable:
+    table = spec.table_spec(fmt, target.table)
+    return next(b for b in table.blocks if b.code == target.block)
+
+
+def _obs_read(o: Obs, sizes: Sequence[int], check: Check, dec: Sequence[bool], settings: ParseSettings) -> RowRead:
+    if o.origin == "grid":
+        return _read_cells(o.cells, sizes, check, dec, settings)
+    return _read_run(o.run, sizes, check, dec, settings, o.loc)
+
+
+def _build_t2(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult) -> None:
+    for target in index.rows_of("t2"):
+        o = _pick(obs, ctx, target)
+        keys = _keys_for(target, fmt)
+        if o is None:
+            continue
+        block = _block_of(target, fmt)
+        read = _obs_read(o, (len(keys),), None, _decimal_flags(block.columns), settings)
+        _store(res, keys, read, o, settings, f"表二「{target.row.label}」行")
+
+
+def _store(res: TableResult, keys: list[str], read: RowRead, o: Obs, settings: ParseSettings, where: str) -> None:
+    if read.cells is not None:
+        for k, cv in zip(keys, read.cells, strict=True):
+            if cv.loc is None:
+                cv.loc = o.loc
+            res.cells[k] = cv
+        return
+    raw = o.run or " ".join(c.text for c in o.cells)
+    for k in keys:
+        res.cells[k] = CellValue(None, ValueStatus.MISSING, raw, o.loc, None, "识别存疑：" + read.problem)
+    res.findings.append(_p1(f"{where}：{read.problem}，未取值，请人工核对", keys, read.candidates, where, settings))
+
+
+def _build_t3(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult) -> None:
+    targets = index.rows_of("t3")
+    cols = spec.T3_COLUMNS
+    sizes = (len(cols),)
+    check = _group_check(sizes, True)
+    dec = _decimal_flags(cols)
+    # 1. the t3 sequence: labelled rows (anchors), group rows, unlabelled rows of numbers
+    seq: list[tuple[float, Obs | None, Obs]] = []  # (canonical position or nan, target-obs, obs)
+    seen_targets: set[int] = set()
+    for o, c in zip(obs, ctx, strict=True):
+        if c != "t3":
+            continue
+        if o.kind == "row" and o.target is not None and o.target.table == "t3":
+            if o.target.index in seen_targets:
+                continue
+            if not (o.has_numbers or o.origin == "grid"):
+                continue  # a label line apart from its numbers: not an anchor
+            seen_targets.add(o.target.index)
+            seq.append((float(o.target.index), o, o))
+        elif o.kind == "group_row":
+            pos = _group_position(o, targets)
+            seq.append((pos, None, o))
+            keys = [f"{o.marker.code}.{col.code}" for col in cols] if o.marker else []
+            res.findings.append(
+                _p1(
+                    f"表三「{o.label.strip()}」按单行印出了数字，但本报告为{fmt}格式（该项分为若干子行），"
+                    "这些数字未映射到子行",
+                    keys,
+                    [],
+                    "表三",
+                    settings,
+                )
+            )
+        elif o.kind == "anon" and o.is_value_row(settings.min_anonymous_values):
+            seq.append((float("nan"), None, o))
+    # 2. align unlabelled rows to the free canonical rows between anchors
+    assigned: dict[int, tuple[Obs, str]] = {}
+    anchors = [(pos, o) for pos, t, o in seq if t is not None]
+    for _pos, o in anchors:
+        assigned[o.target.index] = (o, "")  # type: ignore[union-attr]
+    gap: list[Obs] = []
+    prev = -1.0
+    labelled = {int(p) for p, t, _ in seq if t is not None}
+    for pos, _t, o in [*seq, (float(len(targets)), None, None)]:  # type: ignore[list-item]
+        if pos != pos:  # nan: unlabelled
+            gap.append(o)
+            continue
+        if gap:
+            free = [i for i in range(len(targets)) if prev < i < pos and i not in labelled]
+            if len(free) == len(gap):
+                for i, g in zip(free, gap, strict=True):
+                    assigned[i] = (g, NOTE_ALIGNED)
+            else:
+                keys = [f"{targets[i].row.code}.{col.code}" for i in free for col in cols]
+                res.findings.append(
+                    _p1(
+                        f"表三有{len(gap)}行未标注行名的数字，而对应位置缺{len(free)}行，无法对齐，未取值",
+                        keys,
+                        [],
+                        "表三",
+                        settings,
+                    )
+                )
+            gap = []
+        prev = pos
+    # 3. read every assigned row; collect ambiguous digit runs for the joint step
+    ambiguous: dict[int, tuple[RowRead, Obs]] = {}
+    for i, (o, note) in sorted(assigned.items()):
+        keys = _keys_for(targets[i], fmt)
+        read = _obs_read(o, sizes, check, dec, settings)
+        if read.cells is None and len(read.candidates) > 1:
+            ambiguous[i] = (read, o)
+            continue
+        if read.cells is not None and note:
+            for cv in read.cells:
+                cv.note = (cv.note + "；" if cv.note else "") + note
+        _store(res, keys, read, o, settings, f"表三「{targets[i].row.full_label}」行")
+    if ambiguous:
+        _resolve_jointly(ambiguous, targets, fmt, res, settings)
+
+
+def _group_position(o: Obs, targets: Sequence[RowTarget]) -> float:
+    code = o.marker.code if o.marker else ""
+    first = next((t.index for t in targets if t.row.code.startswith(code + ".")), len(targets))
+    return first - 0.5
+
+
+def _resolve_jointly(ambiguous: dict[int, tuple[RowRead, Obs]], targets, fmt: str, res: TableResult,
+                     settings: ParseSettings) -> None:
+    """Several rows' digit runs split more than one way: keep the combinations for which the
+    column equations (R1, R2) hold; a row is decided only when all surviving combinations agree."""
+    cols = [c.code for c in spec.T3_COLUMNS]
+    rows = sorted(ambiguous)
+    fixed: dict[str, Number | None] = {}
+    known: set[str] = set()
+    for k, cv in res.cells.items():
+        if k.startswith("t3."):
+            known.add(k)
+            fixed[k] = cv.value
+    amb_keys: dict[int, list[str]] = {i: [f"{targets[i].row.code}.{c}" for c in cols] for i in rows}
+    all_amb = {k for ks in amb_keys.values() for k in ks}
+    checks = [c for c in sum_checks(fmt) if c.rule in ("R1", "R2") and set(c.keys) & all_amb]
+    checks = [c for c in checks if all(k in known or k in all_amb for k in c.keys)]
+    options = [ambiguous[i][0].candidates for i in rows]
+    total = 1
+    for opt in options:
+        total *= max(len(opt), 1)
+    survivors: list[tuple[tuple[Number, ...], ...]] = []
+    if checks and total <= settings.max_joint_combinations:
+        for combo in itertools.product(*options):
+            vals = dict(fixed)
+            for i, cand in zip(rows, combo, strict=True):
+                vals.update(zip(amb_keys[i], cand, strict=True))
+            if all(_eq_holds(c, vals) for c in checks):
+                survivors.append(combo)
+    for pos, i in enumerate(rows):
+        read, o = ambiguous[i]
+        keys = _keys_for(targets[i], fmt)
+        choices = {combo[pos] for combo in survivors}
+        if len(choices) == 1:
+            vals = next(iter(choices))
+            res.cells.update({k: CellValue(v, ValueStatus.NUMBER, str(v), o.loc, None, NOTE_SPLIT_JOINT)
+                              for k, v in zip(keys, vals, strict=True)})
+        else:
+            cands = sorted(choices) if choices else read.candidates
+            _store(res, keys, RowRead(None, list(cands), read.problem), o, settings, f"表三「{targets[i].row.full_label}」行")
+
+
+def _eq_holds(check, vals: dict[str, Number | None]) -> bool:
+    left = [vals.get(k) for k in check.left]
+    right = [vals.get(k) for k in check.right]
+    if all(v is None for v in left) or all(v is None for v in right):
+        return True
+    return abs(sum(v or 0 for v in left) - sum(v or 0 for v in right)) < 1e-9
+
+
+def _build_t4(obs, ctx, settings: ParseSettings, res: TableResult) -> None:
+    groups = spec.T4_GROUPS
+    results = spec.T4_RESULTS
+    sizes = tuple(len(results) for _ in groups)
+    n = sum(sizes)
+    keys = [f"t4.{g.code}.{r.code}" for g in groups for r in results]
+    check = _group_check(sizes, True)
+    dec = [False] * n
+    rows = [o for o, c in zip(obs, ctx, strict=True)
+            if c == "t4" and o.kind == "anon" and o.is_value_row(settings.min_anonymous_values)]
+    if not rows:
+        return
+    first = rows[0]
+    # one row (grid or digit run) holding the whole table
+    if (first.origin == "grid" and len(first.cells) >= n) or (first.origin == "text" and (first.n_numbers >= n or len(first.run.split()) == 1)):
+        read = _obs_read(first, sizes, check, dec, settings)
+        _store(res, keys, read, first, settings, "表四")
+        return
+    # the table printed as several small rows (one per group)
+    cells: list[Cell] = []
+    used: list[Obs] = []
+    for o in rows:
+        part = o.cells if o.origin == "grid" else [Cell(t, t, o.loc) for t in o.run.split()]
+        if len(part) < settings.min_anonymous_values:
+            continue
+        cells.extend(part)
+        used.append(o)
+        if len(cells) >= n:
+            break
+    read = _read_cells(cells, sizes, check, dec, settings)
+    _store(res, keys, read, used[0] if used else first, settings, "表四")
