@@ -162,7 +162,7 @@ def title_name(title: str) -> str | None:
     m = _YEAR_TITLE.search(title)
     if not m:
         return None
-    before = _strip_junk(title[: m.start()])
+    before = re.sub(r"(?:关于|的)+$", "", _strip_junk(title[: m.start()]))
     if len(before) >= 2:
         return before
     after = title[m.end() :]
@@ -189,11 +189,23 @@ def expand_abbreviation(name: str) -> str:
 
 
 def _longest_prefixed(name: str, text: str) -> str:
-    """The longest "<place chain><name>" the text prints (三门峡经济开发区 + 党政办公室)."""
+    """The longest "<place chain><name>" the text prints (三门峡经济开发区 + 党政办公室).
+
+    Only places *above* what the name already says are added, and a province only to a name with
+    no place of its own below it: 洪泽区人民政府 → 淮安市洪泽区人民政府, but 淮安市人民政府 stays
+    as it is even where the text prints 江苏省淮安市人民政府 (not part of the official name).
+    """
     g = gazetteer()
+    own = _head_tokens(name)
+    if own and own[0].kind in ("province", "city"):
+        return name
     best = name
     for m in re.finditer(re.escape(name), text):
         chain = g.parse_chain(text[max(0, m.start() - 24) : m.start()])
+        if own:  # a county / zone name: only its city may be added
+            chain = [t for t in chain if t.kind == "city"][-1:]
+        elif any(t.kind != "province" for t in chain):
+            chain = [t for t in chain if t.kind != "province"]
         if chain:
             full = "".join(t.text for t in chain) + name
             if len(full) > len(best):

@@ -127,24 +127,6 @@ class Gazetteer:
             end -= len(t.text)
         return tokens
 
-    def find_all(self, text: str) -> list[tuple[int, Token]]:
-        """Every gazetteer full name occurring in ``text`` (position, token); longest wins."""
-        out: list[tuple[int, Token]] = []
-        i = 0
-        while i < len(text):
-            hit = None
-            for n in range(min(self.max_len, len(text) - i), 1, -1):
-                s = text[i : i + n]
-                if s in self.by_name:
-                    hit = Token(s, self.by_name[s][0].kind, tuple(self.by_name[s]))
-                    break
-            if hit:
-                out.append((i, hit))
-                i += len(hit.text)
-            else:
-                i += 1
-        return out
-
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:

@@ -134,3 +134,28 @@ def test_manifest_without_file_column_is_a_typed_error(tmp_path):
     assert "file" in str(e.value) and str(p) in str(e.value)
     with pytest.raises(ManifestError):
         read_manifest(tmp_path / "missing.csv")
+
+
+def test_city_government_is_not_prefixed_with_its_province(make_doc):
+    doc = make_doc(["淮安市人民政府", "2024 年政府信息公开工作年度报告", "一、总体情况",
+                    "江苏省淮安市人民政府认真落实……"])
+    m = meta_of(doc)
+    assert m["agency"].value == "淮安市人民政府"
+    assert m["level"].value == "city" and m["province"].value == "江苏省"
+
+
+def test_title_with_guanyu_and_department_category(make_doc):
+    doc = make_doc(["沭阳县教育局关于2022年政府信息公开工作年度报告", "一、总体情况", "……"])
+    m = meta_of(doc)
+    assert m["agency"].value == "沭阳县教育局"
+    assert m["category"].value == "education"
+    assert m["region"].value == "江苏省宿迁市沭阳县"
+    assert m["city"].source.startswith("推断")
+
+
+def test_ambiguous_county_name_needs_the_text_to_settle_its_city(make_doc):
+    # 朝阳区 exists in 北京市 and 长春市: without a parent in the text, no city is invented
+    m = meta_of(make_doc(["朝阳区人民政府2022年政府信息公开工作年度报告", "一、总体情况", "……"]))
+    assert m["agency"].value == "朝阳区人民政府" and m["city"].value is None and m["province"].value is None
+    m2 = meta_of(make_doc(["朝阳区人民政府2022年政府信息公开工作年度报告", "一、总体情况", "在长春市委的领导下……"]))
+    assert m2["city"].value == "长春市" and m2["province"].value == "吉林省"
