@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.errors import LoaderError
-from loaders.model import Meta, ParsedReport
+from loaders.model import ParsedReport
 
 from . import derive
 from .connect import Writer, open_writer
@@ -71,6 +71,7 @@ def parse_path(path: str, manifest: dict | None = None) -> list[Parsed]:
     """Read and parse one file (a zip gives one result per member). Runs in a worker process."""
     from loaders.archive import iter_members
     from loaders.detect import ZIP, sniff_type
+    from loaders.manifest import manifest_row_for
     from loaders.parse import parse_document
     from loaders.readers import iter_documents
 
@@ -96,24 +97,12 @@ def parse_path(path: str, manifest: dict | None = None) -> list[Parsed]:
                                               "detail": ""}))
             continue
         try:
-            report = parse_document(item)
-            apply_manifest(report, manifest)
+            report = parse_document(item, manifest_row=manifest_row_for(manifest, origin))
             report.file = Path(origin.split("!")[-1]).name
             out.append(Parsed(origin, item.source.sha256, report, raw))
         except Exception as e:  # one bad document never stops the batch
             out.append(Parsed(origin, item.source.sha256, error=_error(origin, e)))
     return out
-
-
-def apply_manifest(report: ParsedReport, manifest: dict | None) -> None:
-    """Manifest values override what the parser found (the clerk knows better), marked as such."""
-    if not manifest:
-        return
-    from loaders.manifest import manifest_row_for, manifest_values
-
-    row = manifest_row_for(manifest, report.file)
-    for field_name, value in manifest_values(row).items():
-        setattr(report, field_name, Meta(value, 1.0, MANIFEST_SOURCE))
 
 
 def _worker(args: tuple[str, dict | None]) -> list[Parsed]:

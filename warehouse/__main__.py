@@ -1,0 +1,98 @@
+"""`python -m warehouse …` — build the demo, create/inspect a warehouse, fast-load, export, docs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """gongkai 数据仓库：示例库、快速导入、导出、指标文档。"""
+
+
+@cli.command()
+@click.option("--db", required=True, type=click.Path(), help="数据库文件路径")
+@click.option("--agencies", default=None, type=int, help="示例机关数")
+@click.option("--workers", default=None, type=int)
+@click.option("--force", is_flag=True, help="即使已是最新也重建")
+def demo(db: str, agencies: int | None, workers: int | None, force: bool) -> None:
+    """构建示例数据库（示例省合成年报 + 种子年报，经真实入库流程）。已是最新则直接复用。"""
+    from .demo import DEMO_AGENCIES, build_demo
+
+    console = Console(stderr=True)
+    console.print("[bold]构建示例数据库…[/bold]（示例数据：示例省，2019–2025年）")
+    r = build_demo(db, agencies=agencies or DEMO_AGENCIES, workers=workers, force=force)
+    if r.reused:
+        console.print(f"示例数据库已是最新，直接使用：{db}（数据版本 {r.data_version}）")
+        return
+    s = r.synthetic
+    assert s is not None
+    console.print(f"示例数据库已建成：{db}（数据版本 {r.data_version}）：合成年报 {s.stored} 份入库，"
+                  f"{s.with_findings} 份有校验发现，{s.failed} 份失败；用时 {s.seconds:.0f} 秒")
+    for f in s.failures:
+        console.print(f"  失败：{f['file']}：{f.get('reason')}", markup=False)
+
+
+@cli.command()
+@click.option("--db", required=True, type=click.Path())
+def init(db: str) -> None:
+    """创建空数据库（若不存在）。"""
+    from .connect import ensure_warehouse
+
+    click.echo(ensure_warehouse(db))
+
+
+@cli.command()
+@click.option("--db", required=True, type=click.Path())
+@click.option("--reports", "-n", required=True, type=int, help="合成报告数")
+@click.option("--seed", default=0, type=int)
+@click.option("--cells", is_flag=True, help="同时写入长表单元格")
+def fastpath(db: str, reports: int, seed: int, cells: bool) -> None:
+    """快速导入 N 份合成报告（不渲染、不解析），用于规模测试。"""
+    from .fastpath import load
+
+    r = load(db, reports, seed=seed, with_cells=cells)
+    click.echo(f"{r.n_reports} reports in {r.seconds:.1f}s → {r.data_version}")
+
+
+@cli.command()
+@click.option("--db", required=True, type=click.Path(exists=True))
+@click.option("--out", required=True, type=click.Path())
+def parquet(db: str, out: str) -> None:
+    """导出按年度分区的 Parquet（reports_wide、cells、findings）。"""
+    from .connect import open_reader
+    from .export import export_parquet
+
+    con = open_reader(db)
+    try:
+        for p in export_parquet(con, out):
+            click.echo(p)
+    finally:
+        con.close()
+
+
+@cli.command()
+@click.option("--out", default="docs/indicators.md", type=click.Path())
+@click.option("--check", is_flag=True, help="只检查文档是否最新")
+def docs(out: str, check: bool) -> None:
+    """由指标定义生成 docs/indicators.md。"""
+    from .docs import render_indicator_docs
+
+    text = render_indicator_docs()
+    p = Path(out)
+    if check:
+        if not p.exists() or p.read_text(encoding="utf-8") != text:
+            click.echo(f"{out} 不是最新：请运行 python -m warehouse docs", err=True)
+            sys.exit(1)
+        return
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text, encoding="utf-8")
+    click.echo(out)
+
+
+if __name__ == "__main__":
+    cli(prog_name="python -m warehouse")

@@ -1,0 +1,121 @@
+"""Exports of a warehouse slice: CSV (Excel-ready), XLSX (with filters and definitions), Parquet.
+
+CSV formula-injection rule (decided here, stated once): a *text* cell whose first character is
+one of ``= + - @`` (or a tab / carriage return) gets a leading apostrophe, so Excel shows it as
+text instead of running it. *Numeric* columns are written as numbers — a negative number such as
+``-3`` (2019 format's 本年增/减) stays ``-3`` and is still a number when read back. Chinese text
+is written UTF-8 with a BOM so Excel opens it ungarbled.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .filters import Filters
+from .indicators import definition_rows
+
+INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_text(value: object) -> object:
+    """Prefix a text value that a spreadsheet would run as a formula; leave everything else."""
+    if isinstance(value, str) and value.startswith(INJECTION_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text (object/string) column neutralised; numeric columns untouched."""
+    out = df.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].map(neutralise_text)
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM, injection-neutralised, no index."""
+    buf = io.StringIO()
+    neutralise(df).to_csv(buf, index=False, lineterminator="\r\n")
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+    p = Path(path)
+    p.write_bytes(to_csv_bytes(df))
+    return p
+
+
+def filters_frame(filters: Filters | None) -> pd.DataFrame:
+    rows = filters.describe() if filters is not None else [("筛选条件", "全部")]
+    return pd.DataFrame(rows, columns=["筛选项", "取值"])
+
+
+def to_xlsx_bytes(
+    sheets: dict[str, pd.DataFrame],
+    filters: Filters | None = None,
+    *,
+    data_version: str | None = None,
+) -> bytes:
+    """An XLSX workbook: the data sheets, then 「筛选条件」 and 「指标定义」 sheets (openpyxl).
+
+    Text cells are neutralised as in CSV (openpyxl would otherwise store "=…" as a formula).
+    """
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, df in sheets.items():
+            neutralise(df).to_excel(xw, sheet_name=name[:31], index=False)
+        f = filters_frame(filters)
+        if data_version:
+            f = pd.concat([f, pd.DataFrame([("数据版本", data_version)], columns=f.columns)], ignore_index=True)
+        f.to_excel(xw, sheet_name="筛选条件", index=False)
+        neutralise(pd.DataFrame(definition_rows())).to_excel(xw, sheet_name="指标定义", index=False)
+    return buf.getvalue()
+
+
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | os.PathLike, filters: Filters | None = None,
+               data_version: str | None = None) -> Path:
+    p = Path(path)
+    p.write_bytes(to_xlsx_bytes(sheets, filters, data_version=data_version))
+    return p
+
+
+# Tables exported to Parquet, each partitioned by year (cells/findings get the report's year).
+PARQUET_TABLES: dict[str, str] = {
+    "reports_wide": "SELECT * FROM reports_wide",
+    "cells": "SELECT r.year, c.* FROM cells c JOIN reports r USING (report_id)",
+    "findings": "SELECT r.year, f.* FROM findings f JOIN reports r USING (report_id)",
+}
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: str | os.PathLike,
+                   tables: Sequence[str] = tuple(PARQUET_TABLES)) -> list[Path]:
+    """Hive-partitioned Parquet (``<table>/year=2023/….parquet``) that DuckDB, Spark, Trino read.
+
+    Reports without a year go to ``year=__HIVE_DEFAULT_PARTITION__`` (the Hive convention).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in tables:
+        sql = PARQUET_TABLES[name]  # fixed queries; out paths are bound below as literals via params
+        dest = out / name
+        con.execute(
+            f"COPY ({sql}) TO '{_sql_path(dest)}' (FORMAT parquet, PARTITION_BY (year), OVERWRITE_OR_IGNORE true)"
+        )
+        written.append(dest)
+    return written
+
+
+def _sql_path(p: Path) -> str:
+    """A filesystem path as a SQL string literal body (COPY … TO takes no bound parameter)."""
+    s = str(p.absolute())
+    if "\x00" in s:
+        raise ValueError("bad path")
+    return s.replace("'", "''")
