@@ -140,16 +140,18 @@ def marker_tables(index: LabelIndex, form: str) -> set[str]:
 def score_label(form: str, target_forms: tuple[str, ...], settings: ParseSettings) -> float:
     """How well a source label (match form) fits a spec label: 0 = not at all.
 
-    2.x: the spec label is contained in the source label (longer labels score higher);
-    1.x: the source label is a cut-off prefix/part of the spec label; <1: fuzzy ratio."""
+    1–2: one contains the other; 1 + the share of the longer text the overlap covers, so a label
+    explained entirely scores 2 and a short column word inside a long row label scores little
+    ("其他" inside "部分公开（…不计其他情形）"). A source label cut short must still cover
+    ``label_prefix_share`` of the spec label. Below 1: fuzzy ratio (≥ ``label_ratio``)."""
     best = 0.0
     for f in target_forms:
         if not f or not form:
             continue
         if f in form:
-            best = max(best, 2.0 + len(f) / 1000)
+            best = max(best, 1.0 + len(f) / len(form))
         elif form in f and len(form) >= settings.label_prefix_min_chars and len(form) >= settings.label_prefix_share * len(f):
-            best = max(best, 1.0 + len(form) / max(len(f), 1) / 10)
+            best = max(best, 1.0 + len(form) / len(f))
         elif abs(len(form) - len(f)) <= max(3, len(f) // 3):
             r = SequenceMatcher(None, form, f, autojunk=False).ratio()
             if r >= settings.label_ratio:

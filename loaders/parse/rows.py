@@ -181,7 +181,10 @@ def _observe_text(text: str, bi: int, loc: Location | None, index: LabelIndex, s
         run = m.group(1).strip() if m else ""
         label = text[offs[s]:seg_start]
         if isinstance(obj, RowTarget):
-            if run:
+            # In a flattened table the next label follows the digits directly; in prose a word
+            # does ("行政规范性文件393件"): that is a figure in a sentence, not a table row.
+            tail = seg[m.end():] if m else seg
+            if run and not match_form(tail):
                 at_start = line_start or not form[:s].strip("0123456789一二三四五六七八九十")
                 out.append(Obs("row", obj.table, "text", bi, loc, target=obj, label=label, run=run, line_start=at_start))
             continue
