@@ -31,6 +31,7 @@ from ..spec.agencies import (
     GOVERNMENT_BY_REGION_KIND,
     LEVEL_MARKERS,
     SELF_REFERENCES,
+    TOWNSHIP_SUFFIXES,
 )
 from .regions import Place, Token, gazetteer
 from .sections import Sections
@@ -244,10 +245,13 @@ def _region_parts(agency: str | None, text: str) -> dict[str, Meta]:
     if not agency:
         return out
     tokens = _head_tokens(agency)
-    if not tokens:
+    if not tokens:  # no known place: the level may still show in the name (…镇人民政府)
+        level = _level_by_markers(agency)
+        out["level"] = Meta(level, 0.5 if level else 0.0, "机构名称(后缀)" if level else "")
         return out
     named = {t.kind: t for t in tokens}  # kind → token as printed in the name
-    place = _pick_place(tokens[-1], text)
+    placed = [t for t in tokens if t.places]
+    place = _pick_place(placed[-1], text) if placed else None
     province = city = county = None
     p_src = c_src = SRC_TITLE
     if "province" in named:
@@ -287,7 +291,7 @@ def _region_parts(agency: str | None, text: str) -> dict[str, Meta]:
     conf = min(m.confidence for m in (out["province"], out["city"], out["county"]) if m.value) if parts else 0.0
     out["region"] = Meta(region, conf, "机构名称+行政区划表" if region else "")
     last = tokens[-1]
-    level = last.kind if last.kind in ("province", "city", "county", "devzone") else None
+    level = last.kind if last.kind in ("province", "city", "county", "devzone", "township") else None
     if level == "city" and place is not None and place.kind == "province":
         level = "province"
     if level is None:
@@ -314,11 +318,23 @@ def _head_tokens(agency: str) -> list[Token]:
             if t is not None:
                 hit = t
                 break
+        if hit is None and tokens and tokens[-1].kind in ("county", "city", "devzone"):
+            hit = _township_token(agency, i)
         if hit is None:
             break
         tokens.append(hit)
         i += len(hit.text)
     return tokens
+
+
+def _township_token(agency: str, i: int) -> Token | None:
+    """A township / street after a county: 西湖区 + 三墩镇, 福田区 + 华富街道 (not in the gazetteer)."""
+    for suf in TOWNSHIP_SUFFIXES:
+        for n in range(2, 6):
+            end = i + n + len(suf)
+            if agency[i + n : end] == suf and (end == len(agency) or any(agency[end:].startswith(a) for a in AGENCY_SUFFIXES)):
+                return Token(agency[i:end], "township", ())
+    return None
 
 
 def _pick_place(token: Token, text: str) -> Place | None:

@@ -159,3 +159,10 @@ def test_ambiguous_county_name_needs_the_text_to_settle_its_city(make_doc):
     assert m["agency"].value == "朝阳区人民政府" and m["city"].value is None and m["province"].value is None
     m2 = meta_of(make_doc(["朝阳区人民政府2022年政府信息公开工作年度报告", "一、总体情况", "在长春市委的领导下……"]))
     assert m2["city"].value == "长春市" and m2["province"].value == "吉林省"
+
+
+def test_township_level(make_doc):
+    m = meta_of(make_doc(["杭州市西湖区三墩镇人民政府2022年政府信息公开工作年度报告", "一、总体情况"]))
+    assert m["level"].value == "township" and m["region"].value == "浙江省杭州市西湖区"
+    m2 = meta_of(make_doc(["三墩镇人民政府2022年政府信息公开工作年度报告", "一、总体情况"]))
+    assert m2["level"].value == "township" and m2["region"].value is None
