@@ -29,6 +29,7 @@ _WINDOW = 40  # characters after the marker that may hold the heading text
 _KEYWORD_REACH = 16  # a keyword must start within this many normalised characters of the heading
 # Where a heading matched only by keyword ends: inline headings run straight into their body.
 _HEADING_END = re.compile(r"[\s。；;：:，,\d（(]")
+_TOC_FILLER = re.compile(r"[\s.·…\-—_\d第页#*|]+")
 _MARKUP = re.compile(r"[#*>\s\-|]*")
 
 
@@ -173,6 +174,20 @@ def _candidates(text: str) -> list[_Candidate]:
     return out
 
 
+def _drop_contents_lines(cands: list[_Candidate], text: str) -> list[_Candidate]:
+    """A heading followed directly by the next heading (only dots / page numbers between) and
+    printed again later is a table-of-contents line: without this a contents page would win the tie."""
+    starts = sorted({c.start for c in cands})
+    out = []
+    for c in cands:
+        nxt = next((s for s in starts if s > c.start), len(text))
+        empty = nxt < len(text) and not _TOC_FILLER.sub("", text[c.body_start : nxt])
+        if empty and any(o.code == c.code and o.start > c.start for o in cands):
+            continue
+        out.append(c)
+    return out
+
+
 def _best_sequence(cands: list[_Candidate]) -> list[_Candidate]:
     """The increasing-position, increasing-section sequence with the highest total score."""
     order = [s.code for s in SECTIONS]
@@ -214,7 +229,7 @@ def _line_start(text: str, spans: list[tuple[int, int]], offset: int) -> int:
 def find_sections(doc: Document) -> Sections:
     """Locate s1…s6 in a document (see the module docstring for how)."""
     text, spans = document_text(doc)
-    chain = _best_sequence(_candidates(text))
+    chain = _best_sequence(_drop_contents_lines(_candidates(text), text))
     found = Sections(text, spans)
     starts = [_line_start(text, spans, c.start) for c in chain]
     for k, c in enumerate(chain):

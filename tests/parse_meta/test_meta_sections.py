@@ -112,3 +112,12 @@ def test_seed_report_sections(seed_report):
     s = find_sections(read_file(seed_report))
     assert sorted(s.by_code) == ["s1", "s2", "s3", "s4", "s5", "s6"]
     assert "三门峡经济开发区党政办公室" in s.text_of("s6")
+
+
+def test_table_of_contents_lines_are_not_the_sections(make_doc):
+    toc = ["目录", "一、总体情况……………1", "二、主动公开政府信息情况……2", "三、收到和处理政府信息公开申请情况 3",
+           "四、政府信息公开行政复议、行政诉讼情况 4", "五、存在的主要问题及改进情况 5", "六、其他需要报告的事项 6"]
+    s = find_sections(make_doc(toc + STANDARD))
+    assert sorted(s.by_code) == ["s1", "s2", "s3", "s4", "s5", "s6"]
+    assert s.get("s1").block_start == len(toc) + 1
+    assert s.body_of("s6") == "本年度未收取信息处理费。"
