@@ -12,7 +12,7 @@ underscores, so the result is a plain SQL identifier that needs no quoting. ``wi
 
 from __future__ import annotations
 
-from importlib import resources
+from pathlib import Path
 
 import duckdb
 
@@ -61,7 +61,7 @@ WIDE_COLUMNS: tuple[str, ...] = tuple(wide_column(k) for k in WIDE_KEYS)
 
 
 def _sql_file(name: str) -> str:
-    return resources.files("warehouse").joinpath("sql", name).read_text(encoding="utf-8")
+    return (Path(__file__).parent / "sql" / name).read_text(encoding="utf-8")
 
 
 def _wide_ddl() -> str:

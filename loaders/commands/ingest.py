@@ -43,8 +43,10 @@ def _summary_table(s) -> Table:
 @click.option("--workers", type=int, default=None, help="并行解析进程数（默认：CPU 核数）")
 @click.option("--reparse", is_flag=True, help="用当前解析器重新解析库内全部原始文件")
 @click.option("--demo", is_flag=True, hidden=True, help="标记为示例数据")
+@click.option("--publish-every", type=float, default=120.0, show_default=True,
+              help="长时间入库时每隔多少秒发布一次中间快照（看板可见）")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
-def ingest(paths, db, manifest, roster, workers, reparse, demo, quiet) -> None:
+def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, quiet) -> None:
     """把年报文件（文件、文件夹、zip）解析入库。同一文件重复入库不会改变任何数据。"""
     from loaders.errors import LoaderError
     from warehouse.ingest import ingest as run_ingest
@@ -88,7 +90,8 @@ def ingest(paths, db, manifest, roster, workers, reparse, demo, quiet) -> None:
                 s = run_reparse(db, workers=workers, progress=on_progress, on_start=on_start)
             else:
                 s = run_ingest(list(paths), db, manifest=manifest_rows, roster=roster, workers=workers,
-                               is_demo=demo, progress=on_progress, on_start=on_start)
+                               is_demo=demo, publish_every=publish_every, progress=on_progress,
+                               on_start=on_start)
         except (LoaderError, RuntimeError) as e:
             raise click.ClickException(str(e)) from None
 
