@@ -1,0 +1,177 @@
+"""The logical layout of a report, shared by every renderer: blocks of text and table grids.
+
+Tables are laid out as the format lays them out (format.md §1.2 layout notes): table 三 has a
+3-row header under a merged note cell, "三、本年度办理结果" spans all result rows, （三）–（六）
+are merged group cells with their numbered items beside them; table 四 has a 3-row header; table
+二 stacks its sub-tables, each with a full-width 第二十条 header row. Every label comes from
+``loaders.spec``; value cells carry their canonical key and the text the source prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...spec import SECTIONS, table_spec
+from ...spec.tables import (
+    G_RESULT,
+    T2_CONTENT_HEADER,
+    T3_APPLICANT,
+    T3_COLUMNS,
+    T3_LEGAL_GROUP,
+    T4_GROUPS,
+    T4_LITIGATION,
+    T4_RESULTS,
+    t3_rows,
+)
+from ..records import ReportRecord
+from .prose import Prose, prose_for
+
+
+@dataclass
+class GridCell:
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    key: str | None = None  # canonical key of a value cell
+    header: bool = False
+    split: bool = False  # the printed number wraps over two lines in its cell
+
+
+@dataclass
+class Grid:
+    table: str  # t2 | t3 | t4
+    n_cols: int
+    rows: list[list[GridCell]] = field(default_factory=list)  # origin cells starting on each row
+
+    def add_row(self, cells: list[tuple]) -> None:
+        """Cells as (text, colspan, rowspan, key, header) tuples, placed left to right into free slots."""
+        r = len(self.rows)
+        taken = {(c.row + dr, c.col + dc) for row in self.rows for c in row
+                 for dr in range(c.rowspan) for dc in range(c.colspan)}
+        col, out = 0, []
+        for text, colspan, rowspan, key, header in cells:
+            while (r, col) in taken:
+                col += 1
+            out.append(GridCell(text, r, col, rowspan, colspan, key, header))
+            col += colspan
+        self.rows.append(out)
+
+    def expanded(self) -> list[list[GridCell | None]]:
+        """Every grid slot → the cell covering it (merged cells repeat), for renderers that need slots."""
+        slots: list[list[GridCell | None]] = [[None] * self.n_cols for _ in self.rows]
+        for row in self.rows:
+            for c in row:
+                for dr in range(c.rowspan):
+                    for dc in range(c.colspan):
+                        if c.row + dr < len(slots):
+                            slots[c.row + dr][c.col + dc] = c
+        return slots
+
+
+def _v(rec: ReportRecord, key: str) -> tuple:
+    return (rec.raw[key], 1, 1, key, False)
+
+
+def _h(text: str, colspan: int = 1, rowspan: int = 1) -> tuple:
+    return (text, colspan, rowspan, None, True)
+
+
+def _l(text: str, colspan: int = 1, rowspan: int = 1) -> tuple:
+    return (text, colspan, rowspan, None, False)
+
+
+def t2_grid(rec: ReportRecord) -> Grid:
+    spec = table_spec(rec.format, "t2")
+    width = 1 + max(len(b.columns) for b in spec.blocks)
+    g = Grid("t2", width)
+    for block in spec.blocks:
+        g.add_row([_h(block.header, width)])
+        n = len(block.columns)
+        spans = [1] * (n - 1) + [width - n]  # the last column takes the spare width (colspan=3 for 五/六/八)
+        g.add_row([_h(T2_CONTENT_HEADER)] + [_h(c.label, s) for c, s in zip(block.columns, spans, strict=True)])
+        for row in block.rows:
+            keys = [f"t2.{block.code}.{row.code}.{c.code}" for c in block.columns]
+            g.add_row([_l(row.label)] + [(rec.raw[k], s, 1, k, False) for k, s in zip(keys, spans, strict=True)])
+    return g
+
+
+def t3_grid(rec: ReportRecord) -> Grid:
+    spec = table_spec(rec.format, "t3")
+    g = Grid("t3", 3 + len(T3_COLUMNS))
+    legal = [c for c in T3_COLUMNS if c.code.startswith("legal.")]
+    natural = next(c for c in T3_COLUMNS if c.code == "natural_person")
+    total = next(c for c in T3_COLUMNS if c.code == "total")
+    g.add_row([_h(spec.note, 3, 3), _h(T3_APPLICANT, len(T3_COLUMNS))])
+    g.add_row([_h(natural.label, 1, 2), _h(T3_LEGAL_GROUP, len(legal)), _h(total.label, 1, 2)])
+    g.add_row([_h(c.label) for c in legal])
+    rows = t3_rows(rec.format)
+    result_rows = [r for r in rows if r.code.startswith("t3.result.")]
+    seen_groups: set[str] = set()
+    for r in rows:
+        values = [_v(rec, f"{r.code}.{c.code}") for c in T3_COLUMNS]
+        if not r.code.startswith("t3.result."):
+            g.add_row([_l(r.label, 3), *values])
+            continue
+        lead = []
+        if r is result_rows[0]:
+            lead.append(_l(G_RESULT.label, 1, len(result_rows)))
+        if r.group is None:
+            g.add_row([*lead, _l(r.label, 2), *values])
+        else:
+            if r.group.code not in seen_groups:
+                seen_groups.add(r.group.code)
+                size = sum(1 for x in rows if x.group is not None and x.group.code == r.group.code)
+                lead.append(_l(r.group.label, 1, size))
+            g.add_row([*lead, _l(r.label), *values])
+    return g
+
+
+def t4_grid(rec: ReportRecord) -> Grid:
+    g = Grid("t4", len(T4_GROUPS) * len(T4_RESULTS))
+    review, *lit = T4_GROUPS
+    n = len(T4_RESULTS)
+    g.add_row([_h(review.label, n), _h(T4_LITIGATION, n * len(lit))])
+    g.add_row([_h(r.label, 1, 2) for r in T4_RESULTS] + [_h(grp.variants[0], n) for grp in lit])
+    g.add_row([_h(r.label) for _ in lit for r in T4_RESULTS])
+    g.add_row([_v(rec, f"t4.{grp.code}.{r.code}") for grp in T4_GROUPS for r in T4_RESULTS])
+    return g
+
+
+GRIDS = {"t2": t2_grid, "t3": t3_grid, "t4": t4_grid}
+
+
+@dataclass
+class Block:
+    kind: str  # title | heading | para | table | note
+    text: str = ""
+    grid: Grid | None = None
+    section: str | None = None
+
+
+def layout(rec: ReportRecord) -> list[Block]:
+    """The report as an ordered list of blocks: title, preamble, six sections with prose and tables."""
+    prose: Prose = prose_for(rec)
+    blocks = [Block("title", rec.title)]
+    blocks += [Block("para", p) for p in prose.preamble]
+    for sec in SECTIONS:
+        blocks.append(Block("heading", f"{sec.numeral}、{sec.heading}", section=sec.code))
+        blocks += [Block("para", p, section=sec.code) for p in prose.sections.get(sec.code, ())]
+        if sec.table:
+            if sec.table in rec.missing_tables:
+                blocks.append(Block("para", prose.missing_table_note, section=sec.code))
+                continue
+            grid = GRIDS[sec.table](rec)
+            for row in grid.rows:
+                for c in row:
+                    c.split = c.key in rec.split_keys
+            blocks.append(Block("table", grid=grid, section=sec.code))
+    blocks += [Block("para", p) for p in prose.closing]
+    return blocks
+
+
+def split_text(text: str) -> tuple[str, str]:
+    """Where a wrapped number breaks: after the first half of its digits."""
+    cut = max(1, len(text) // 2)
+    return text[:cut], text[cut:]

@@ -1,0 +1,161 @@
+"""PDF rendering with fpdf2: ruled tables, wrapped label cells, a page break inside table 三,
+page footers "- 2 -", and a CJK font that is really embedded (subset + ToUnicode), so the text
+layer extracts back with pdfplumber/pypdfium2 as the published PDFs in the corpus do.
+
+Tables are drawn cell by cell (not with fpdf2's table helper) because a merged label cell such as
+"三、本年度办理结果" must be able to continue over a page break, as Word-made PDFs do: every
+merged cell is drawn as one ruled box per page it touches, its text in the first box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import MethodReturnValue
+
+from ..records import ReportRecord
+from .layout import Grid, GridCell, layout, split_text
+
+# CJK fonts installed on the project machine (fonts-wqy-zenhei, fonts-noto-cjk); first found wins.
+FONT_CANDIDATES = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+)
+FONT = "cjk"
+PAGE_W, MARGIN, TOP, BOTTOM = 210.0, 20.0, 22.0, 22.0
+USABLE_W = PAGE_W - 2 * MARGIN
+TABLE_PT, LINE_H, PAD = 8, 3.6, 1.2
+MIN_ROW_H = 7.0
+# If table 三 would fit on one page, it is broken after this many rows anyway (the corpus PDFs
+# all break inside it; parsers must cope).
+T3_FORCED_BREAK_ROW = 12
+
+COLUMN_WIDTHS = {
+    "t2": (50.0, 40.0, 40.0, 40.0),
+    "t3": (14.0, 22.0, 42.0) + ((USABLE_W - 78.0) / 7,) * 7,
+    "t4": (USABLE_W / 15,) * 15,
+}
+
+
+def font_path() -> Path:
+    for p in FONT_CANDIDATES:
+        if p.is_file():
+            return p
+    raise FileNotFoundError("no CJK font found: install fonts-wqy-zenhei or fonts-noto-cjk")
+
+
+class _ReportPDF(FPDF):
+    def footer(self) -> None:  # page number as Chinese official documents print it
+        self.set_y(-15)
+        self.set_font(FONT, size=10)
+        self.cell(0, 8, f"- {self.page_no()} -", align="C")
+
+
+@dataclass
+class _Placed:
+    page: int  # 0-based page offset from the table's first page
+    y: float
+    h: float
+
+
+def _cell_text(c: GridCell) -> str:
+    if c.split and c.text:
+        a, b = split_text(c.text)
+        return f"{a}\n{b}"
+    return c.text
+
+
+def _lines(pdf: FPDF, text: str, width: float) -> int:
+    if not text:
+        return 1
+    lines = pdf.multi_cell(width - 2 * PAD, LINE_H, text, dry_run=True, output=MethodReturnValue.LINES)
+    return max(1, len(lines))
+
+
+def _row_heights(pdf: FPDF, grid: Grid, widths: tuple[float, ...]) -> list[float]:
+    heights = [MIN_ROW_H] * len(grid.rows)
+    spanning = []
+    for row in grid.rows:
+        for c in row:
+            w = sum(widths[c.col:c.col + c.colspan])
+            need = _lines(pdf, _cell_text(c), w) * LINE_H + 2 * PAD
+            if c.rowspan == 1:
+                heights[c.row] = max(heights[c.row], need)
+            else:
+                spanning.append((c, need))
+    for c, need in spanning:
+        have = sum(heights[c.row:c.row + c.rowspan])
+        if need > have:
+            heights[c.row + c.rowspan - 1] += need - have
+    return heights
+
+
+def _draw_table(pdf: FPDF, grid: Grid) -> None:
+    widths = COLUMN_WIDTHS[grid.table]
+    x0 = MARGIN
+    pdf.set_font(FONT, size=TABLE_PT)
+    heights = _row_heights(pdf, grid, widths)
+    bottom = pdf.h - BOTTOM
+    # Layout pass: place every row on a page.
+    placed: list[_Placed] = []
+    page, y = 0, pdf.get_y()
+    natural_break = False
+    for r, h in enumerate(heights):
+        forced = grid.table == "t3" and r == T3_FORCED_BREAK_ROW and not natural_break
+        if y + h > bottom or forced:
+            if r > 0:
+                natural_break = True
+            page, y = page + 1, TOP
+        placed.append(_Placed(page, y, h))
+        y += h
+    # Draw pass, page by page: each origin cell as one ruled box per page it touches.
+    cells = [c for row in grid.rows for c in row]
+    for p in range(page + 1):
+        if p > 0:
+            pdf.add_page()
+            pdf.set_font(FONT, size=TABLE_PT)
+        for c in cells:
+            rows = [placed[r] for r in range(c.row, c.row + c.rowspan) if placed[r].page == p]
+            if not rows:
+                continue
+            x = x0 + sum(widths[: c.col])
+            w = sum(widths[c.col:c.col + c.colspan])
+            top, h = rows[0].y, sum(pl.h for pl in rows)
+            pdf.rect(x, top, w, h)
+            if placed[c.row].page != p or not c.text:
+                continue  # text only in the first box of a cell that continues over a page break
+            text = _cell_text(c)
+            n = _lines(pdf, text, w)
+            pdf.set_xy(x + PAD, top + (h - n * LINE_H) / 2)
+            pdf.multi_cell(w - 2 * PAD, LINE_H, text, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_xy(MARGIN, placed[-1].y + placed[-1].h + 4)
+
+
+def render_pdf(rec: ReportRecord) -> bytes:
+    pdf = _ReportPDF(format="A4")
+    pdf.set_margins(MARGIN, TOP, MARGIN)
+    pdf.set_auto_page_break(True, BOTTOM)
+    pdf.add_font(FONT, "", str(font_path()))
+    pdf.set_title(rec.title)
+    pdf.set_author(rec.agency)
+    pdf.set_creator("gongkai synth (示例数据)")
+    pdf.add_page()
+    for b in layout(rec):
+        if b.kind == "title":
+            pdf.set_font(FONT, size=16)
+            pdf.multi_cell(0, 9, b.text, align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(4)
+        elif b.kind == "heading":
+            pdf.set_font(FONT, size=13)
+            pdf.multi_cell(0, 8, b.text, new_x="LMARGIN", new_y="NEXT")
+        elif b.kind == "para":
+            pdf.set_font(FONT, size=11)
+            pdf.multi_cell(0, 6.5, "　　" + b.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
+        elif b.kind == "table":
+            if pdf.get_y() + 30 > pdf.h - BOTTOM:
+                pdf.add_page()
+            _draw_table(pdf, b.grid)
+    return bytes(pdf.output())

@@ -1,0 +1,93 @@
+"""Plain-text renderings, the two shapes text reports reach us in.
+
+- ``render_tsv``: PDF text extraction with tab-separated cells, like the seed report
+  (tests/data/2021_sanmenxia_devzone_party_office.txt): merged cells print once at their origin
+  and leave empty slots; the running page header reappears inside table 三 where the page broke;
+  a wrapped number comes out as its two lines joined by a space.
+- ``render_crawler``: a crawler's page.txt (../shared/corpus/raw/2021_pingtan_zone_gov.txt): a
+  metadata header, then the whole body on one line with the tables flattened into runs of labels
+  and numbers — cell boundaries are lost, blank cells vanish.
+"""
+
+from __future__ import annotations
+
+from ..records import ReportRecord
+from .layout import Block, Grid, layout, split_text
+
+# Table 三 breaks onto the next page after this many of its rows (header rows included).
+T3_PAGE_BREAK_ROW = 8
+
+
+def _cell_text(text: str, split: bool) -> str:
+    return " ".join(split_text(text)) if split and text else text
+
+
+def _tsv_rows(grid: Grid) -> list[str]:
+    out = []
+    for slots in grid.expanded():
+        texts = []
+        for c_idx, cell in enumerate(slots):
+            if cell is None:
+                texts.append("")
+            elif cell.col == c_idx and cell.row == len(out):
+                texts.append(_cell_text(cell.text, cell.split))
+            else:
+                texts.append("")
+        out.append("\t".join(texts))
+    return out
+
+
+def render_tsv(rec: ReportRecord) -> str:
+    lines: list[str] = []
+    running_header = rec.title
+    for b in layout(rec):
+        if b.kind == "title":
+            lines += ["", f"# {b.text}", ""]
+        elif b.kind == "heading":
+            lines += [f"## {b.text}", ""]
+        elif b.kind == "para":
+            lines += [b.text, ""]
+        elif b.kind == "table":
+            rows = _tsv_rows(b.grid)
+            if b.grid.table == "t3" and len(rows) > T3_PAGE_BREAK_ROW:
+                rows = [*rows[:T3_PAGE_BREAK_ROW], "", running_header, "", *rows[T3_PAGE_BREAK_ROW:]]
+            lines += [*rows, ""]
+    return "\n".join(lines) + "\n"
+
+
+def _flat_table(grid: Grid) -> str:
+    parts = []
+    for row in grid.rows:
+        for cell in row:
+            parts.append(cell.text)
+    return "".join(parts)
+
+
+def render_crawler(rec: ReportRecord) -> str:
+    published = rec.publish_date or rec.deadline
+    url = f"https://www.shili.gov.cn.example/zwgk/xxgknb/{rec.year + 1}/{rec.agency_id.lower()}.htm"
+    header = [
+        f"标题: {rec.title}",
+        f"发布时间: {published.isoformat()} 09:30",
+        "文号: ",
+        f"发布机构: {rec.agency}",
+        "栏目: 政府信息公开年报",
+        f"原文链接: {url}",
+        f"本地目录: zwgk/xxgknb/{rec.year + 1}/{rec.agency_id}",
+        "页面链接与图片详见 links.tsv(同目录)",
+        "==================== 正文 ====================",
+    ]
+    body: list[str] = [f"当前位置： 首页政务公开政府信息公开年报 {rec.title} 来源：{rec.agency} "
+                       f"时间：{published.isoformat()} 微信 微博 文字版 "]
+    blocks: list[Block] = layout(rec)
+    for b in blocks:
+        if b.kind == "title":
+            continue
+        if b.kind == "heading":
+            body.append(f"{b.text} ")
+        elif b.kind == "para":
+            body.append(b.text)
+        elif b.kind == "table":
+            body.append(_flat_table(b.grid) + " ")
+    body.append(" 附件下载")
+    return "\n".join(header) + "\n" + "".join(body) + "\n"
