@@ -1,0 +1,55 @@
+"""政府信息公开年报看板 — the Streamlit entrypoint.
+
+Run: ``GONGKAI_DB=仓库.duckdb streamlit run dashboard/app.py`` or
+``streamlit run dashboard/app.py -- --db 仓库.duckdb``.
+
+The entrypoint owns what every page shares: page config, the navigation (declared once, with
+ASCII ``url_path``s so links survive a retitle), and the filters in the sidebar (rendered on every
+run so their values persist across pages and live in the URL; see ``state.py``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, state
+from warehouse.filters import Filters
+
+# (file under pages/, Chinese title, url path, icon)
+PAGES: tuple[tuple[str, str, str, str], ...] = (
+    ("overview.py", "总览", "overview", ":material/dashboard:"),
+    ("applications.py", "依申请公开", "applications", ":material/description:"),
+    ("review.py", "复议诉讼", "review", ":material/gavel:"),
+    ("proactive.py", "主动公开", "proactive", ":material/campaign:"),
+    ("compare.py", "机构对比", "compare", ":material/leaderboard:"),
+    ("agency.py", "单位详情", "agency", ":material/account_balance:"),
+    ("quality.py", "数据质量", "quality", ":material/rule:"),
+    ("download.py", "数据下载", "download", ":material/download:"),
+)
+AGENCY_COLUMNS = ["agency_key", "agency", "province", "city", "county", "level", "category"]
+
+
+def run() -> None:
+    st.set_page_config(page_title="政府信息公开年报看板", page_icon=":material/analytics:", layout="wide")
+    nav = st.navigation([
+        st.Page(f"pages/{file}", title=title, url_path=url, icon=icon, default=i == 0)
+        for i, (file, title, url, icon) in enumerate(PAGES)
+    ])
+    everything = Filters()
+    agencies = data.ask("agency_options", everything)
+    if agencies.empty:
+        agencies = pd.DataFrame(columns=AGENCY_COLUMNS)
+    years_df = data.ask("report_years", everything)
+    years = [int(y) for y in years_df["year"]] if not years_df.empty else []
+    state.sidebar_filters(agencies, years)
+    with st.sidebar:
+        st.divider()
+        if data.available():
+            st.caption(f"数据版本：{data.version()}　·　{len(agencies)} 个单位")
+        else:
+            st.caption("尚未找到数据仓库：请先运行 `python -m warehouse demo --db …` 或入库命令。")
+    nav.run()
+
+
+run()

@@ -1,0 +1,126 @@
+"""Reusable page pieces: a chart with its 口径 and data table, KPI cards, downloads, empty states.
+
+Data is shown only through Streamlit's own escaping elements (dataframe, metric, caption,
+plotly) — never as raw HTML.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from warehouse import export
+
+from .charts import rate_text
+from .labels import COLUMN_NAMES
+
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV in UTF-8 with BOM (opens in Excel), formula-like text neutralised (warehouse.export)."""
+    return export.to_csv_bytes(df)
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame], filters=None) -> bytes:
+    """XLSX with the data sheets plus 「筛选条件」 and 「指标定义」 sheets (warehouse.export)."""
+    from . import data, state
+
+    return export.to_xlsx_bytes(sheets, filters if filters is not None else state.current(),
+                                data_version=data.version())
+
+
+def display_table(df: pd.DataFrame, rate_cols: Iterable[str] = ()) -> pd.DataFrame:
+    """A copy for on-screen reading: rates as '12.3%' or '—' (no denominator), never 0 %."""
+    out = df.copy()
+    for c in rate_cols:
+        if c in out:
+            out[c] = out[c].map(rate_text)
+    return out
+
+
+def chinese_headers(df: pd.DataFrame) -> pd.DataFrame:
+    return df.rename(columns=lambda c: COLUMN_NAMES.get(c, c))
+
+
+def table(df: pd.DataFrame, *, key: str, rate_cols: Iterable[str] = (), height: int | str = "auto") -> None:
+    """A read-only table with Chinese headers; rates as '12.3%' / '—'."""
+    st.dataframe(chinese_headers(display_table(df, rate_cols)), hide_index=True, key=key, height=height)
+
+
+def download_buttons(df: pd.DataFrame, stem: str, *, key: str, label: str = "") -> None:
+    """CSV (UTF-8 BOM) and XLSX of exactly the frame shown; clicking does not rerun the page."""
+    c1, c2 = st.columns(2)
+    c1.download_button(f"下载{label} CSV", csv_bytes(df), file_name=f"{stem}.csv", mime=CSV_MIME,
+                       key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    c2.download_button(f"下载{label} Excel", xlsx_bytes({"数据": df}), file_name=f"{stem}.xlsx", mime=XLSX_MIME,
+                       key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+
+
+def chart_block(fig: go.Figure, df: pd.DataFrame, *, key: str, definition: str, stem: str,
+                rate_cols: Sequence[str] = ()) -> None:
+    """A chart, its definition (口径) below it, and the same numbers as a table with downloads."""
+    st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False, "toImageButtonOptions": {"filename": stem}})
+    if definition:
+        st.caption(definition)
+    with st.expander("查看数据表", expanded=False):
+        table(df, key=f"{key}_table", rate_cols=rate_cols)
+        download_buttons(chinese_headers(df), stem, key=key)
+
+
+def empty_state(message: str = "当前筛选条件下没有数据。") -> None:
+    st.info(f"{message}\n\n可以在左侧放宽筛选条件（年份、地区、层级、类别或单位），或先导入年度报告。", icon=":material/inbox:")
+
+
+def number_text(v) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return "—"
+    return f"{float(v):,.0f}" if float(v).is_integer() else f"{float(v):,.2f}"
+
+
+def kpi(col, label: str, value, previous=None, *, rate: bool = False, help: str = "") -> None:
+    """A KPI card with its change against the previous year ('—' when either side is undefined)."""
+    shown = rate_text(value) if rate else number_text(value)
+    delta = None
+    if not _missing(value) and not _missing(previous):
+        if rate:
+            delta = f"{(float(value) - float(previous)) * 100:+.1f} 个百分点"
+        elif float(previous) != 0:
+            delta = f"{(float(value) - float(previous)) / float(previous) * 100:+.1f}%（同比）"
+        else:
+            delta = f"{float(value) - float(previous):+,.0f}"
+    col.metric(label, shown, delta=delta, help=help or None, border=True)
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def definition(key: str, variant: str | None = None) -> str:
+    """The 口径 line for an indicator, straight from ``warehouse.indicators`` (defined once there)."""
+    from warehouse.indicators import INDICATOR_BY_KEY
+
+    i = INDICATOR_BY_KEY[key]
+    v = i.variant(variant)
+    kou = f"口径：{v.name}（{v.description}）。" if v.description else ""
+    return f"{i.name}：{i.description}。{kou}{i.null_rule}。"
+
+
+def scope_caption(f) -> None:
+    """One line under the page title stating the slice shown."""
+    from .state import describe
+
+    shown = [f"{k}：{v}" for k, v in describe(f) if v != "全部" and k not in ("版本", "示例数据")]
+    st.caption("当前范围：" + ("；".join(shown) if shown else "全部数据") + "（仅统计各单位每年的最新版本报告）")
+
+
+def page_header(title: str, f, intro: str = "") -> None:
+    st.title(title)
+    scope_caption(f)
+    if intro:
+        st.markdown(intro)

@@ -1,0 +1,118 @@
+"""The dashboard's only door to the warehouse: cached, read-only, keyed by filters + data version.
+
+* The warehouse path comes from ``--db FILE`` after ``--`` on the ``streamlit run`` command line,
+  else env ``GONGKAI_DB``, else ``demo/gongkai.duckdb``.
+* One read-only connection per published snapshot (``st.cache_resource`` keyed by the data
+  version; the previous one is closed when evicted). Each query takes its own ``.cursor()``
+  (P2: a DuckDB connection is not safe across Streamlit's script threads).
+* Results are cached with ``st.cache_data`` keyed by the query name, the filters' ``key()``, the
+  extra arguments and ``warehouse.connect.data_version`` — a new ingest publishes a new
+  snapshot, the version changes, and every page re-queries (P3). The connection is passed as
+  ``_con``-style (excluded from the key).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from warehouse import export, queries
+from warehouse.connect import WarehouseNotFound, data_version, open_reader, source_file
+from warehouse.filters import Filters
+
+DEFAULT_DB = "demo/gongkai.duckdb"
+
+
+def db_path() -> str:
+    """``-- --db FILE`` on the streamlit command line, else $GONGKAI_DB, else the demo path."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--db")
+    known, _ = parser.parse_known_args(sys.argv[1:])
+    return known.db or os.environ.get("GONGKAI_DB") or DEFAULT_DB
+
+
+def version() -> str:
+    """Changes exactly when a new snapshot is published ("empty" when there is no warehouse)."""
+    return data_version(db_path())
+
+
+def _close(con: duckdb.DuckDBPyConnection | None) -> None:
+    if con is not None:
+        con.close()
+
+
+@st.cache_resource(max_entries=2, show_spinner=False, on_release=_close)
+def _reader(path: str, data_version: str) -> duckdb.DuckDBPyConnection | None:
+    """The read-only connection to one snapshot; None when no warehouse exists yet."""
+    try:
+        return open_reader(path)
+    except WarehouseNotFound:
+        return None
+
+
+def available() -> bool:
+    return _reader(db_path(), version()) is not None
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _cached(name: str, path: str, data_version: str, filters_key: tuple, _filters: Filters,
+            args: tuple) -> pd.DataFrame:
+    con = _reader(path, data_version)
+    fn = queries.QUESTIONS[name]  # a registry of question functions, never an arbitrary name
+    if con is None:
+        return queries.empty_result(name)
+    cur = con.cursor()
+    try:
+        return fn(cur, _filters, *args)
+    finally:
+        cur.close()
+
+
+def ask(name: str, filters: Filters, *args) -> pd.DataFrame:
+    """Run the warehouse question ``name`` for this slice (cached until the data changes)."""
+    return _cached(name, db_path(), version(), filters.key(), filters, tuple(args))
+
+
+def original_file(stored_path: str) -> Path:
+    """Where the warehouse keeps a source document's original bytes."""
+    return source_file(db_path(), stored_path)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def file_bytes(path: str, data_version: str) -> bytes | None:
+    p = Path(path)
+    return p.read_bytes() if p.is_file() else None
+
+
+def deferred_export(name: str, filters: Filters, fmt: str, sheet: str) -> Callable[[], bytes]:
+    """A zero-argument builder for ``st.download_button(data=…)``: runs only when clicked.
+
+    Large slices (a row per report or per cell) are not computed on every page run (P4/P5).
+    The builder runs outside the script thread, so it uses no Streamlit calls: it takes its own
+    cursor on this snapshot's connection and calls the warehouse question and exporter directly.
+    """
+    con = _reader(db_path(), version())
+    fn = queries.QUESTIONS[name]
+    ver = version()
+
+    def build() -> bytes:
+        if con is None:
+            df = pd.DataFrame()
+        else:
+            cur = con.cursor()
+            try:
+                df = fn(cur, filters)
+            finally:
+                cur.close()
+        if fmt == "csv":
+            return export.to_csv_bytes(df)
+        return export.to_xlsx_bytes({sheet: df}, filters, data_version=ver)
+
+    return build

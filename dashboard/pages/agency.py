@@ -1,0 +1,117 @@
+"""单位详情: one agency across years — its tables as published, indicators, findings, source documents."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, data, state
+from loaders.spec import CELLS, STATUS_NAMES, VERSIONS, ValueStatus
+from warehouse.indicators import INDICATOR_BY_KEY, format_value
+
+_TABLE_TITLES = {"t2": "表二 主动公开政府信息情况", "t3": "表三 收到和处理政府信息公开申请情况",
+                 "t4": "表四 政府信息公开行政复议、行政诉讼情况"}
+
+
+def published_table(cells: pd.DataFrame, fmt: str, table: str) -> pd.DataFrame:
+    """One statistical table laid out as the format prints it: rows × columns of the printed text.
+
+    A cell shows exactly what the source printed; a cell not found says so (never a made-up 0).
+    """
+    by_key = cells.set_index("key")
+    rows: dict[str, dict[str, str]] = {}
+    for spec in CELLS[fmt]:
+        if spec.table != table:
+            continue
+        row = rows.setdefault(spec.row_label, {})
+        if spec.key in by_key.index:
+            c = by_key.loc[spec.key]
+            status = str(c["status"])
+            text = str(c["raw"]) if c["raw"] not in (None, "") and not pd.isna(c["raw"]) else ""
+            if status == ValueStatus.MISSING:
+                text = f"（{STATUS_NAMES[ValueStatus.MISSING]}）"
+            elif not text:
+                text = f"（{STATUS_NAMES.get(ValueStatus(status), status)}）"
+        else:
+            text = f"（{STATUS_NAMES[ValueStatus.MISSING]}）"
+        row[spec.col_label] = text
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("项目").reset_index()
+
+
+def render() -> None:
+    f = state.current()
+    components.page_header("单位详情", f)
+    options = data.ask("agency_options", f)
+    if options.empty:
+        components.empty_state("数据仓库中还没有任何单位。")
+        return
+    if f.agencies:  # the sidebar's agency filter narrows the choice
+        narrowed = options[options["agency_key"].str.split("|").str[-1].isin(f.agencies)]
+        options = narrowed if not narrowed.empty else options
+    names = dict(zip(options["agency_key"], options["agency"], strict=True))
+    agency_key = st.selectbox("选择单位（可输入名称搜索）", list(names), format_func=names.get, key="unit",
+                              bind="query-params")
+    agency = names[agency_key]
+    reports = data.ask("agency_reports", f, agency_key)
+    if reports.empty:
+        components.empty_state("该单位没有入库的年报。")
+        return
+    stem = agency
+
+    st.subheader("源文件与版本")
+    listing = reports[["year", "format", "version", "n_versions", "is_current", "publish_date", "source_name",
+                       "file_type", "size_bytes", "ingested_at", "n_errors", "n_warnings", "is_demo"]].copy()
+    listing["format"] = listing["format"].map(lambda v: VERSIONS[v].name if v in VERSIONS else v)
+    components.table(listing.rename(columns={"file_type": "文件类型", "size_bytes": "大小（字节）",
+                                             "n_errors": "错误数", "n_warnings": "警告数", "is_demo": "示例数据"}),
+                     key="ag_reports")
+    labels = {int(r.report_id): f"{int(r.year)}年 · 第{int(r.version)}版" + ("（最新）" if r.is_current else "（旧版）")
+              + f" · {r.source_name}" for r in reports.itertuples()}
+    report_id = st.selectbox("查看报告", list(labels), format_func=labels.get, key="ag_report")
+    chosen = reports[reports["report_id"] == report_id].iloc[0]
+    original = data.file_bytes(str(data.original_file(chosen["stored_path"])), data.version())
+    if original is None:
+        st.caption("原始文件未保存在数据仓库中，无法下载。")
+    else:
+        st.download_button(f"下载原始文件：{chosen['source_name']}", original, file_name=str(chosen["source_name"]),
+                           key="ag_original", on_click="ignore", icon=":material/download:")
+
+    st.subheader(f"{int(chosen['year'])}年报告的统计表（按原文）")
+    fmt = str(chosen["format"])
+    cells = data.ask("report_cells", f, int(report_id))
+    if fmt not in CELLS or cells.empty:
+        st.caption("该报告为2019年以前的格式或未识别出统计表格。")
+    else:
+        for t, title in _TABLE_TITLES.items():
+            with st.expander(title, expanded=t == "t3"):
+                pub = published_table(cells, fmt, t)
+                components.table(pub, key=f"ag_tbl_{t}")
+                components.download_buttons(pub, f"{stem}_{int(chosen['year'])}_{t}", key=f"ag_tbl_{t}_dl")
+
+    st.subheader("历年指标")
+    inds = data.ask("agency_indicators", f, agency_key)
+    if inds.empty:
+        st.caption("没有可计算的指标。")
+    else:
+        inds = inds.assign(显示=[format_value(v, u) for v, u in zip(inds["value"], inds["unit"], strict=True)])
+        wide = inds.pivot_table(index="name", columns="year", values="显示", aggfunc="first", sort=False)
+        wide.columns = [f"{int(y)}年" for y in wide.columns]
+        wide = wide.reset_index().rename(columns={"name": "指标"})
+        components.table(wide, key="ag_indicators")
+        with st.expander("指标定义"):
+            defs = pd.DataFrame([{"指标": INDICATOR_BY_KEY[k].name, "定义": components.definition(k)}
+                                 for k in dict.fromkeys(inds["indicator"])])
+            components.table(defs, key="ag_definitions")
+        components.download_buttons(wide, f"{stem}_历年指标", key="ag_ind_dl")
+
+    st.subheader("校验发现")
+    findings = data.ask("agency_findings", f, agency_key)
+    if findings.empty:
+        st.success("该单位的报告没有校验发现：表格勾稽关系全部成立。", icon=":material/check_circle:")
+    else:
+        components.table(findings.rename(columns={"kind": "类型", "scope": "范围"}), key="ag_findings")
+        components.download_buttons(components.chinese_headers(findings), f"{stem}_校验发现", key="ag_findings_dl")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,81 @@
+"""总览: KPI cards with the change on the year before, and the trends across years."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, components, data, state
+from warehouse.indicators import INDICATOR_BY_KEY
+
+# (column of overview_by_year, indicator key, 口径, is rate) — names and definitions from indicators.
+KPIS = (
+    ("new_applications", "new_applications", None, False),
+    ("handled", "handled", None, False),
+    ("grant_rate", "grant_rate", None, True),
+    ("review_count", "review_count", None, False),
+    ("litigation_count", "litigation_count", None, False),
+    ("correction_rate", "correction_rate", "decided", True),
+)
+PROACTIVE_NAME = "主动公开规章和规范性文件"
+PROACTIVE_DEFINITION = ("主动公开规章和规范性文件：2021年格式为表二第二十条第（一）项“本年制发件数”（规章 + 行政规范性文件），"
+                        "2019年格式为“本年新公开数量”；两种格式的口径不同，2021年前后不宜直接比较。")
+
+
+def render() -> None:
+    f = state.current()
+    components.page_header("总览", f)
+    df = data.ask("overview_by_year", f)
+    if df.empty:
+        components.empty_state()
+        return
+    last = df.iloc[-1]
+    prev = df.iloc[-2] if len(df) > 1 and int(df.iloc[-2]["year"]) == int(last["year"]) - 1 else None
+    st.subheader(f"{int(last['year'])}年主要指标" + (f"（与{int(last['year']) - 1}年相比）" if prev is not None else ""))
+    cols = st.columns(4)
+    for i, (col, key, variant, rate) in enumerate(KPIS):
+        ind = INDICATOR_BY_KEY[key]
+        name = ind.name + (f"（{ind.variant(variant).name}）" if variant else "")
+        components.kpi(cols[i % 4], name, last[col], None if prev is None else prev[col], rate=rate,
+                       help=components.definition(key, variant))
+    components.kpi(cols[len(KPIS) % 4], PROACTIVE_NAME, last["proactive_docs"],
+                   None if prev is None else prev["proactive_docs"], help=PROACTIVE_DEFINITION)
+    st.caption(f"本年共 {int(last['reports'])} 份报告、{int(last['agencies'])} 个单位。"
+               "变化为同比；比率的变化以百分点计；无分母时显示“—”。")
+
+    st.subheader("历年趋势")
+    years = df["year"].astype(int).tolist()
+    if len(years) < 2:
+        st.caption("只有一个年度，无法显示趋势。")
+    left, right = st.columns(2)
+    with left:
+        fig = charts.trend(df, x="year", series={"new_applications": "本年新收申请", "handled": "本年办结"},
+                           title="依申请公开：新收与办结申请数（件）")
+        components.chart_block(fig, df[["year", "new_applications", "handled"]], key="ov_apps",
+                               definition=components.definition("new_applications") + " " + components.definition("handled"),
+                               stem=f"总览_申请数_{state.stem(f)}")
+    with right:
+        fig = charts.trend(df, x="year", series={"grant_rate": "予以公开率", "correction_rate": "综合纠错率（已审结口径）"},
+                           title="予以公开率与纠错率", rate=True)
+        components.chart_block(fig, df[["year", "grant_rate", "correction_rate", "correction_rate_filed"]], key="ov_rates",
+                               definition=components.definition("grant_rate") + " " + components.definition("correction_rate"),
+                               stem=f"总览_比率_{state.stem(f)}",
+                               rate_cols=("grant_rate", "correction_rate", "correction_rate_filed"))
+    left, right = st.columns(2)
+    with left:
+        fig = charts.trend(df, x="year", series={"review_count": "行政复议", "litigation_count": "行政诉讼"},
+                           title="行政复议与行政诉讼案件数（件）")
+        components.chart_block(fig, df[["year", "review_count", "litigation_count"]], key="ov_review",
+                               definition=components.definition("review_count") + " " + components.definition("litigation_count"),
+                               stem=f"总览_复议诉讼_{state.stem(f)}")
+    with right:
+        fig = charts.trend(df, x="year", series={"proactive_docs": PROACTIVE_NAME},
+                           title="主动公开规章和规范性文件（件）")
+        components.chart_block(fig, df[["year", "proactive_docs", "reports"]], key="ov_proactive",
+                               definition=PROACTIVE_DEFINITION, stem=f"总览_主动公开_{state.stem(f)}")
+    st.caption("虚线处为报告格式变更：2021年度起执行国办公开办函〔2021〕30号格式，此前为2019年试行格式。")
+
+
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,66 @@
+"""数据质量: the list a clerk works through — inconsistent reports with their cells, parse-uncertain
+cells, reports missing against the roster, reports changed after publication, cross-year breaks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, data, state
+from loaders.spec import RULE_BY_ID
+
+# (question, heading, what it means for the clerk, columns shown)
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("inconsistent_reports", "数字对不上的报告（勾稽关系不成立）",
+     "报告自身的表格数字不满足格式规定的勾稽关系（R1–R4）。这是源文件的问题：请联系单位核实并更正，"
+     "看板不会“修正”原文数字。“涉及单元格”列出等式两边的规范键。"),
+    ("parse_uncertain", "识别存疑的单元格",
+     "程序读取该处表格时有多种可能或无法确定，需要人工对照原文核对。"),
+    ("missing_reports", "应报未报（对照应报名单）",
+     "应报名单中有、但数据仓库中没有该年度年报的单位。"),
+    ("changed_reports", "发布后被修改的报告",
+     "同一单位同一年度有多个版本的年报；最新版本用于统计，旧版本保留备查。"),
+    ("cross_year_breaks", "跨年度衔接问题",
+     "本年“上年结转”与上一年“结转下年度继续办理”不一致，或规范性文件存量前后不衔接（W1、W2）。"),
+)
+
+
+def _rule_names(df: pd.DataFrame) -> pd.DataFrame:
+    if "rule" in df:
+        df = df.assign(rule=df["rule"].map(lambda r: f"{r} {RULE_BY_ID[r].name}" if r in RULE_BY_ID else r))
+    return df
+
+
+def render() -> None:
+    f = state.current()
+    components.page_header("数据质量", f, "需要核对或退回的报告清单。每个清单都可以下载，交给经办人逐条处理。")
+    if not data.available() or data.ask("report_years", f).empty:
+        components.empty_state("数据仓库中还没有年报。")
+        return
+    frames = {name: data.ask(name, f) for name, _, _ in SECTIONS}
+    cols = st.columns(len(SECTIONS))
+    for col, (name, heading, _) in zip(cols, SECTIONS, strict=True):
+        col.metric(heading.split("（")[0], f"{len(frames[name]):,}", border=True)
+
+    sheets: dict[str, pd.DataFrame] = {}
+    for name, heading, meaning in SECTIONS:
+        df = _rule_names(frames[name])
+        st.subheader(heading)
+        st.caption(meaning)
+        if df.empty:
+            st.success("没有发现此类问题。", icon=":material/check_circle:")
+            continue
+        components.table(df, key=f"q_{name}", height=min(420, 38 + 35 * len(df)))
+        out = components.chinese_headers(df)
+        sheets[heading.split("（")[0][:31]] = out
+        components.download_buttons(out, f"数据质量_{heading.split('（')[0]}_{state.stem(f)}", key=f"q_{name}_dl")
+
+    if sheets:
+        st.divider()
+        st.download_button("下载全部清单（Excel，每类一个工作表）", components.xlsx_bytes(sheets),
+                           file_name=f"数据质量清单_{state.stem(f)}.xlsx", mime=components.XLSX_MIME,
+                           key="q_all_xlsx", on_click="ignore", icon=":material/download:", type="primary")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,445 @@
+"""The dashboard's questions to the warehouse: one function per question, each returning a DataFrame.
+
+Rules kept here (and only here — pages and charts never hold SQL):
+
+* Every slice is restricted through ``warehouse.filters.where_clause`` (bound parameters).
+* Column names in SQL come only from ``loaders.spec`` cell keys via ``schema.wide_column`` (a
+  checked identifier) or from the fixed whitelists below — never from a widget's text. A
+  widget-chosen indicator is looked up in ``indicators.INDICATOR_BY_KEY``; an unknown key raises.
+* Aggregates keep "blank ≠ 0": a sum over cells none of which has a printed number is NULL, and
+  a rate whose denominator is 0 or NULL is NULL (shown as '—'), never 0 %.
+
+The functions take a DuckDB connection or cursor (``con``) and a ``Filters``; ``QUESTIONS``
+registers them by name for the dashboard's cache layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import duckdb
+import pandas as pd
+
+from loaders.spec import RULE_BY_ID, T4_GROUPS, T4_RESULTS
+from loaders.spec.tables import T3_PART_COLUMNS
+
+from . import indicators as ind
+from .filters import Filters, where_clause
+from .schema import WIDE_KEYS, wide_column
+
+Con = duckdb.DuckDBPyConnection
+
+# ---------------------------------------------------------------- cell groups and indicators
+
+# The six outcome groups of table 三 (both formats; a report has only its own format's keys).
+OUTCOME_KEYS: dict[str, tuple[str, ...]] = {
+    "grant": (ind.GRANT,),
+    "partial": (ind.PARTIAL,),
+    "deny": ind.DENY,
+    "unable": ind.UNABLE,
+    "not_processed": ind.NOT_PROCESSED,
+    "other": ind.OTHER,
+}
+REASON_GROUPS = ("deny", "unable", "not_processed", "other")
+
+# Headline indicators of the overview (keys of ``indicators.INDICATORS``, variant or None).
+OVERVIEW_INDICATORS: tuple[tuple[str, str, str | None], ...] = (
+    ("new_applications", "new_applications", None),
+    ("handled", "handled", None),
+    ("grant_rate", "grant_rate", None),
+    ("review_count", "review_count", None),
+    ("litigation_count", "litigation_count", None),
+    ("correction_rate", "correction_rate", "decided"),
+    ("correction_rate_filed", "correction_rate", "filed"),
+)
+# Items proactively disclosed: rules and normative documents made this year — 2021 format
+# “本年制发件数”, 2019 format “本年新公开数量” (both table 二 indicators, summed).
+PROACTIVE_KEYS: tuple[str, ...] = tuple(
+    k for k in WIDE_KEYS if k.startswith("t2.art20_1.") and k.endswith((".issued", ".new_published"))
+)
+
+
+def indicator(key: str) -> ind.Indicator:
+    """A widget-chosen indicator, looked up in the whitelist ``INDICATORS`` (unknown keys raise)."""
+    try:
+        return ind.INDICATOR_BY_KEY[key]
+    except KeyError:
+        raise ValueError(f"未知指标：{key!r}") from None
+
+
+def rankable_indicators() -> tuple[ind.Indicator, ...]:
+    """Indicators that can be computed per agency from ``reports_wide`` (all but report shares)."""
+    return tuple(i for i in ind.INDICATORS if i.kind != ind.SHARE_OF_REPORTS)
+
+
+# ---------------------------------------------------------------- SQL building blocks
+
+
+def sum_sql(keys: Sequence[str]) -> str:
+    """Σ over reports of the per-report term (NULL when no report printed a number in ``keys``)."""
+    return f"SUM({ind.term_sql(keys)})"
+
+
+def _df(con: Con, sql: str, params: list) -> pd.DataFrame:
+    return con.execute(sql, params).df()
+
+def _agg(key: str, variant: str | None = None) -> dict[str, str]:
+    return ind.aggregate_sql(indicator(key), variant)
+
+
+def _copy(f: Filters, **changes) -> Filters:
+    fields = {k: getattr(f, k) for k in f.__dataclass_fields__ if k != "extra"}
+    return Filters(**{**fields, **changes})
+
+
+# ---------------------------------------------------------------- filter options
+
+
+def report_years(con: Con, f: Filters) -> pd.DataFrame:
+    """Years that have at least one current report (the filter ignores ``f``)."""
+    return _df(con, "SELECT DISTINCT year FROM reports WHERE is_current AND year IS NOT NULL ORDER BY year", [])
+
+
+def agency_options(con: Con, f: Filters) -> pd.DataFrame:
+    """The agency dimension for the region / level / category / agency pickers (latest metadata)."""
+    sql = """
+        SELECT agency_key, arg_max(agency, year) AS agency, arg_max(province, year) AS province,
+               arg_max(city, year) AS city, arg_max(county, year) AS county, arg_max(level, year) AS level,
+               arg_max(category, year) AS category
+        FROM reports WHERE is_current AND agency_key IS NOT NULL GROUP BY agency_key ORDER BY agency, agency_key
+    """
+    return label_agencies(_df(con, sql, []))
+
+
+def label_agencies(df: pd.DataFrame) -> pd.DataFrame:
+    """Give each agency a display name; the same name in two places gets its city / province added.
+
+    Agencies are identified by ``agency_key`` (province|city|agency): 鼓楼区人民政府 exists in
+    several cities. ``agency`` becomes the unambiguous display name; the key is kept.
+    """
+    if df.empty or "agency_key" not in df:
+        return df
+    out = df.copy()
+    dup = out.groupby("agency")["agency_key"].transform("nunique") > 1
+    place = out["agency_key"].str.split("|").map(lambda p: p[1] or p[0] if isinstance(p, list) else "")
+    out.loc[dup, "agency"] = out.loc[dup, "agency"] + "（" + place[dup] + "）"
+    return out
+
+
+def agency_filters(f: Filters, agency_key: str) -> Filters:
+    """The slice of one agency identified by its key (province|city|agency)."""
+    province, city, name = [*agency_key.split("|", 2), "", ""][:3]
+    return _copy(f, agencies=(name,), provinces=(province,) if province else (), cities=(city,) if city else ())
+
+
+# ---------------------------------------------------------------- 总览
+
+
+def overview_by_year(con: Con, f: Filters) -> pd.DataFrame:
+    """Per year: reports, agencies, each headline indicator and proactive items (KPI cards, trends)."""
+    w, p = where_clause(f)
+    parts = ["r.year AS year", "COUNT(*) AS reports", "COUNT(DISTINCT r.agency) AS agencies"]
+    for alias, key, variant in OVERVIEW_INDICATORS:
+        parts.append(f"{_agg(key, variant)['value']} AS {alias}")
+    parts.append(f"{sum_sql(PROACTIVE_KEYS)} AS proactive_docs")
+    sql = f"SELECT {', '.join(parts)} FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year"
+    return _df(con, sql, p)
+
+
+# ---------------------------------------------------------------- 依申请公开
+
+
+def _outcome_select() -> str:
+    return ", ".join(f"{sum_sql(keys)} AS {code}" for code, keys in OUTCOME_KEYS.items())
+
+
+def _long(wide: pd.DataFrame, by: str, columns: Sequence[str], var_name: str) -> pd.DataFrame:
+    long = wide.melt(id_vars=[by], value_vars=list(columns), var_name=var_name, value_name="count")
+    return long.dropna(subset=["count"]).reset_index(drop=True)
+
+
+def outcomes_by_year(con: Con, f: Filters) -> pd.DataFrame:
+    """Long: year, outcome code (grant … other), count — the six outcome groups of table 三."""
+    w, p = where_clause(f)
+    wide = _df(con, f"SELECT r.year AS year, {_outcome_select()} FROM reports_wide r WHERE {w} "
+                    "GROUP BY r.year ORDER BY r.year", p)
+    return _long(wide, "year", OUTCOME_KEYS, "outcome")
+
+
+def outcomes_by_agency(con: Con, f: Filters, top_n: int = 20) -> pd.DataFrame:
+    """Long: agency, outcome, count — the ``top_n`` agencies with the most handled applications."""
+    w, p = where_clause(f)
+    handled = sum_sql([ind.RESULT_TOTAL])
+    sql = (f"SELECT r.agency_key, any_value(r.agency) AS agency, {_outcome_select()}, {handled} AS handled "
+           f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key "
+           f"HAVING {handled} > 0 ORDER BY handled DESC, agency LIMIT ?")
+    wide = label_agencies(_df(con, sql, [*p, int(top_n)]))
+    return _long(wide.drop(columns=["handled", "agency_key"]), "agency", OUTCOME_KEYS, "outcome")
+
+
+def applicant_mix(con: Con, f: Filters) -> pd.DataFrame:
+    """Long: year, applicant type code (natural_person, legal.*), new applications from that type."""
+    w, p = where_clause(f)
+    row = ind.NEW.removesuffix(".total")
+    sel = ", ".join(f"{sum_sql([f'{row}.{c}'])} AS \"{c}\"" for c in T3_PART_COLUMNS)
+    wide = _df(con, f"SELECT r.year AS year, {sel} FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year", p)
+    return _long(wide, "year", T3_PART_COLUMNS, "applicant")
+
+
+def reasons_by_year(con: Con, f: Filters, group: str) -> pd.DataFrame:
+    """Long: year, reason (t3 row code), count — the rows under one outcome heading (总计 column)."""
+    if group not in REASON_GROUPS:
+        raise ValueError(f"unknown reason group {group!r}")
+    keys = OUTCOME_KEYS[group]
+    rows = [k.removesuffix(".total") for k in keys]
+    w, p = where_clause(f)
+    sel = ", ".join(f"{sum_sql([k])} AS \"{r}\"" for k, r in zip(keys, rows, strict=True))
+    wide = _df(con, f"SELECT r.year AS year, {sel} FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year", p)
+    return _long(wide, "year", rows, "reason")
+
+
+def carry_over_by_year(con: Con, f: Filters) -> pd.DataFrame:
+    """Per year: carried over from last year, new, handled, carried forward, and the backlog rate."""
+    w, p = where_clause(f)
+    sql = (f"SELECT r.year AS year, {sum_sql([ind.CARRIED_OVER])} AS carried_over, "
+           f"{sum_sql([ind.NEW])} AS new_received, {sum_sql([ind.RESULT_TOTAL])} AS handled, "
+           f"{sum_sql([ind.CARRY_FORWARD])} AS carry_forward, {_agg('backlog_rate')['value']} AS backlog_rate "
+           f"FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year")
+    return _df(con, sql, p)
+
+
+# ---------------------------------------------------------------- 复议诉讼
+
+
+def review_litigation_by_year(con: Con, f: Filters) -> pd.DataFrame:
+    """Long: year, group (review, lit_direct, lit_after_review), result code, count — table 四 side by side."""
+    w, p = where_clause(f)
+    sel = ", ".join(f"{sum_sql([f't4.{g.code}.{r.code}'])} AS \"{g.code}|{r.code}\"" for g in T4_GROUPS for r in T4_RESULTS)
+    wide = _df(con, f"SELECT r.year AS year, {sel} FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year", p)
+    cols = [c for c in wide.columns if c != "year"]
+    long = wide.melt(id_vars=["year"], value_vars=cols, var_name="cell", value_name="count")
+    if long.empty:
+        return pd.DataFrame(columns=["year", "grp", "result", "count"])
+    long[["grp", "result"]] = long["cell"].str.split("|", n=1, expand=True)
+    return long.drop(columns=["cell"]).dropna(subset=["count"])[["year", "grp", "result", "count"]].reset_index(drop=True)
+
+
+CORRECTION_INDICATORS = ("review_correction_rate", "litigation_correction_rate", "correction_rate")
+
+
+def correction_rates_by_year(con: Con, f: Filters, variant: str) -> pd.DataFrame:
+    """Per year: review, litigation and combined correction rates in one 口径 (decided | filed)."""
+    if variant not in ("decided", "filed"):
+        raise ValueError(f"unknown 口径 {variant!r}")
+    w, p = where_clause(f)
+    parts = ["r.year AS year"]
+    for key in CORRECTION_INDICATORS:
+        a = _agg(key, variant)
+        parts += [f"{a['value']} AS {key}", f"{a['denominator']} AS {key}_n"]
+    return _df(con, f"SELECT {', '.join(parts)} FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year", p)
+
+
+# ---------------------------------------------------------------- 主动公开
+
+
+def proactive_by_year(con: Con, f: Filters) -> pd.DataFrame:
+    """Per year: every table 二 cell summed (both formats; a 2019 column is NULL for 2021 reports and back)."""
+    w, p = where_clause(f)
+    keys = [k for k in WIDE_KEYS if k.startswith("t2.")]
+    sel = ", ".join(f"{sum_sql([k])} AS \"{k}\"" for k in keys)
+    sql = (f"SELECT r.year AS year, COUNT(*) AS reports, {sel} FROM reports_wide r WHERE {w} "
+           "GROUP BY r.year ORDER BY r.year")
+    return _df(con, sql, p)
+
+
+# ---------------------------------------------------------------- 机构对比
+
+
+def ranking(con: Con, f: Filters, key: str, variant: str | None = None, min_n: int = 10) -> pd.DataFrame:
+    """Per agency over the slice: the indicator's value, numerator, denominator, reports (n).
+
+    ``small_sample`` marks a rate whose denominator is below ``min_n`` (one case swings it).
+    Sorted best-first by value; agencies with no value last.
+    """
+    i = indicator(key)
+    a = ind.aggregate_sql(i, variant)
+    w, p = where_clause(f)
+    small = f"COALESCE({a['denominator']}, 0) < ?" if i.kind == ind.RATE else "FALSE"
+    sql = (f"SELECT any_value(r.agency) AS agency, {a['value']} AS value, {a['numerator']} AS numerator, "
+           f"{a['denominator']} AS denominator, {a['n']} AS reports, {small} AS small_sample, r.agency_key "
+           f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key "
+           "ORDER BY value DESC NULLS LAST, denominator DESC NULLS LAST, agency")
+    return label_agencies(_df(con, sql, ([int(min_n)] if i.kind == ind.RATE else []) + p))
+
+
+def indicator_by_agency_year(con: Con, f: Filters, key: str, variant: str | None,
+                             agencies: tuple[str, ...]) -> pd.DataFrame:
+    """Per agency × year for the chosen agencies: value and denominator (small multiples)."""
+    a = ind.aggregate_sql(indicator(key), variant)
+    w, p = where_clause(_copy(f, agencies=tuple(agencies)))
+    sql = (f"SELECT any_value(r.agency) AS agency, r.year AS year, {a['value']} AS value, "
+           f"{a['denominator']} AS denominator, r.agency_key "
+           f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key, r.year ORDER BY agency, r.agency_key, r.year")
+    return label_agencies(_df(con, sql, p))
+
+
+def movers(con: Con, f: Filters, key: str, variant: str | None = None, min_n: int = 10) -> pd.DataFrame:
+    """Per agency: the indicator in the slice's last year and the year before, and the change.
+
+    Agencies without a value in either year are left out; for rates, a denominator below
+    ``min_n`` in either year is flagged ``small_sample``.
+    """
+    i = indicator(key)
+    a = ind.aggregate_sql(i, variant)
+    w, p = where_clause(f)
+    small = "LEAST(COALESCE(prev.den, 0), COALESCE(cur.den, 0)) < ?" if i.kind == ind.RATE else "FALSE"
+    sql = f"""
+        WITH per AS (
+            SELECT r.agency_key, any_value(r.agency) AS agency, r.year AS year, {a['value']} AS value,
+                   {a['denominator']} AS den
+            FROM reports_wide r WHERE {w} GROUP BY r.agency_key, r.year
+        ), last AS (SELECT MAX(year) AS y FROM per)
+        SELECT cur.agency, prev.year AS year_before, cur.year AS year, prev.value AS value_before,
+               cur.value AS value, cur.value - prev.value AS change, {small} AS small_sample, cur.agency_key
+        FROM per cur JOIN per prev ON prev.agency_key = cur.agency_key AND prev.year = cur.year - 1, last
+        WHERE cur.year = last.y AND cur.value IS NOT NULL AND prev.value IS NOT NULL
+        ORDER BY ABS(cur.value - prev.value) DESC, cur.agency
+    """
+    return label_agencies(_df(con, sql, p + ([int(min_n)] if i.kind == ind.RATE else [])))
+
+
+# ---------------------------------------------------------------- 单位详情
+
+
+def agency_reports(con: Con, f: Filters, agency_key: str) -> pd.DataFrame:
+    """Every stored report of one agency (all versions, every year), with its source document."""
+    sql = """
+        SELECT r.report_id, r.year, r.format, r.version, r.n_versions, r.is_current, r.publish_date,
+               r.title, r.n_errors, r.n_warnings, r.n_parse_issues, r.consistency_ok, r.is_demo,
+               d.name AS source_name, d.file_type, d.size_bytes, d.stored_path, d.ingested_at, r.sha256
+        FROM reports r LEFT JOIN source_documents d USING (sha256)
+        WHERE r.agency_key = ?
+        ORDER BY r.year DESC, r.version DESC
+    """
+    return _df(con, sql, [agency_key])
+
+
+def report_cells(con: Con, f: Filters, report_id: int) -> pd.DataFrame:
+    """One report's cells as the source printed them: key, value, status, raw text, location."""
+    sql = "SELECT key, value, status, raw, unit, note, location FROM cells WHERE report_id = ?"
+    return _df(con, sql, [int(report_id)])
+
+
+def agency_indicators(con: Con, f: Filters, agency_key: str) -> pd.DataFrame:
+    """Long, per year for one agency (current versions, every year): every indicator (default 口径)."""
+    return ind.compute(con, agency_filters(Filters(), agency_key), [i.key for i in rankable_indicators()], by=("year",))
+
+
+def agency_findings(con: Con, f: Filters, agency_key: str) -> pd.DataFrame:
+    """All findings on one agency's current reports."""
+    sql = """
+        SELECT r.year, fi.rule, fi.severity, fi.kind, fi.scope, fi.message, fi."where" AS location,
+               array_to_string(fi.keys, '、') AS cells, fi.expected, fi.found
+        FROM findings fi JOIN reports r USING (report_id)
+        WHERE r.agency_key = ? AND r.is_current
+        ORDER BY r.year DESC, fi.severity, fi.rule
+    """
+    return _df(con, sql, [agency_key])
+
+
+# ---------------------------------------------------------------- 数据质量
+
+
+def _findings(con: Con, f: Filters, condition: str, cond_params: list) -> pd.DataFrame:
+    w, p = where_clause(f)
+    sql = f"""
+        SELECT r.agency, r.year, r.format, fi.rule, fi.severity, fi.message, fi."where" AS location,
+               array_to_string(fi.keys, '、') AS cells, fi.expected, fi.found, d.name AS source_name, r.report_id
+        FROM findings fi JOIN reports r USING (report_id) LEFT JOIN source_documents d ON d.sha256 = r.sha256
+        WHERE {w} AND {condition}
+        ORDER BY r.agency, r.year, fi.rule
+    """
+    return _df(con, sql, [*p, *cond_params])
+
+
+HARD_RULES = tuple(r for r in RULE_BY_ID if r.startswith("R"))
+
+
+def inconsistent_reports(con: Con, f: Filters) -> pd.DataFrame:
+    """Source findings of the hard rules (R1–R4): the report's own numbers don't add up, with the cells."""
+    return _findings(con, f, "fi.kind = 'source' AND fi.rule IN (SELECT unnest(?::VARCHAR[]))", [list(HARD_RULES)])
+
+
+def parse_uncertain(con: Con, f: Filters) -> pd.DataFrame:
+    """Findings about our reading (kind = parse): cells to check by hand."""
+    return _findings(con, f, "fi.kind = 'parse'", [])
+
+
+def cross_year_breaks(con: Con, f: Filters) -> pd.DataFrame:
+    """Findings across years (W1 carry-over continuity and other cross-year rules)."""
+    return _findings(con, f, "fi.scope = 'cross_year'", [])
+
+
+def missing_reports(con: Con, f: Filters) -> pd.DataFrame:
+    """Roster entries (agency, year) with no stored report."""
+    w, p = where_clause(f, "m", roster=True)
+    sql = f"SELECT m.agency, m.year, m.region, m.level, m.category FROM missing_reports m WHERE {w} ORDER BY m.agency, m.year"
+    return _df(con, sql, p)
+
+
+def changed_reports(con: Con, f: Filters) -> pd.DataFrame:
+    """Reports published in more than one version (changed after publication), one row per version."""
+    w, p = where_clause(_copy(f, current_only=False))
+    sql = f"""
+        SELECT v.agency, v.year, v.version, v.n_versions, v.is_current, v.publish_date, v.source_name,
+               v.ingested_at, v.report_id
+        FROM report_versions v JOIN reports r USING (report_id)
+        WHERE {w}
+        ORDER BY v.agency, v.year, v.version
+    """
+    return _df(con, sql, p)
+
+
+# ---------------------------------------------------------------- 数据下载
+
+
+def slice_reports_wide(con: Con, f: Filters) -> pd.DataFrame:
+    """One row per report in the slice: dimensions + every cell value (canonical keys as columns)."""
+    w, p = where_clause(f)
+    dims = "r.report_id, r.agency, r.province, r.city, r.county, r.level, r.category, r.year, r.format, r.version"
+    sel = ", ".join(f"{wide_column(k)} AS \"{k}\"" for k in WIDE_KEYS)
+    return _df(con, f"SELECT {dims}, {sel} FROM reports_wide r WHERE {w} ORDER BY r.agency, r.year", p)
+
+
+def slice_cells_long(con: Con, f: Filters) -> pd.DataFrame:
+    """One row per report × cell: value, status and the source text as printed."""
+    w, p = where_clause(f)
+    sql = f"""
+        SELECT r.report_id, r.agency, r.year, r.format, c.key, c.value, c.status, c.raw
+        FROM cells c JOIN reports r USING (report_id)
+        WHERE {w}
+        ORDER BY r.agency, r.year, c.key
+    """
+    return _df(con, sql, p)
+
+
+def slice_indicators(con: Con, f: Filters) -> pd.DataFrame:
+    """Long, per agency × year: every indicator in its default 口径 (NULL where no denominator)."""
+    return ind.compute(con, f, [i.key for i in rankable_indicators()], by=("agency", "year"))
+
+
+# ---------------------------------------------------------------- registry
+
+
+QUESTIONS: dict[str, Callable[..., pd.DataFrame]] = {fn.__name__: fn for fn in (
+    report_years, agency_options, overview_by_year, outcomes_by_year, outcomes_by_agency, applicant_mix,
+    reasons_by_year, carry_over_by_year, review_litigation_by_year, correction_rates_by_year,
+    proactive_by_year, ranking, indicator_by_agency_year, movers, agency_reports, report_cells,
+    agency_indicators, agency_findings, inconsistent_reports, parse_uncertain, cross_year_breaks,
+    missing_reports, changed_reports, slice_reports_wide, slice_cells_long, slice_indicators,
+)}
+
+
+def empty_result(name: str) -> pd.DataFrame:
+    """What a question returns when there is no warehouse at all: an empty frame."""
+    return pd.DataFrame()
