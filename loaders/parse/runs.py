@@ -18,6 +18,7 @@ Number = int | float
 # check(group_index, values_of_group) → keep this cut?
 GroupCheck = Callable[[int, tuple[Number, ...]], bool]
 
+AMOUNT_MAX_DIGITS = 12
 _UNIT = re.compile(r"(万元|元|件|条|个|项|次|%)$")
 _TOKEN = re.compile(r"[0-9.]+(?:万元|元|件|条|个|项|次|%)?")
 
@@ -106,8 +107,11 @@ def split_run(
         tok = tokens[ti]
         for end in range(pos + 1, len(tok) + 1):
             piece = tok[pos:end]
-            if not _valid_part(piece, dec[k] if k < len(dec) else False, max_digits):
-                if len(piece.partition(".")[0]) > max_digits:
+            amount = dec[k] if k < len(dec) else False
+            # amounts (万元, 元) may be long; counts are bounded by max_digits
+            cap = max(max_digits, AMOUNT_MAX_DIGITS) if amount else max_digits
+            if not _valid_part(piece, amount, cap):
+                if len(piece.partition(".")[0]) > cap:
                     break
                 continue
             last_of_token = end == len(tok)

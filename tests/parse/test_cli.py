@@ -1,0 +1,77 @@
+"""`python -m loaders parse` and `python -m loaders evaluate`, run as the outside world runs them."""
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "loaders", *args], capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+def keys_of(fmt: str, data_dir: Path) -> set[str]:
+    with open(data_dir / "cells.csv", encoding="utf-8") as f:
+        return {r["key"] for r in csv.DictReader(f) if r["format"] == fmt}
+
+
+def test_parse_json_has_every_canonical_key(seed_report, data_dir):
+    p = run("parse", str(seed_report), "--json")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["format"] == "2021" and out["year"] == 2021
+    assert set(out["cells"]) == keys_of("2021", data_dir)
+    assert set(out["cell_status"]) == set(out["cells"])
+    assert all(v == 0 for v in out["cells"].values())
+    assert isinstance(out["findings"], list)
+    assert out["agency"] and "file" in out and "region" in out
+
+
+def test_parse_bad_file_exits_nonzero_with_reason(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    p = run("parse", str(empty))
+    assert p.returncode != 0
+    assert "empty.txt" in p.stderr
+    p = run("parse", str(tmp_path / "nope.pdf"))
+    assert p.returncode != 0 and "nope.pdf" in p.stderr
+
+
+def _mini_corpus(tmp_path: Path, seed_report: Path, shared_corpus: Path, tamper: bool = False) -> Path:
+    (tmp_path / "raw").mkdir(parents=True)
+    (tmp_path / "truth").mkdir()
+    shutil.copy(seed_report, tmp_path / "raw" / seed_report.name)
+    truth = json.loads((shared_corpus / "truth" / (seed_report.stem + ".json")).read_text(encoding="utf-8"))
+    if tamper:
+        truth["cells"]["t3.new_received.total"] = 5
+    (tmp_path / "truth" / (seed_report.stem + ".json")).write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
+    return tmp_path
+
+
+def test_evaluate_reports_accuracy_and_baseline(tmp_path, seed_report, shared_corpus):
+    corpus = _mini_corpus(tmp_path / "c1", seed_report, shared_corpus)
+    baseline = tmp_path / "baseline.json"
+    p = run("evaluate", str(corpus), "--baseline", str(baseline))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "overall: cells 200/200 = 100.00%" in p.stdout
+    assert json.loads(baseline.read_text())["cell_accuracy"] == 1.0
+    worse = _mini_corpus(tmp_path / "c2", seed_report, shared_corpus, tamper=True)
+    p = run("evaluate", str(worse), "--baseline", str(baseline))
+    assert p.returncode == 1
+    assert "wrong 2021_sanmenxia_devzone_party_office.txt: t3.new_received.total expected=5 found=0" in p.stdout
+    assert p.stdout.strip().splitlines()[-1].startswith("FAIL")
+
+
+def test_real_corpus_format_year_and_source_anomalies(shared_corpus):
+    p = run("evaluate", str(shared_corpus), "--json")
+    assert p.returncode == 0, p.stderr
+    ev = json.loads(p.stdout[: p.stdout.rindex("}") + 1])
+    assert ev["format_accuracy"] == 1.0
+    assert ev["year_accuracy"] == 1.0
+    assert ev["anomalies_missed"] == 0
+    for f in ev["files"]:
+        assert not f["error"], f
