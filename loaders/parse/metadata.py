@@ -43,10 +43,12 @@ SRC_S6 = "正文第六部分"
 SRC_SIGNATURE = "落款"
 SRC_BODY = "正文"
 SRC_INFER = "推断"
+SRC_NAME = "机构名称"  # read from the agency's name (wherever the name itself was found)
 
 META_KEYS = ("year", "agency", "region", "province", "city", "county", "level", "category", "publish_date")
 
 _CJK = r"\u4e00-\u9fff"
+_SELF_WORDS = "我本该其各全"  # "我办", "本局": a report speaking of itself, not a name
 # "key: value" lines of a crawler header and label/value pairs of a CMS metadata box.
 _HEADER_KEYS = {
     "标题": "title", "名称": "title", "文章标题": "title",
@@ -174,6 +176,9 @@ def title_name(title: str) -> str | None:
 
 
 def is_agency_name(name: str) -> bool:
+    """Ends like an agency (局, 委员会, 人民政府 …), is more than a bare word, and isn't "我办"/"本局"."""
+    if len(name) < 3 or name[0] in _SELF_WORDS:
+        return False
     return any(name.endswith(s) for s in AGENCY_SUFFIXES) and not _is_region_only(name)
 
 
@@ -253,7 +258,7 @@ def _region_parts(agency: str | None, text: str) -> dict[str, Meta]:
     placed = [t for t in tokens if t.places]
     place = _pick_place(placed[-1], text) if placed else None
     province = city = county = None
-    p_src = c_src = SRC_TITLE
+    p_src = c_src = SRC_NAME
     if "province" in named:
         province = named["province"].text
     if "city" in named:
@@ -277,14 +282,14 @@ def _region_parts(agency: str | None, text: str) -> dict[str, Meta]:
             if pv is not None:
                 province, p_src = pv.name, SRC_INFER
     if province is not None and "province" in named:
-        p_src = SRC_TITLE
+        p_src = SRC_NAME
     stated = _mentioned(text, province) if province and p_src == SRC_INFER else False
-    out["province"] = Meta(province, 0.95 if p_src == SRC_TITLE else (0.85 if stated else 0.7),
+    out["province"] = Meta(province, 0.95 if p_src == SRC_NAME else (0.85 if stated else 0.7),
                            p_src if p_src != SRC_INFER else ("推断(行政区划表，正文提及)" if stated else "推断(行政区划表)"))
     if city:
-        out["city"] = Meta(city, 0.95 if c_src == SRC_TITLE else 0.7, c_src if c_src != SRC_INFER else "推断(行政区划表)")
+        out["city"] = Meta(city, 0.95 if c_src == SRC_NAME else 0.7, c_src if c_src != SRC_INFER else "推断(行政区划表)")
     if county:
-        out["county"] = Meta(county, 0.95, SRC_TITLE)
+        out["county"] = Meta(county, 0.95, SRC_NAME)
     # A municipality (上海市) is a province: don't print it twice.
     parts = [p for p in (province, city if city != province else None, county) if p]
     region = "".join(parts) if parts else None
@@ -435,7 +440,7 @@ def _agency(title: str | None, title_src: str, text: str, header: dict[str, str]
                 return Meta(region + office, 0.6, SRC_BODY + "(本级办公室)")
         last = gazetteer().parse_chain(region)[-1]
         return Meta(region + GOVERNMENT_BY_REGION_KIND[last.kind], 0.4, SRC_INFER + "(本级政府)")
-    if name:
+    if name and is_agency_name(name):
         return Meta(expand_abbreviation(name), 0.5, title_src)
     sig = _signature_name(text)
     if sig:

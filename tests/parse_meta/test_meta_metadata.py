@@ -166,3 +166,10 @@ def test_township_level(make_doc):
     assert m["level"].value == "township" and m["region"].value == "浙江省杭州市西湖区"
     m2 = meta_of(make_doc(["三墩镇人民政府2022年政府信息公开工作年度报告", "一、总体情况"]))
     assert m2["level"].value == "township" and m2["region"].value is None
+
+
+def test_self_references_and_bare_words_are_not_agencies(make_doc):
+    m = meta_of(make_doc(["2021年度报告"]))
+    assert m["agency"].value is None
+    m2 = meta_of(make_doc(["我办2022年政府信息公开工作年度报告 本报告由我办编制。一、总体情况"]))
+    assert m2["agency"].value is None and m2["year"].value == 2022
