@@ -43,6 +43,7 @@ _READER_PATHS: dict[str, str] = {
     detect.TXT: "loaders.readers.text:read_text",
     detect.MD: "loaders.readers.text:read_text",
     detect.HTML: "loaders.readers.html:read_html",
+    detect.PDF: "loaders.readers.pdf:read_pdf",
 }
 
 

@@ -1,0 +1,714 @@
+"""PDF with a text layer → blocks, with pypdfium2 (pdfium) for both characters and ruling lines.
+
+Why not pdfplumber: its whole-document table extraction runs ~4 six-page reports/s; the target is
+≥10. pdfium gives character boxes and the page's path objects directly (C speed); the grid is
+built here from the ruling lines, which is all a ruled report table needs:
+
+1. chars: unicode + box per character (generated/whitespace chars skipped).
+2. ruling lines: every straight horizontal/vertical segment of every path object (rectangles,
+   lines, thin filled bars), transformed to page space, clustered and merged.
+3. tables: connected groups of horizontal + vertical lines → a grid of row bands × column
+   bands; neighbouring grid cells with no ruling between them are one merged cell (expanded and
+   flagged); chars are placed by their centre; a cell's lines are joined without separators, so
+   wrapped labels and vertical labels written one character per line read as one word.
+4. text outside tables: lines grouped by baseline; a new paragraph where a line is indented,
+   the previous line ended short, or the gap is large.
+5. page furniture: lines in the top/bottom margin that are page numbers (``- 2 -``, ``第2页``)
+   or repeat on several pages (running title) are dropped.
+6. a table that ends a page and a table that starts the next page with the same column
+   boundaries are one table (``Table.pages``); a repeated header row is dropped.
+A PDF with no characters at all is a scan: ``Document(status="scanned")`` with no blocks.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..document import Cell, Document, Location, Paragraph, SourceInfo, Table
+from ..errors import CorruptFile, EncryptedFile
+from ..normalize import norm
+from .common import cell as make_cell
+from .common import paragraph
+
+SNAP = 2.5  # points: lines closer than this are the same ruling
+MIN_RULE = 6.0  # points: shorter segments are glyph strokes, arrows, underline fragments
+MARGIN_SHARE = 0.09
+SCANNED_CHARS_PER_PAGE = 20  # fewer real characters than this per page: a scan with at most a stamp  # top/bottom share of the page where running headers/footers live
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－_·•]*(第\s*)?[0-9０-９一二三四五六七八九十]+\s*(页|/\s*[0-9]+)?[\s\-—–－_·•]*$")
+_NUMBER = re.compile(r"^[\s0-9０-９.,，．%\-—–/]+$")
+_CJK_END = re.compile(r"[\u4e00-\u9fff，、；：（(]$")
+
+
+@dataclass
+class Char:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class Line:
+    """A text line: chars sharing a baseline, left to right."""
+
+    chars: list[Char]
+    x0: float = 0
+    x1: float = 0
+    top: float = 0
+    bottom: float = 0
+    text: str = ""
+
+    def finish(self) -> Line:
+        self.chars.sort(key=lambda c: c.x0)
+        self.x0 = min(c.x0 for c in self.chars)
+        self.x1 = max(c.x1 for c in self.chars)
+        self.top = min(c.top for c in self.chars)
+        self.bottom = max(c.bottom for c in self.chars)
+        out = []
+        prev = None
+        for c in self.chars:
+            # A visible gap between two Latin/digit runs is a space in the source.
+            if prev is not None and c.x0 - prev.x1 > 0.5 * max(1.0, self.bottom - self.top) and out and (
+                    out[-1].isascii() and c.text.isascii()):
+                out.append(" ")
+            out.append(c.text)
+            prev = c
+        self.text = "".join(out).strip()
+        return self
+
+
+@dataclass
+class PageTable:
+    page: int
+    xs: list[float]
+    ys: list[float]
+    rows: list[list[Cell]]
+    bbox: tuple[float, float, float, float]
+    # The column rulings run past the first/last horizontal ruling: the table is cut by the page
+    # edge there, and a row cut in two continues on the next page.
+    open_top: bool = False
+    open_bottom: bool = False
+
+
+def read_pdf(data: bytes, source: SourceInfo) -> Document:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        msg = str(e)
+        if "password" in msg.lower() or "security" in msg.lower():
+            raise EncryptedFile(source.name, "需要打开密码") from None
+        raise CorruptFile(source.name, f"PDF 无法打开（{msg}）") from None
+    try:
+        if b"%%EOF" not in data[-4096:]:
+            # pdfium silently rebuilds a cut-off file and shows what survived; a report missing
+            # its end may be missing table rows, so it is refused rather than half-read.
+            raise CorruptFile(source.name, "PDF 不完整（缺少文件结束标记 %%EOF，可能下载中断）")
+        return _read(pdf, source)
+    finally:
+        pdf.close()
+
+
+def _read(pdf: pdfium.PdfDocument, source: SourceInfo) -> Document:
+    n_pages = len(pdf)
+    source.pages = n_pages
+    doc = Document(source=source)
+    title = _metadata_title(pdf)
+    pages: list[tuple[int, float, float, list[Line], list[PageTable]]] = []
+    for i in range(n_pages):
+        page = pdf[i]
+        try:
+            width, height = page.get_size()
+            chars = _chars(page, height)
+            hs, vs = _rulings(page, height)
+        finally:
+            page.close()
+        tables = _tables(hs, vs, chars, i + 1)
+        inside = [t.bbox for t in tables]
+        free = [c for c in chars if not any(_in_box(c, b) for b in inside)]
+        pages.append((i + 1, width, height, _lines(free), tables))
+    furniture = _furniture(pages)
+    text_chars = sum(len(ln.text) for _, _, _, lines, _ in pages for ln in lines if id(ln) not in furniture) + sum(
+        len(c.text) for *_, tables in pages for t in tables for row in t.rows for c in row if c.merged_from is None)
+    if text_chars < SCANNED_CHARS_PER_PAGE * n_pages:
+        # Nothing but page numbers (or nothing at all): the pages are images.
+        doc.status = "scanned"
+        doc.warnings.append("扫描件，无文字层（需要OCR）")
+        doc.title = title
+        return doc
+    blocks: list[Paragraph | Table] = []
+    last_table: PageTable | None = None
+    last_table_block: Table | None = None
+    cur_xs: list[float] = []
+    for page_no, _width, _height, lines, tables in pages:
+        lines = [ln for ln in lines if id(ln) not in furniture]
+        items: list[tuple[float, object]] = [(ln.top, ln) for ln in lines] + [(t.bbox[1], t) for t in tables]
+        items.sort(key=lambda it: it[0])
+        first_on_page = True
+        for _, it in items:
+            if isinstance(it, PageTable):
+                if first_on_page and last_table is not None and last_table_block is not None and _continues(
+                        last_table, it):
+                    split_row = last_table.open_bottom and it.open_top
+                    last_table_block.rows, cur_xs = _append_rows(last_table_block.rows, cur_xs, it, split_row)
+                    last_table_block.pages = (*last_table_block.pages, page_no)
+                    doc.warnings.append(f"第{page_no - 1}页与第{page_no}页的表格跨页，已合并"
+                                        + ("（跨页断开的一行已拼接）" if split_row else ""))
+                    last_table = it
+                else:
+                    tbl = Table(rows=it.rows, loc=Location(page=page_no, bbox=it.bbox), pages=(page_no,))
+                    blocks.append(tbl)
+                    last_table, last_table_block, cur_xs = it, tbl, it.xs
+            else:
+                blocks.append(paragraph(it.text, Location(page=page_no, bbox=(it.x0, it.top, it.x1, it.bottom))))
+                last_table = last_table_block = None
+            first_on_page = False
+        # Text after the table on the same page ends the chance of a continuation.
+    doc.blocks = _join_paragraphs(blocks, pages)
+    doc.title = _first_title(doc) or (title if title and ("年度报告" in title or "年报" in title) else None) or (
+        doc.paragraphs[0].text if doc.paragraphs else title)
+    return doc
+
+
+def _metadata_title(pdf: pdfium.PdfDocument) -> str | None:
+    try:
+        t = (pdf.get_metadata_dict() or {}).get("Title") or ""
+    except Exception:
+        return None
+    t = t.strip().strip("\x00")
+    return t or None
+
+
+def _first_title(doc: Document) -> str | None:
+    """The title printed at the top of page 1, often on two lines (agency / year + 年度报告):
+    the short leading lines up to the one naming the report. They become level-1 headings."""
+    lead: list[int] = []
+    for k, b in enumerate(doc.blocks[:6]):
+        if not isinstance(b, Paragraph) or b.loc.page != 1 or len(b.text) > 40:
+            break
+        lead.append(k)
+        if "年度报告" in b.norm or "年报" in b.norm:
+            for i in lead:
+                p = doc.blocks[i]
+                p.kind, p.level = "heading", 1
+            return "".join(doc.blocks[i].text for i in lead)
+    return None
+
+
+# --- characters --------------------------------------------------------------------------------
+
+def _chars(page: pdfium.PdfPage, height: float) -> list[Char]:
+    tp = page.get_textpage()
+    try:
+        n = tp.count_chars()
+        out: list[Char] = []
+        raw = tp.raw
+        rect = pdfium_c.FS_RECTF()
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        for i in range(n):
+            code = pdfium_c.FPDFText_GetUnicode(raw, i)
+            if code in (0, 0xFFFE, 0xFFFF) or pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+                continue
+            ch = chr(code)
+            if ch.isspace():
+                continue
+            # Loose boxes (advance width × font ascent/descent): quotes and dots sit on the same
+            # line as their neighbours, and gaps between boxes are real gaps.
+            if not pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
+                continue
+            tw, th = right.value - left.value, top.value - bottom.value
+            # Some fonts report absurd loose boxes (hundreds of points wide): then the tight box.
+            if (pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect) and rect.right - rect.left <= max(3 * tw, tw + 12)
+                    and rect.top - rect.bottom <= max(3 * th, th + 12)):
+                out.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
+            else:
+                out.append(Char(ch, left.value, height - top.value, right.value, height - bottom.value))
+        return out
+    finally:
+        tp.close()
+
+
+# --- ruling lines ------------------------------------------------------------------------------
+
+def _rulings(page: pdfium.PdfPage, height: float) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+    """Horizontal (y, x0, x1) and vertical (x, y0, y1) segments in top-left page space, merged."""
+    hs: list[tuple[float, float, float]] = []
+    vs: list[tuple[float, float, float]] = []
+    raw = page.raw
+    n = pdfium_c.FPDFPage_CountObjects(raw)
+    for k in range(n):
+        _collect(pdfium_c.FPDFPage_GetObject(raw, k), (1, 0, 0, 1, 0, 0), height, hs, vs, 0)
+    return _merge(hs), _merge(vs)
+
+
+def _mul(m1, m2):
+    a, b, c, d, e, f = m1
+    a2, b2, c2, d2, e2, f2 = m2
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2, e * a2 + f * c2 + e2,
+            e * b2 + f * d2 + f2)
+
+
+def _collect(obj, parent, height, hs, vs, depth) -> None:
+    kind = pdfium_c.FPDFPageObj_GetType(obj)
+    if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+        return
+    m = pdfium_c.FS_MATRIX()
+    if pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        matrix = _mul((m.a, m.b, m.c, m.d, m.e, m.f), parent)
+    else:
+        matrix = parent
+    if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+        if depth < 4:
+            for k in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+                _collect(pdfium_c.FPDFFormObj_GetObject(obj, k), matrix, height, hs, vs, depth + 1)
+        return
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke)
+    stroked = bool(stroke.value) and _visible(obj, pdfium_c.FPDFPageObj_GetStrokeColor)
+    filled = fill_mode.value != 0 and _visible(obj, pdfium_c.FPDFPageObj_GetFillColor)
+    if not stroked and not filled:
+        return  # white or invisible: cell backgrounds, text-box frames
+    a, b, c, d, e, f = matrix
+    x, y = ctypes.c_float(), ctypes.c_float()
+    pts: list[tuple[float, float]] = []
+    start: tuple[float, float] | None = None
+    bbox_pts: list[tuple[float, float]] = []
+    n = pdfium_c.FPDFPath_CountSegments(obj)
+    for s in range(n):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, s)
+        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        p = (px, height - py)
+        bbox_pts.append(p)
+        t = pdfium_c.FPDFPathSegment_GetType(seg)
+        if t == pdfium_c.FPDF_SEGMENT_MOVETO:
+            pts = [p]
+            start = p
+        elif t == pdfium_c.FPDF_SEGMENT_LINETO:
+            if pts and stroked:
+                _segment(pts[-1], p, hs, vs)
+            pts.append(p)
+        else:  # bezier: not a ruling; keep the pen position
+            pts.append(p)
+        if stroked and pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None and pts:
+            _segment(pts[-1], start, hs, vs)
+    # A thin filled bar (table rule drawn as a rectangle) is one line through its middle; a filled
+    # area that is not thin is a background, whose edges are no ruling.
+    if bbox_pts and filled and not stroked:
+        xs_ = [p[0] for p in bbox_pts]
+        ys_ = [p[1] for p in bbox_pts]
+        w, h = max(xs_) - min(xs_), max(ys_) - min(ys_)
+        if h < SNAP and w >= MIN_RULE:
+            hs.append(((max(ys_) + min(ys_)) / 2, min(xs_), max(xs_)))
+        elif w < SNAP and h >= MIN_RULE:
+            vs.append(((max(xs_) + min(xs_)) / 2, min(ys_), max(ys_)))
+
+
+def _visible(obj, get_color) -> bool:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not get_color(obj, r, g, b, a):
+        return True
+    if a.value == 0:
+        return False
+    return not (r.value >= 245 and g.value >= 245 and b.value >= 245)  # white on white paper
+
+
+def _segment(p, q, hs, vs) -> None:
+    (x0, y0), (x1, y1) = p, q
+    if abs(y1 - y0) < 0.5 and abs(x1 - x0) >= MIN_RULE:
+        hs.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+    elif abs(x1 - x0) < 0.5 and abs(y1 - y0) >= MIN_RULE:
+        vs.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+
+
+def _merge(segs: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """Snap segments at (almost) the same position together and join overlapping spans."""
+    if not segs:
+        return []
+    segs.sort()
+    groups: list[list[tuple[float, float, float]]] = [[segs[0]]]
+    for s in segs[1:]:
+        if s[0] - groups[-1][-1][0] <= SNAP:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    out = []
+    for g in groups:
+        pos = sum(s[0] for s in g) / len(g)
+        spans = sorted((s[1], s[2]) for s in g)
+        cur0, cur1 = spans[0]
+        for a, b in spans[1:]:
+            if a <= cur1 + SNAP:
+                cur1 = max(cur1, b)
+            else:
+                out.append((pos, cur0, cur1))
+                cur0, cur1 = a, b
+        out.append((pos, cur0, cur1))
+    return out
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+def _tables(hs, vs, chars: list[Char], page_no: int) -> list[PageTable]:
+    if len(hs) < 2 or len(vs) < 2:
+        return []
+    # Connected groups: a horizontal and a vertical line touch when they cross (within SNAP).
+    n_h = len(hs)
+    parent = list(range(n_h + len(vs)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (y, hx0, hx1) in enumerate(hs):
+        for j, (x, vy0, vy1) in enumerate(vs):
+            if hx0 - SNAP <= x <= hx1 + SNAP and vy0 - SNAP <= y <= vy1 + SNAP:
+                parent[find(i)] = find(n_h + j)
+    groups: dict[int, tuple[list, list]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(n_h + j), ([], []))[1].append(v)
+    out = []
+    for g_hs, g_vs in groups.values():
+        if len(g_hs) < 2 or len(g_vs) < 2:
+            continue
+        t = _grid(g_hs, g_vs, chars, page_no)
+        if t is not None:
+            out.append(t)
+    out.sort(key=lambda t: t.bbox[1])
+    return out
+
+
+def _positions(vals: list[float]) -> list[float]:
+    vals = sorted(vals)
+    out = [vals[0]]
+    for v in vals[1:]:
+        if v - out[-1] > SNAP:
+            out.append(v)
+    return out
+
+
+def _covered(segs, pos: float, a: float, b: float) -> bool:
+    """Is there a ruling at ``pos`` covering the middle of the span a..b?"""
+    mid = (a + b) / 2
+    lo, hi = a + 0.25 * (b - a), b - 0.25 * (b - a)
+    for p, s0, s1 in segs:
+        if abs(p - pos) <= SNAP and s0 - SNAP <= lo and s1 + SNAP >= hi:
+            return True
+        if abs(p - pos) <= SNAP and s0 - SNAP <= mid <= s1 + SNAP and (s1 - s0) >= 0.5 * (b - a):
+            return True
+    return False
+
+
+def _close_edges(hs, vs) -> tuple[list, list, bool, bool]:
+    """Add the outer rulings a table cut by a page break (or drawn open-sided) is missing."""
+    hs, vs = list(hs), list(vs)
+    v_top, v_bottom = min(v[1] for v in vs), max(v[2] for v in vs)
+    h_top, h_bottom = min(h[0] for h in hs), max(h[0] for h in hs)
+    x_left, x_right = min(v[0] for v in vs), max(v[0] for v in vs)
+    open_top = h_top - v_top > 2 * SNAP
+    open_bottom = v_bottom - h_bottom > 2 * SNAP
+    if open_top:
+        hs.append((v_top, x_left, x_right))
+    if open_bottom:
+        hs.append((v_bottom, x_left, x_right))
+    h_left, h_right = min(h[1] for h in hs), max(h[2] for h in hs)
+    top, bottom = min(v_top, h_top), max(v_bottom, h_bottom)
+    if x_left - h_left > 2 * SNAP:
+        vs.append((h_left, top, bottom))
+    if h_right - x_right > 2 * SNAP:
+        vs.append((h_right, top, bottom))
+    return hs, vs, open_top, open_bottom
+
+
+def _grid(hs, vs, chars: list[Char], page_no: int) -> PageTable | None:
+    hs, vs, open_top, open_bottom = _close_edges(hs, vs)
+    ys = _positions([h[0] for h in hs])
+    xs = _positions([v[0] for v in vs])
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    n_r, n_c = len(ys) - 1, len(xs) - 1
+    if n_c == 1:
+        return None  # a box or ruled frame around text, not a table
+    bbox = (xs[0], ys[0], xs[-1], ys[-1])
+    # Region ids: merge a grid cell with its right/lower neighbour when no ruling separates them.
+    region = list(range(n_r * n_c))
+
+    def find(i):
+        while region[i] != i:
+            region[i] = region[region[i]]
+            i = region[i]
+        return i
+
+    for r in range(n_r):
+        for c in range(n_c):
+            if c + 1 < n_c and not _covered(vs, xs[c + 1], ys[r], ys[r + 1]):
+                region[find(r * n_c + c + 1)] = find(r * n_c + c)
+            if r + 1 < n_r and not _covered(hs, ys[r + 1], xs[c], xs[c + 1]):
+                region[find((r + 1) * n_c + c)] = find(r * n_c + c)
+    # Chars into regions by centre.
+    texts: dict[int, list[Char]] = {}
+    for ch in chars:
+        if not (xs[0] <= ch.cx <= xs[-1] and ys[0] <= ch.cy <= ys[-1]):
+            continue
+        c = _band(xs, ch.cx)
+        r = _band(ys, ch.cy)
+        texts.setdefault(find(r * n_c + c), []).append(ch)
+    extent: dict[int, list[int]] = {}
+    for r in range(n_r):
+        for c in range(n_c):
+            root = find(r * n_c + c)
+            e = extent.setdefault(root, [r, c, r, c])
+            e[0], e[1], e[2], e[3] = min(e[0], r), min(e[1], c), max(e[2], r), max(e[3], c)
+    rows: list[list[Cell]] = []
+    origin_cell: dict[int, Cell] = {}
+    for r in range(n_r):
+        row = []
+        for c in range(n_c):
+            root = find(r * n_c + c)
+            r0, c0, r1, c1 = extent[root]
+            loc_box = (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])
+            if root not in origin_cell:
+                text = _cell_text(texts.get(root, []))
+                cell = make_cell(text, Location(page=page_no, bbox=loc_box), rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1)
+                origin_cell[root] = cell
+                row.append(cell)
+            else:
+                o = origin_cell[root]
+                row.append(Cell(text=o.text, norm=o.norm, loc=o.loc, merged_from=(r0, c0), rowspan=o.rowspan,
+                                colspan=o.colspan))
+        rows.append(row)
+    return PageTable(page=page_no, xs=xs, ys=ys, rows=rows, bbox=bbox, open_top=open_top, open_bottom=open_bottom)
+
+
+def _band(edges: list[float], v: float) -> int:
+    for i in range(len(edges) - 1):
+        if v < edges[i + 1]:
+            return i
+    return len(edges) - 2
+
+
+def _cell_text(chars: list[Char]) -> str:
+    """Lines of a cell top to bottom, joined: wrapped text and one-char-per-line labels rejoin."""
+    if not chars:
+        return ""
+    lines = _group_lines(chars)
+    out = ""
+    for ln in lines:
+        if out and out[-1].isascii() and out[-1].isalnum() and ln.text[:1].isascii() and ln.text[:1].isalpha():
+            out += " "
+        out += ln.text
+    return out
+
+
+# --- text lines and paragraphs -----------------------------------------------------------------
+
+def _group_lines(chars: list[Char]) -> list[Line]:
+    """Chars sharing a vertical band are one line (tolerant of mixed font baselines)."""
+    lines: list[Line] = []
+    for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        if lines:
+            ln = lines[-1]
+            h = max(ch.bottom - ch.top, ln.bottom - ln.top, 1.0)
+            if abs(ch.cy - (ln.top + ln.bottom) / 2) <= 0.45 * h:
+                ln.chars.append(ch)
+                ln.top, ln.bottom = min(ln.top, ch.top), max(ln.bottom, ch.bottom)
+                continue
+        lines.append(Line([ch], top=ch.top, bottom=ch.bottom))
+    return [ln.finish() for ln in lines]
+
+
+def _lines(chars: list[Char]) -> list[Line]:
+    return [ln for ln in _group_lines(chars) if ln.text]
+
+
+def _in_box(c: Char, box) -> bool:
+    x0, top, x1, bottom = box
+    return x0 - 1 <= c.cx <= x1 + 1 and top - 1 <= c.cy <= bottom + 1
+
+
+def _furniture(pages) -> set[int]:
+    """ids of lines that are page numbers or running headers/footers."""
+    drop: set[int] = set()
+    seen: dict[str, set[int]] = {}
+    margin_lines = []
+    for page_no, _w, height, lines, _t in pages:
+        for ln in lines:
+            in_margin = ln.bottom < MARGIN_SHARE * height or ln.top > (1 - MARGIN_SHARE) * height
+            if not in_margin:
+                continue
+            if _PAGE_NUMBER.match(ln.text):
+                drop.add(id(ln))
+                continue
+            key = re.sub(r"[0-9０-９]+", "#", ln.text)
+            seen.setdefault(key, set()).add(page_no)
+            margin_lines.append((key, ln, page_no))
+    for key, ln, page_no in margin_lines:
+        # The first page keeps its lines: the title there is what later pages repeat as header.
+        if len(seen[key]) >= 2 and page_no > 1:
+            drop.add(id(ln))
+    return drop
+
+
+def _continues(prev: PageTable, nxt: PageTable) -> bool:
+    """Does ``nxt`` (first block of a page) carry on ``prev`` (last block of the page before)?
+
+    Same outer edges is the sign; the inner columns may differ (the next sub-table has fewer)."""
+    if nxt.page != prev.page + 1:
+        return False
+    return abs(prev.xs[0] - nxt.xs[0]) <= 3 * SNAP and abs(prev.xs[-1] - nxt.xs[-1]) <= 3 * SNAP
+
+
+def _union_positions(a: list[float], b: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(a + b):
+        if not out or v - out[-1] > 3 * SNAP:
+            out.append(v)
+    return out
+
+
+def _remap_columns(rows: list[list[Cell]], xs: list[float], union: list[float]) -> list[list[Cell]]:
+    """Re-lay a grid over finer column boundaries: a cell covering several new bands is expanded."""
+    idx = [min(range(len(union)), key=lambda k: abs(union[k] - x)) for x in xs]
+    if idx == list(range(len(union))):
+        return rows
+    out = []
+    for r, row in enumerate(rows):
+        new: list[Cell] = []
+        for c, cl in enumerate(row):
+            i0, i1 = idx[c], max(idx[c + 1], idx[c] + 1)
+            mf = (cl.merged_from[0], idx[cl.merged_from[1]]) if cl.merged_from else None
+            new.append(Cell(text=cl.text, norm=cl.norm, loc=cl.loc, merged_from=mf))
+            for _ in range(i0 + 1, i1):
+                new.append(Cell(text=cl.text, norm=cl.norm, loc=cl.loc, merged_from=mf or (r, i0)))
+        out.append(new)
+    return out
+
+
+def _respan(rows: list[list[Cell]]) -> None:
+    """Recompute rowspan/colspan of every origin (and its copies) from where its copies are."""
+    ext: dict[tuple[int, int], list[int]] = {}
+    for r, row in enumerate(rows):
+        for c, cl in enumerate(row):
+            o = cl.merged_from or (r, c)
+            e = ext.setdefault(o, [r, c])
+            e[0], e[1] = max(e[0], r), max(e[1], c)
+    for r, row in enumerate(rows):
+        for c, cl in enumerate(row):
+            o = cl.merged_from or (r, c)
+            origin = rows[o[0]][o[1]]
+            cl.rowspan = ext[o][0] - o[0] + 1
+            cl.colspan = ext[o][1] - o[1] + 1
+            if cl.merged_from is not None:
+                cl.text, cl.norm = origin.text, origin.norm
+
+
+def _same_row(a: list[Cell], b: list[Cell]) -> bool:
+    return len(a) == len(b) and any(c.norm for c in a) and all(x.norm == y.norm for x, y in zip(a, b, strict=True))
+
+
+def _append_rows(rows: list[list[Cell]], xs: list[float], nxt: PageTable, split_row: bool
+                 ) -> tuple[list[list[Cell]], list[float]]:
+    """Append the continuation ``nxt`` to a table (rows over column boundaries ``xs``)."""
+    union = _union_positions(xs, nxt.xs)
+    rows = _remap_columns(rows, xs, union)
+    more = _remap_columns(nxt.rows, nxt.xs, union)
+    dropped: dict[tuple[int, int], tuple[int, int]] = {}  # nxt row-0 origin → where it now lives
+    shift = 0
+    if split_row and more and rows:
+        # The last row was cut by the page break: its second half is the first row here.
+        last_r = len(rows) - 1
+        for c, n_cell in enumerate(more[0]):
+            po = rows[last_r][c].merged_from or (last_r, c)
+            if n_cell.merged_from is None:
+                origin = rows[po[0]][po[1]]
+                if n_cell.text:
+                    origin.text = origin.text + n_cell.text
+                    origin.norm = norm(origin.text)
+                dropped[(0, c)] = po
+        shift = 1
+    elif more and rows and _same_row(more[0], rows[0]):
+        # The header rows repeated on the new page: dropped; their copies point at page one's.
+        while shift < min(len(more), len(rows)) and _same_row(more[shift], rows[shift]):
+            for c in range(len(more[shift])):
+                dropped[(shift, c)] = rows[shift][c].merged_from or (shift, c)
+            shift += 1
+    elif more and rows:
+        # A label cell spanning several rows is cut by the page break: the continuation shows an
+        # empty cell under it. That empty cell is the same merged cell, not a blank label.
+        # Only label columns (left of the row's first number): an empty value cell is a value.
+        last_r = len(rows) - 1
+        first_number = next((c for c, cl in enumerate(more[0]) if _NUMBER.match(cl.text)), len(more[0]))
+        for c, n_cell in enumerate(more[0][:first_number]):
+            if c >= len(rows[last_r]) or n_cell.merged_from is not None or n_cell.text:
+                continue
+            po = rows[last_r][c].merged_from or (last_r, c)
+            origin = rows[po[0]][po[1]]
+            if origin.text and origin.colspan == n_cell.colspan:
+                dropped[(0, c)] = po
+    start = len(rows)
+    for k, row in enumerate(more[shift:]):
+        for c, cl in enumerate(row):
+            if cl.merged_from is not None:
+                mr, mc = cl.merged_from
+                cl.merged_from = dropped.get((mr, mc), (start + mr - shift, mc))
+            elif k == 0 and shift == 0 and (0, c) in dropped:
+                cl.merged_from = dropped[(0, c)]
+        rows.append(row)
+    _respan(rows)
+    return rows, union
+
+
+def _join_paragraphs(blocks: list[Paragraph | Table], pages) -> list[Paragraph | Table]:
+    """Join wrapped lines of one paragraph. A line starts a new paragraph when it is indented,
+    the line before ended short of the right edge, or the vertical gap is large."""
+    right = {}
+    left = {}
+    for page_no, _w, _h, lines, _t in pages:
+        body = [ln for ln in lines if len(ln.text) > 8]
+        if body:
+            right[page_no] = max(ln.x1 for ln in body)
+            left[page_no] = min(ln.x0 for ln in body)
+    out: list[Paragraph | Table] = []
+    last_line: tuple[int, tuple[float, float, float, float]] | None = None  # (page, bbox) of the previous line
+    for b in blocks:
+        if not isinstance(b, Paragraph):
+            out.append(b)
+            last_line = None
+            continue
+        if last_line is not None and out and isinstance(out[-1], Paragraph):
+            prev = out[-1]
+            prev_page, pb = last_line
+            bb = b.loc.bbox
+            same_page = prev_page == b.loc.page
+            line_h = max(1.0, pb[3] - pb[1])
+            prev_full = pb[2] >= right.get(prev_page, pb[2]) - 1.5 * line_h
+            indented = bb[0] > left.get(b.loc.page, bb[0]) + 1.2 * line_h
+            gap = bb[1] - pb[3] if same_page else 0
+            if prev_full and not indented and gap < 1.2 * line_h:
+                sep = " " if (prev.text[-1:].isascii() and prev.text[-1:].isalnum() and b.text[:1].isascii()
+                              and b.text[:1].isalnum() and not _CJK_END.search(prev.text)) else ""
+                ob = prev.loc.bbox
+                merged_box = (min(ob[0], bb[0]), ob[1], max(ob[2], bb[2]), bb[3]) if same_page else ob
+                out[-1] = paragraph(prev.text + sep + b.text, Location(page=prev.loc.page, bbox=merged_box))
+                last_line = (b.loc.page, bb)
+                continue
+        out.append(b)
+        last_line = (b.loc.page, b.loc.bbox)
+    return out
