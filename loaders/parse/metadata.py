@@ -250,9 +250,18 @@ def _region_parts(agency: str | None, text: str) -> dict[str, Meta]:
     if not agency:
         return out
     tokens = _head_tokens(agency)
-    if not tokens:  # no known place: the level may still show in the name (…镇人民政府)
-        level = _level_by_markers(agency)
-        out["level"] = Meta(level, 0.5 if level else 0.0, "机构名称(后缀)" if level else "")
+    if not tokens:  # no known place: read the name by its suffixes, nothing inferred
+        parts = split_region(agency)
+        src = SRC_NAME + "(按后缀)"
+        for k in ("province", "city", "county"):
+            if parts.get(k):
+                out[k] = Meta(parts[k], 0.5, src)
+        named_parts = [parts[k] for k in ("province", "city", "county") if parts.get(k)]
+        if named_parts:
+            out["region"] = Meta("".join(named_parts), 0.5, src)
+        level = next((k for k in ("township", "county", "city", "province") if parts.get(k)), None)
+        level = _level_by_markers(agency) if level is None or _level_by_markers(agency) == "devzone" else level
+        out["level"] = Meta(level, 0.5 if level else 0.0, src if level else "")
         return out
     named = {t.kind: t for t in tokens}  # kind → token as printed in the name
     placed = [t for t in tokens if t.places]
@@ -330,6 +339,34 @@ def _head_tokens(agency: str) -> list[Token]:
         tokens.append(hit)
         i += len(hit.text)
     return tokens
+
+
+_PART = rf"(?:(?![省市县区旗镇乡])[{_CJK}])"  # a name character that is not itself a level suffix
+_SUFFIX_SPLIT = re.compile(
+    rf"^(?P<province>{_PART}{{2,8}}?(?:省|自治区))?"
+    rf"(?P<city>{_PART}{{2,6}}?(?:市|自治州|盟|地区))?"
+    rf"(?P<county>{_PART}{{2,10}}?(?:县|区|旗))?"
+    rf"(?P<township>{_PART}{{2,5}}?(?:镇|乡|街道))?"
+)
+
+
+def split_region(name: str) -> dict[str, str]:
+    """province / city / county / township of a name by the gazetteer, else by official suffixes.
+
+    The suffix split reads names the gazetteer doesn't hold (new districts, 示例省 test data):
+    "示例省样例市样东区样宁镇" → 示例省 / 样例市 / 样东区 / 样宁镇. Parts are only what is printed.
+    """
+    tokens = _head_tokens(name)
+    if tokens:
+        out: dict[str, str] = {}
+        for t in tokens:
+            kind = "county" if t.kind == "devzone" and "county" not in out else t.kind
+            out.setdefault(kind, t.text)
+        return out
+    m = _SUFFIX_SPLIT.match(name)
+    if not m:
+        return {}
+    return {k: v for k, v in m.groupdict().items() if v}
 
 
 def _township_token(agency: str, i: int) -> Token | None:
@@ -470,8 +507,14 @@ def extract_metadata(doc: Document, sections: Sections, manifest_row: dict | Non
     cat = category_of(out["agency"].value)
     out["category"] = Meta(cat, 0.8 if cat and cat != "other" else 0.3, "机构名称") if cat else Meta(None)
     out["publish_date"] = _publish_date(text, header, sections)
-    for key, value in manifest_values(manifest_row).items():
+    given = manifest_values(manifest_row)
+    for key, value in given.items():
         out[key] = Meta(value, 1.0, MANIFEST_SOURCE)
+    if "region" in given:  # the manifest's region also sets the parts it doesn't give itself
+        parts = split_region(str(given["region"]))
+        for key in ("province", "city", "county"):
+            if key not in given:
+                out[key] = Meta(parts.get(key), 1.0 if parts.get(key) else 0.0, MANIFEST_SOURCE + "地区拆分")
     return out
 
 

@@ -173,3 +173,29 @@ def test_self_references_and_bare_words_are_not_agencies(make_doc):
     assert m["agency"].value is None
     m2 = meta_of(make_doc(["我办2022年政府信息公开工作年度报告 本报告由我办编制。一、总体情况"]))
     assert m2["agency"].value is None and m2["year"].value == 2022
+
+
+def test_split_region_by_gazetteer_and_by_suffixes():
+    from loaders.parse.metadata import split_region
+
+    assert split_region("江苏省宿迁市沭阳县") == {"province": "江苏省", "city": "宿迁市", "county": "沭阳县"}
+    assert split_region("示例省样例市样东区样宁镇") == {"province": "示例省", "city": "样例市", "county": "样东区",
+                                                        "township": "样宁镇"}
+    assert split_region("示西区市场监督管理局") == {"county": "示西区"}  # 市场 is not a city
+    assert split_region("党政办公室") == {}
+
+
+def test_unknown_places_are_read_by_suffix_without_inventing_a_province(make_doc):
+    m = meta_of(make_doc(["样例市样东区样宁镇人民政府2023年政府信息公开工作年度报告", "一、总体情况"]))
+    assert m["agency"].value == "样例市样东区样宁镇人民政府"
+    assert m["city"].value == "样例市" and m["county"].value == "样东区" and m["province"].value is None
+    assert m["level"].value == "township" and m["region"].confidence <= 0.5
+
+
+def test_manifest_region_sets_its_parts(make_doc):
+    doc = make_doc(["样东区教育局2023年政府信息公开工作年度报告", "一、总体情况"])
+    m = meta_of(doc, {"file": "x.pdf", "region": "示例省样例市样东区"})
+    assert m["region"].value == "示例省样例市样东区"
+    assert (m["province"].value, m["city"].value, m["county"].value) == ("示例省", "样例市", "样东区")
+    assert m["province"].source.startswith("清单")
+    assert m["agency"].value == "样东区教育局"  # not given by the manifest: extracted
