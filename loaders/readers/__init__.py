@@ -44,6 +44,9 @@ _READER_PATHS: dict[str, str] = {
     detect.MD: "loaders.readers.text:read_text",
     detect.HTML: "loaders.readers.html:read_html",
     detect.PDF: "loaders.readers.pdf:read_pdf",
+    detect.DOCX: "loaders.readers.docx:read_docx",
+    detect.DOC: "loaders.readers.docx:read_legacy_word",
+    detect.WPS: "loaders.readers.docx:read_legacy_word",
 }
 
 
