@@ -346,7 +346,8 @@ _SUFFIX_SPLIT = re.compile(
     rf"^(?P<province>{_PART}{{2,8}}?(?:省|自治区))?"
     rf"(?P<city>{_PART}{{2,6}}?(?:市|自治州|盟|地区))?"
     rf"(?P<county>{_PART}{{2,10}}?(?:县|区|旗))?"
-    rf"(?P<township>{_PART}{{2,5}}?(?:镇|乡|街道))?"
+    # a township only where the name goes on as its government (…镇人民政府), not 城乡建设厅
+    rf"(?P<township>{_PART}{{2,5}}?(?:镇|乡|街道)(?=人民政府|政府|办事处|党|办公室|$))?"
 )
 
 

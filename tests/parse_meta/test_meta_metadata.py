@@ -199,3 +199,9 @@ def test_manifest_region_sets_its_parts(make_doc):
     assert (m["province"].value, m["city"].value, m["county"].value) == ("示例省", "样例市", "样东区")
     assert m["province"].source.startswith("清单")
     assert m["agency"].value == "样东区教育局"  # not given by the manifest: extracted
+
+
+def test_township_suffix_inside_a_department_name_is_not_a_township():
+    from loaders.parse.metadata import split_region
+
+    assert split_region("示例省住房和城乡建设厅") == {"province": "示例省"}
