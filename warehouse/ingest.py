@@ -80,11 +80,11 @@ def parse_path(path: str, manifest: dict | None = None) -> list[Parsed]:
     except OSError as e:
         return [Parsed(path, error={"file": path, "kind": "corrupt", "reason": "文件无法打开", "detail": str(e)})]
     member_bytes: dict[str, bytes] = {}
-    if sniff_type(data, path) == ZIP:
-        try:
+    try:
+        if sniff_type(data, path) == ZIP:
             member_bytes = {f"{path}!{m.name}": m.data for m in iter_members(data, path, max_bytes=50 << 20) if m.data}
-        except LoaderError:
-            pass  # iter_documents below reports the archive's error
+    except LoaderError:
+        pass  # iter_documents below reports the file's or archive's error
     out: list[Parsed] = []
     for item in iter_documents([path]):
         if isinstance(item, LoaderError):

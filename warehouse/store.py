@@ -191,7 +191,9 @@ def _insert_report(
         ],
     )
     # Cells, long form: every canonical key of the format (keys the parser never met are MISSING).
-    keys = list(cell_keys(fmt)) + [k for k in report.cells if k not in set(cell_keys(fmt))]
+    fmt_keys = cell_keys(fmt)
+    known = set(fmt_keys)
+    keys = list(fmt_keys) + [k for k in report.cells if k not in known]
     rows: dict[str, list] = {c: [] for c in ("report_id", "key", "value", "status", "raw", "unit", "note", "location")}
     for k in keys:
         c = report.cells.get(k)
@@ -211,10 +213,9 @@ def _insert_report(
     for k, c in report.cells.items():
         if k in index and c.value is not None:
             values[index[k]] = float(c.value)
-    con.execute(
-        f"INSERT INTO report_values (report_id, {', '.join(WIDE_COLUMNS)}) VALUES ({', '.join(['?'] * (len(values) + 1))})",
-        [report_id, *values],
-    )
+    wide = {"report_id": pa.array([report_id], pa.int64())}
+    wide.update({c: pa.array([v], pa.float64()) for c, v in zip(WIDE_COLUMNS, values, strict=True)})
+    _insert_arrow(con, "report_values", pa.table(wide))
     if report.sections:
         _insert_arrow(
             con,

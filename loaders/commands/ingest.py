@@ -101,5 +101,5 @@ def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, q
         out.print(f"[red]以下 {len(s.failures)} 个文件未能入库：")
         for f in s.failures:
             detail = f"（{f['detail']}）" if f.get("detail") else ""
-            out.print(f"  {f['file']}：{f.get('reason', '未知原因')}{detail}", markup=False)
+            click.echo(f"  {f['file']}：{f.get('reason', '未知原因')}{detail}")  # unwrapped: one failure a line
         sys.exit(1)

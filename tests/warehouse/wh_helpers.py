@@ -47,15 +47,21 @@ def make_report(
     return r, data
 
 
-def seed_variants(seed_text: str, out: Path, n: int) -> list[Path]:
-    """``n`` distinct real report files: the seed with a differing trailing note (distinct hashes,
-    same agency and year — so they are versions of one report)."""
+def seed_variants(seed_text: str, out: Path, n: int, *, manifest: Path | None = None) -> list[Path]:
+    """``n`` distinct real report files: the seed with a differing trailing note (distinct hashes).
+
+    With ``manifest`` a manifest CSV is written giving each file its own agency (示例第i开发区…), so
+    the files are n different reports; without it they are n versions of one report.
+    """
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(n):
         p = out / f"seed_v{i:03d}.txt"
         p.write_text(seed_text + f"\n（第{i}次转载）\n", encoding="utf-8")
         paths.append(p)
+    if manifest is not None:
+        lines = ["file,agency,year"] + [f"{p.name},示例第{i}开发区党政办公室,2021" for i, p in enumerate(paths)]
+        manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return paths
 
 
