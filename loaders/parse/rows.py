@@ -146,6 +146,63 @@ def _observe_text(text: str, bi: int, loc: Location | None, index: LabelIndex, s
         return []
     if _NUMERIC_ONLY.match(stripped):
         return [Obs("anon", None, "text", bi, loc, run=stripped, cells=[Cell(t, t, loc) for t in stripped.replace("|", " ").split()])]
+    scanned = _scan_labels(text, bi, loc, index, line_start)
+    if any(o.kind != "marker" for o in scanned):
+        return scanned
+    line = _label_then_numbers(stripped, bi, loc, index, settings)
+    return [line] if line is not None else scanned
+
+
+_LINE_ROW = re.compile(r"^(?P<label>.*?[^\d\s.\-])(?P<nums>(?:[\s\u3000]*-?\d+(?:\.\d+)?(?:万元|元)?)+)[\s\u3000]*$")
+
+
+def _label_then_numbers(text: str, bi: int, loc: Location | None, index: LabelIndex, settings: ParseSettings) -> Obs | None:
+    """A text line "label  n n n …" whose label is cut short or wrapped (PDF text without a grid):
+    "2.没有现成信息需要另行 3 0 0 0 0 0 3" → that row; "制作 3 0 0 0 0 0 3" → an unlabelled row."""
+    m = _LINE_ROW.match(text)
+    if not m:
+        return None
+    label, nums = m.group("label"), m.group("nums").strip()
+    target, score = match_row(match_form(label), index, settings)
+    if target is not None and score >= ROW_MIN_SCORE:
+        return Obs("row", target.table, "text", bi, loc, target=target, label=label, run=nums)
+    if len(nums.split()) >= settings.min_anonymous_values:
+        return Obs("anon", None, "text", bi, loc, run=nums)
+    return None
+
+
+@dataclass(frozen=True)
+class _SplitLabel:
+    """A row label with the row's numbers printed inside it (a wrapped PDF cell read as one line:
+    "（二）部分公开（区分处理的，只计这一情 447 7 0 0 0 0 454 形，不计其他情形）")."""
+
+    target: RowTarget
+    digits: tuple[int, int]  # match-string span of the numbers
+
+
+_COUNT_UNITS = frozenset("件条项个次家人份篇元万亿%")  # a number followed by these is prose
+_T4_HEADER_DEBRIS = 24  # characters of broken header text tolerated before table 四's numbers
+_DIGIT_RUN = re.compile(r"[0-9][0-9.]*")
+_MIN_LABEL_PART = 3
+
+
+def _split_label_occurrences(form: str, index: LabelIndex) -> list[tuple[int, int, object]]:
+    out: list[tuple[int, int, object]] = []
+    for m in _DIGIT_RUN.finditer(form):
+        a, b = m.start(), m.end()
+        for r in index.rows:
+            for f in r.forms:
+                for c in range(_MIN_LABEL_PART, len(f) - 1):
+                    head, rest = f[:c], f[c:]
+                    if head[-1].isdigit() or len(rest) < 2:
+                        continue
+                    if form.endswith(head, 0, a) and form.startswith(rest, b):
+                        out.append((a - c, b + len(rest), _SplitLabel(r, (a, b))))
+    return out
+
+
+def _scan_labels(text: str, bi: int, loc: Location | None, index: LabelIndex, line_start: bool) -> list[Obs]:
+    """Every spec label found in a text, each with the numbers that follow it (flattened tables)."""
     form, offs = _match_string(text)
     occ: list[tuple[int, int, object]] = []
     for r in index.rows:
@@ -160,6 +217,7 @@ def _observe_text(text: str, bi: int, loc: Location | None, index: LabelIndex, s
             while start >= 0:
                 occ.append((start, start + len(f), m))
                 start = form.find(f, start + 1)
+    occ.extend(_split_label_occurrences(form, index))
     if not occ:
         return []
     # Longest labels first, no overlaps ("行政规范性文件" beats "规范性文件", "（七）总计" beats "总计").
@@ -171,6 +229,12 @@ def _observe_text(text: str, bi: int, loc: Location | None, index: LabelIndex, s
     taken.sort(key=lambda o: o[0])
     out: list[Obs] = []
     for i, (s, e, obj) in enumerate(taken):
+        if isinstance(obj, _SplitLabel):
+            a, b = obj.digits
+            run = text[offs[a]:offs[b - 1] + 1].strip()
+            out.append(Obs("row", obj.target.table, "text", bi, loc, target=obj.target,
+                           label=text[offs[s]:offs[e - 1] + 1], run=run, line_start=line_start))
+            continue
         seg_start = offs[e - 1] + 1
         seg_end = offs[taken[i + 1][0]] if i + 1 < len(taken) else len(text)
         # closing brackets/quotes of the label ("…情形）", "稳定”") are not part of the numbers
@@ -183,12 +247,23 @@ def _observe_text(text: str, bi: int, loc: Location | None, index: LabelIndex, s
         if isinstance(obj, RowTarget):
             # In a flattened table the next label follows the digits directly; in prose a word
             # does ("行政规范性文件393件"): that is a figure in a sentence, not a table row.
+            # (A stray word after a space is label debris of a wrapped PDF cell, not a unit.)
             tail = seg[m.end():] if m else seg
-            if run and not match_form(tail):
+            glued = bool(m) and bool(match_form(tail)) and (
+                not seg[m.end() - 1].isspace() or tail.lstrip()[:1] in _COUNT_UNITS
+            )
+            if run and not glued:
                 at_start = line_start or not form[:s].strip("0123456789一二三四五六七八九十")
                 out.append(Obs("row", obj.table, "text", bi, loc, target=obj, label=label, run=run, line_start=at_start))
             continue
         mk: Marker = obj  # type: ignore[assignment]
+        if not run and mk.kind == "column" and (mk.table == "t4" or mk.ambiguous):
+            # table 四's numbers follow its header, whose stacked letters leave debris
+            # ("… 维持 纠正 结果 审结 1 1 0 0 2 …") between the last whole label and the numbers
+            d = re.search(r"[0-9]", seg)
+            if d and d.start() <= _T4_HEADER_DEBRIS and not re.search(r"[。，；：:]", seg[: d.start()]):
+                m2 = _NUMERIC_LEAD.match(seg[d.start():])
+                run = m2.group(1).strip() if m2 else ""
         if run and mk.kind == "group":
             out.append(Obs("group_row", mk.table, "text", bi, loc, marker=mk, label=label, run=run))
         elif run:

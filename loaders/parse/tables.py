@@ -202,14 +202,12 @@ def build_tables(obs: list[Obs], fmt: str, settings: ParseSettings) -> TableResu
     return res
 
 
-def _pick(obs: list[Obs], ctx: list[str | None], target: RowTarget) -> Obs | None:
-    """The observation of one row: first with numbers in its own table's region, else first."""
+def _pick(obs: list[Obs], ctx: list[str | None], target: RowTarget, reads: Callable[[Obs], bool]) -> Obs | None:
+    """The observation of one row: in its own table's region, readable as that row; else the first."""
     cands = [(o, c) for o, c in zip(obs, ctx, strict=True) if o.kind == "row" and o.target is target]
     with_numbers = [(o, c) for o, c in cands if o.has_numbers or o.origin == "grid"]
-    for o, c in with_numbers:
-        if c == target.table:
-            return o
-    return with_numbers[0][0] if with_numbers else None
+    ranked = sorted(with_numbers, key=lambda oc: (oc[1] != target.table, not reads(oc[0])))
+    return ranked[0][0] if ranked else None
 
 
 def _keys_for(target: RowTarget, fmt: str) -> list[str]:
@@ -232,12 +230,18 @@ def _obs_read(o: Obs, sizes: Sequence[int], check: Check, dec: Sequence[bool], s
 
 def _build_t2(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult) -> None:
     for target in index.rows_of("t2"):
-        o = _pick(obs, ctx, target)
         keys = _keys_for(target, fmt)
+        block = _block_of(target, fmt)
+        dec = _decimal_flags(block.columns)
+
+        def reads(o: Obs, n: int = len(keys), dec: list[bool] = dec) -> bool:
+            r = _obs_read(o, (n,), None, dec, settings)
+            return r.cells is not None or len(r.candidates) > 1
+
+        o = _pick(obs, ctx, target, reads)
         if o is None:
             continue
-        block = _block_of(target, fmt)
-        read = _obs_read(o, (len(keys),), None, _decimal_flags(block.columns), settings)
+        read = _obs_read(o, (len(keys),), None, dec, settings)
         _store(res, keys, read, o, settings, f"表二「{target.row.label}」行")
 
 
