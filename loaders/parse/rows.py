@@ -181,7 +181,7 @@ class _SplitLabel:
 
 
 _COUNT_UNITS = frozenset("件条项个次家人份篇元万亿%")  # a number followed by these is prose
-_T4_HEADER_DEBRIS = 24  # characters of broken header text tolerated before table 四's numbers
+_T4_HEADER_DEBRIS = 48  # characters of broken header text tolerated before table 四's numbers
 _DIGIT_RUN = re.compile(r"[0-9][0-9.]*")
 _MIN_LABEL_PART = 3
 

@@ -253,3 +253,90 @@ def test_legacy_report_has_no_cells():
     assert r.fmt == "legacy"
     assert r.cells == {}
     assert r.to_json()["cells"] == {}
+
+
+PDF_TEXT_LINES = """2024年某市人民政府政府信息公开工作年度报告
+三、收到和处理政府信息公开申请情况
+申请人情况
+（本列数据的勾稽关系为：第一项加第二项之和， 法人或其他组织
+等于第三项加第四项之和）
+自然人 总计
+商业企 科研机 社会公益 法律服务
+其他
+业 构 组织 机构
+一、本年新收政府信息公开申请数量 4 1 0 0 0 0 5
+二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1
+（一）予以公开 3 1 0 0 0 0 4
+（二）部分公开（区分处理的，只计这一情
+0 0 0 0 0 0 0
+形，不计其他情形）
+1.属于国家秘密 0 0 0 0 0 0 0
+三、
+本 2.其他法律行政法规禁止公开 0 0 0 0 0 0 0
+年
+3.危及“三安全一稳定” 0 0 0 0 0 0 0
+（三）不 4.保护第三方合法权益 0 0 0 0 0 0 0
+5.属于三类内部事务信息 0 0 0 0 0 0 0
+6.属于四类过程性信息 0 0 0 0 0 0 0
+7.属于行政执法案卷 0 0 0 0 0 0 0
+8.属于行政查询事项 0 0 0 0 0 0 0
+（四）无 1.本机关不掌握相关政府信息 1 0 0 0 0 0 1
+- 4 -
+法提供 2.没有现成信息需要另行 0 0 0 0 0 0 0
+3.补正后申请内容仍不明确 0 0 0 0 0 0 0
+1.信访举报投诉类申请 0 0 0 0 0 0 0
+2.重复申请 0 0 0 0 0 0 0
+（五）不 3.要求提供公开出版物 0 0 0 0 0 0 0
+4.无正当理由大量反复申请 0 0 0 0 0 0 0
+5.要求行政机关确认或重新出
+0 0 0 0 0 0 0
+具已获取信息
+1、申请人无正当理由逾期不补
+正、行政机关不再处理其政府信 0 0 0 0 0 0 0
+息公开申请
+2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理 0 0 0 0 0 0 0
+3、其他 0 0 0 0 0 0 0
+（七）总计 4 1 0 0 0 0 5
+四、结转下年度继续办理 1 0 0 0 0 0 1
+四、政府信息公开行政复议、行政诉讼情况
+行政复议 行政诉讼
+结 果 结果 其他 尚未 结果 结果 其他 尚未审
+维持 纠正 果 审结
+总计 总计
+1 0 2 0 3 12 0 0 0 12 0 0 0 0 0
+五、存在的主要问题及改进情况
+"""
+
+
+def test_pdf_text_lines_with_wrapped_and_cut_labels():
+    r = parse_document(text_doc(PDF_TEXT_LINES, "2024_x.txt"))
+    values = r.values()
+    assert values["t3.result.partial.total"] == 0  # numbers on a line of their own between label halves
+    assert values["t3.result.unable.needs_creation.total"] == 0  # label cut short on its line
+    assert values["t3.result.unable.not_held.total"] == 1
+    assert values["t3.result.not_processed.confirm_reissue.total"] == 0
+    assert values["t3.result.other.no_correction.total"] == 0
+    assert values["t3.carry_forward.total"] == 1
+    assert values["t4.review.total"] == 3 and values["t4.lit_direct.upheld"] == 12
+    assert all(v is not None for k, v in values.items() if k.startswith(("t3.", "t4.")))
+    assert not [f for f in r.findings if f.kind == "source"]
+
+
+def test_label_interrupted_by_its_numbers_in_flattened_text():
+    flat = " ".join(PDF_TEXT_LINES.splitlines())
+    r = parse_document(text_doc(flat, "2024_x.txt"))
+    assert r.value("t3.result.not_processed.confirm_reissue.total") == 0
+    assert r.value("t3.result.other.no_correction.natural_person") == 0
+    assert r.value("t3.new_received.total") == 5
+    assert r.value("t4.review.other") == 2  # numbers after stacked header letters
+
+
+def test_prose_figures_are_not_table_rows():
+    text = ("2022年某县测试局政府信息公开工作年度报告\n一、总体情况\n本年制发规章 1 件，行政规范性文件 8 件，办理行政许可 300 项。\n"
+            "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+            "规章\t1\t0\t11\n行政规范性文件\t8\t2\t66\n第二十条第（五）项\n信息内容\t本年处理决定数量\n行政许可\t447\n")
+    r = parse_document(text_doc(text, "2022_x.txt"))
+    assert [r.value(f"t2.art20_1.regulation.{c}") for c in ("issued", "repealed", "in_force")] == [1, 0, 11]
+    assert r.value("t2.art20_5.admin_license.decisions") == 447
+    assert r.value("t2.art20_6.admin_penalty.decisions") is None
+    assert r.cells["t2.art20_6.admin_penalty.decisions"].status == ValueStatus.MISSING
