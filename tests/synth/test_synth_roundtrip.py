@@ -1,0 +1,124 @@
+"""Round trip: parse_file(render(record)) gives back the truth, for every renderer and both formats,
+and every injected defect the documents can show is found by the checks.
+
+The sample holds, for each format (2019 trial, 2021), one report carrying each defect kind a
+document can show plus defect-free small and large reports. Real files are written by the real
+libraries (fpdf2, python-docx) and read by the project's real readers and parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from loaders.parse import parse_file
+from loaders.spec import SOURCE
+from loaders.spec.values import ValueStatus
+from loaders.synth import generate_reports
+from loaders.synth.render import RENDERERS
+from loaders.synth.truth import write_report
+
+# Defects a single document shows (W1 is cross-year, late/missing are about publication).
+DOCUMENT_DEFECTS = ("R1", "R2", "R3", "R4", "blank", "dash", "split_number", "missing_table", "W4")
+# Renderers whose cell boundaries survive: every cell must come back exactly.
+EXACT = ("html-cms", "html-word", "pdf", "docx", "txt-tsv")
+
+
+def _sample() -> list:
+    wanted = {(fmt, kind) for fmt in ("2019", "2021") for kind in DOCUMENT_DEFECTS}
+    picked, clean = [], {"2019": [], "2021": []}
+    for rec in generate_reports(agencies=60, years="2020-2021", seed=11, defect_rate=0.6):
+        kinds = [d["kind"] for d in rec.defects]
+        key = (rec.format, kinds[0]) if kinds else None
+        if key in wanted:
+            wanted.discard(key)
+            picked.append(rec)
+        elif not kinds and len(clean[rec.format]) < 2 and (
+            not clean[rec.format] or rec.clean_values["t3.new_received.total"] > 100
+        ):
+            clean[rec.format].append(rec)
+    assert not wanted, f"sample misses {sorted(wanted)}"
+    return picked + clean["2019"] + clean["2021"]
+
+
+SAMPLE = _sample()
+
+
+@pytest.fixture(scope="module")
+def parsed(tmp_path_factory) -> dict:
+    """(renderer, report_id) → (record, ParsedReport or the exception parse_file raised)."""
+    out: Path = tmp_path_factory.mktemp("synth_roundtrip")
+    results = {}
+    for rec in SAMPLE:
+        for renderer in RENDERERS:
+            row = write_report(out, rec, renderer)
+            try:
+                results[(renderer, rec.report_id)] = (rec, parse_file(out / "raw" / row["file"]))
+            except Exception as e:  # recorded; the tests below fail with it
+                results[(renderer, rec.report_id)] = (rec, e)
+    return results
+
+
+def _reports(parsed: dict, renderer: str):
+    for (name, _), (rec, rep) in parsed.items():
+        if name == renderer:
+            assert not isinstance(rep, Exception), f"{renderer}: parse_file raised {rep!r}"
+            yield rec, rep
+
+
+@pytest.mark.parametrize("renderer", EXACT)
+def test_every_cell_comes_back(parsed, renderer):
+    wrong = []
+    formats = set()
+    for rec, rep in _reports(parsed, renderer):
+        formats.add(rec.format)
+        assert rep.fmt == rec.format, (rec.report_id, rep.fmt)
+        got = rep.values()
+        wrong += [(rec.report_id, k, got.get(k), v) for k, v in rec.values.items() if got.get(k) != v]
+    assert formats == {"2019", "2021"}
+    assert wrong == [], f"{renderer}: {len(wrong)} cells differ, e.g. {wrong[:5]}"
+
+
+@pytest.mark.parametrize("renderer", EXACT)
+def test_metadata_comes_back(parsed, renderer):
+    for rec, rep in _reports(parsed, renderer):
+        assert rep.year.value == rec.year
+        assert rep.agency.value in (rec.agency, rec.short_name), (rec.report_id, rep.agency.value)
+
+
+@pytest.mark.parametrize("renderer", EXACT)
+def test_injected_defects_are_found(parsed, renderer):
+    for rec, rep in _reports(parsed, renderer):
+        source_rules = {f.rule for f in rep.findings if f.kind == SOURCE}
+        for d in rec.defects:
+            kind = d["kind"]
+            if kind in ("R1", "R2", "R3", "R4", "W4"):
+                assert kind in source_rules, (renderer, rec.report_id, d, source_rules)
+            elif kind in ("blank", "dash"):
+                want = {ValueStatus.BLANK} if kind == "blank" else {ValueStatus.DASH}
+                assert all(rep.cells[k].status in want for k in d["keys"]), (renderer, rec.report_id, kind)
+            elif kind == "missing_table":
+                keys = [k for k in rec.values if k.startswith(d["table"] + ".")]
+                assert all(rep.cells[k].status == ValueStatus.MISSING for k in keys), (renderer, rec.report_id)
+        if not rec.defects:
+            assert not any(f.rule.startswith("R") for f in rep.findings if f.kind == SOURCE), (
+                renderer, rec.report_id, [f.message for f in rep.findings])
+
+
+def test_crawler_text_never_invents_a_number(parsed):
+    """Flattened runs lose cell boundaries and blank cells: a cell may come back unread (None) when
+    the run is ambiguous, but a number that comes back must be the printed one."""
+    read = total = 0
+    wrong = []
+    for rec, rep in _reports(parsed, "txt-crawler"):
+        got = rep.values()
+        for k, v in rec.values.items():
+            total += 1
+            if got.get(k) is None:
+                continue
+            read += 1
+            if got[k] != v:
+                wrong.append((rec.report_id, k, got[k], v))
+    assert wrong == [], wrong[:5]
+    assert read / total > 0.8
