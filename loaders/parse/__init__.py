@@ -64,7 +64,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
     if fmt == LEGACY:
         report.legacy_figures = legacy_figures(doc, sections)
     else:
-        result = build_tables(observe(doc, label_index(fmt), settings), fmt, settings)
+        result = build_tables(observe(doc, label_index(fmt), settings), fmt, settings, report.narrative)
         report.cells.update(result.cells)
         report.findings.extend(result.findings)
         for t, name in _TABLE_NAMES.items():

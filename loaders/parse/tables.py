@@ -37,6 +37,7 @@ NOTE_SPLIT_JOINT = "由连写数字拆分（经表三列合计校验唯一确定
 NOTE_EXTRA = "多出一个数字，按合计关系确定"
 NOTE_JOINED = "一个数字被拆在两格，按合计关系合并"
 NOTE_ALIGNED = "标签与数字分离，按行序对齐"
+NOTE_SPLIT_PROSE = "由连写数字拆分（经正文所述数字印证唯一确定）"
 
 
 @dataclass
@@ -191,14 +192,16 @@ def _context(obs: list[Obs], index: LabelIndex) -> list[str | None]:
     return ctx
 
 
-def build_tables(obs: list[Obs], fmt: str, settings: ParseSettings) -> TableResult:
+def build_tables(obs: list[Obs], fmt: str, settings: ParseSettings, narrative: dict | None = None) -> TableResult:
+    """``narrative``: figures the report's prose states (parse.narrative); used only to choose
+    between digit-run splits that the table's own sums leave open (W4 as a constraint)."""
     index = label_index(fmt)
     res = TableResult()
     ctx = _context(obs, index)
     res.found.update(c for c in ctx if c)
     _build_t2(obs, ctx, fmt, index, settings, res)
     _build_t3(obs, ctx, fmt, index, settings, res)
-    _build_t4(obs, ctx, settings, res)
+    _build_t4(obs, ctx, settings, res, narrative or {})
     return res
 
 
@@ -394,7 +397,7 @@ def _eq_holds(check, vals: dict[str, Number | None]) -> bool:
     return abs(sum(v or 0 for v in left) - sum(v or 0 for v in right)) < 1e-9
 
 
-def _build_t4(obs, ctx, settings: ParseSettings, res: TableResult) -> None:
+def _build_t4(obs, ctx, settings: ParseSettings, res: TableResult, narrative: dict) -> None:
     groups = spec.T4_GROUPS
     results = spec.T4_RESULTS
     sizes = tuple(len(results) for _ in groups)
@@ -409,7 +412,7 @@ def _build_t4(obs, ctx, settings: ParseSettings, res: TableResult) -> None:
     first = rows[0]
     # one row (grid or digit run) holding the whole table
     if (first.origin == "grid" and len(first.cells) >= n) or (first.origin == "text" and (first.n_numbers >= n or len(first.run.split()) == 1)):
-        read = _obs_read(first, sizes, check, dec, settings)
+        read = _by_prose(_obs_read(first, sizes, check, dec, settings), keys, narrative)
         _store(res, keys, read, first, settings, "表四")
         return
     # the table printed as several small rows (one per group)
@@ -424,4 +427,33 @@ def _build_t4(obs, ctx, settings: ParseSettings, res: TableResult) -> None:
         if len(cells) >= n:
             break
     read = _read_cells(cells, sizes, check, dec, settings)
-    _store(res, keys, read, used[0] if used else first, settings, "表四")
+    _store(res, keys, _by_prose(read, keys, narrative), used[0] if used else first, settings, "表四")
+
+
+def _by_prose(read: RowRead, keys: list[str], narrative: dict) -> RowRead:
+    """Several splits left: keep those agreeing with every figure the prose states (W4)."""
+    if read.cells is not None or len(read.candidates) < 2 or not narrative:
+        return read
+    kept = [c for c in read.candidates if _agrees_with_prose(dict(zip(keys, c, strict=True)), narrative)]
+    if len(kept) == 1:
+        return RowRead([CellValue(v, ValueStatus.NUMBER, str(v), None, None, NOTE_SPLIT_PROSE) for v in kept[0]])
+    return read
+
+
+def _agrees_with_prose(values: dict[str, Number | None], narrative: dict) -> bool:
+    """False when a stated figure matches none of its table alternatives; figures whose cells are
+    not all in ``values`` are not checked."""
+    from ..validate import NARRATIVE_CHECKS, _narrative_number
+
+    checked = False
+    for key, _name, alternatives in NARRATIVE_CHECKS:
+        stated = _narrative_number(narrative.get(key))
+        if stated is None:
+            continue
+        usable = [alt for alt in alternatives if all(k in values and values[k] is not None for k in alt)]
+        if not usable:
+            continue
+        checked = True
+        if not any(abs(sum(values[k] for k in alt) - stated) < 1e-9 for alt in usable):  # type: ignore[misc]
+            return False
+    return checked

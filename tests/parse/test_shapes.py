@@ -340,3 +340,18 @@ def test_prose_figures_are_not_table_rows():
     assert r.value("t2.art20_5.admin_license.decisions") == 447
     assert r.value("t2.art20_6.admin_penalty.decisions") is None
     assert r.cells["t2.art20_6.admin_penalty.decisions"].status == ValueStatus.MISSING
+
+
+def test_table_four_digit_run_left_open_by_sums_is_decided_by_prose():
+    run = "10001020102020106012122026"  # R4 allows 1/0/0/0/1 | 0/20/1020/20/1060 | … and 10/0/0/10/20 | 10/20/20/10/60 | …
+    head = ("四、政府信息公开行政复议、行政诉讼情况 行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+            "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计")
+    silent = parse_document(text_doc("2022年某区报告\n" + head + run + "五、存在的主要问题及改进情况", "2022_x.txt"))
+    assert silent.value("t4.review.total") is None
+    p1 = [f for f in silent.findings if f.rule == "P1" and "t4.review.total" in f.keys]
+    assert len(p1) == 1 and len(p1[0].candidates) == 2
+    prose = "一、总体情况\n本年度发生政府信息公开行政复议20件、行政诉讼86件。\n"
+    told = parse_document(text_doc("2022年某区报告\n" + prose + head + run + "五、存在的主要问题及改进情况", "2022_x.txt"))
+    assert [told.value(f"t4.review.{c}") for c in ("upheld", "pending", "total")] == [10, 10, 20]
+    assert told.value("t4.lit_direct.total") == 60
+    assert "正文" in told.cells["t4.review.total"].note
