@@ -14,24 +14,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, state
+from dashboard.nav import PAGES
 from warehouse.filters import Filters
 
-# (file under pages/, Chinese title, url path, icon)
-PAGES: tuple[tuple[str, str, str, str], ...] = (
-    ("overview.py", "总览", "overview", ":material/dashboard:"),
-    ("applications.py", "依申请公开", "applications", ":material/description:"),
-    ("review.py", "复议诉讼", "review", ":material/gavel:"),
-    ("proactive.py", "主动公开", "proactive", ":material/campaign:"),
-    ("compare.py", "机构对比", "compare", ":material/leaderboard:"),
-    ("agency.py", "单位详情", "agency", ":material/account_balance:"),
-    ("quality.py", "数据质量", "quality", ":material/rule:"),
-    ("download.py", "数据下载", "download", ":material/download:"),
-)
 AGENCY_COLUMNS = ["agency_key", "agency", "province", "city", "county", "level", "category"]
 
 
 def run() -> None:
-    st.set_page_config(page_title="政府信息公开年报看板", page_icon=":material/analytics:", layout="wide")
+    st.set_page_config(page_title="政府信息公开年报看板", page_icon="📊", layout="wide")
     nav = st.navigation([
         st.Page(f"pages/{file}", title=title, url_path=url, icon=icon, default=i == 0)
         for i, (file, title, url, icon) in enumerate(PAGES)

@@ -34,8 +34,8 @@ def _layout(fig: go.Figure, title: str, *, height: int = 380) -> go.Figure:
         title={"text": title, "x": 0, "xanchor": "left"},
         font={"family": CJK_FONT, "size": 13},
         height=height,
-        margin={"l": 10, "r": 10, "t": 56, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1, "title": None},
+        margin={"l": 10, "r": 10, "t": 56, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0, "title": None},
         hoverlabel={"font": {"family": CJK_FONT}},
         separators=".,",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from loaders.spec import LEVEL_NAMES, T3_COLUMNS, T4_GROUPS, T4_RESULTS, VERSIONS, Label, t3_rows
+from loaders.spec import ERROR, INFO, LEVEL_NAMES, T3_COLUMNS, T4_GROUPS, T4_RESULTS, VERSIONS, WARNING, Label, t3_rows
 from loaders.spec.agencies import CATEGORY_BY_CODE
 from loaders.spec.tables import G_DENY, G_NOT_PROCESSED, G_OTHER, G_UNABLE, T3_PART_COLUMNS
 
@@ -95,3 +95,6 @@ COLUMN_NAMES = {
     "version": "版本", "n_versions": "版本数", "is_current": "是否最新", "publish_date": "发布日期",
     "ingested_at": "入库时间", "region": "地区", "grp": "类别", "result": "结果",
 }
+
+SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+FINDING_KIND_NAMES = {"source": "源文件问题", "parse": "识别存疑"}

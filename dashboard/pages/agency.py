@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components, data, state
+from dashboard.labels import FINDING_KIND_NAMES, SEVERITY_NAMES
 from loaders.spec import CELLS, STATUS_NAMES, VERSIONS, ValueStatus
 from warehouse.indicators import INDICATOR_BY_KEY, format_value
 
@@ -109,6 +110,8 @@ def render() -> None:
     if findings.empty:
         st.success("该单位的报告没有校验发现：表格勾稽关系全部成立。", icon=":material/check_circle:")
     else:
+        findings = findings.assign(severity=findings["severity"].map(lambda v: SEVERITY_NAMES.get(v, v)),
+                                   kind=findings["kind"].map(lambda v: FINDING_KIND_NAMES.get(v, v)))
         components.table(findings.rename(columns={"kind": "类型", "scope": "范围"}), key="ag_findings")
         components.download_buttons(components.chinese_headers(findings), f"{stem}_校验发现", key="ag_findings_dl")
 

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components, data, state
+from dashboard.labels import SEVERITY_NAMES
 from loaders.spec import RULE_BY_ID
 
 # (question, heading, what it means for the clerk, columns shown)
@@ -28,6 +29,8 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
 def _rule_names(df: pd.DataFrame) -> pd.DataFrame:
     if "rule" in df:
         df = df.assign(rule=df["rule"].map(lambda r: f"{r} {RULE_BY_ID[r].name}" if r in RULE_BY_ID else r))
+    if "severity" in df:
+        df = df.assign(severity=df["severity"].map(lambda s: SEVERITY_NAMES.get(s, s)))
     return df
 
 

@@ -16,7 +16,9 @@ from loaders.model import CellValue, Meta, ParsedReport, empty_report
 from loaders.spec.values import ValueStatus
 from loaders.synth.records import ReportRecord, generate_reports
 from loaders.validate import validate_report
+from warehouse import derive
 from warehouse.connect import Layout, ensure_warehouse, open_writer
+from warehouse.ingest import load_roster
 from warehouse.store import write_report
 
 
@@ -43,7 +45,18 @@ def parsed_from_record(rec: ReportRecord, *, bump: int = 0) -> tuple[ParsedRepor
 def build_warehouse(db: Path, *, agencies: int = 24, years=range(2019, 2026), seed: int = 7,
                     defect_rate: float = 0.15) -> list[ReportRecord]:
     """Write the synthetic reports into a new warehouse at ``db``; returns the records stored."""
-    records = list(generate_reports(agencies, years, seed=seed, defect_rate=defect_rate))
+    all_records = list(generate_reports(agencies, years, seed=seed, defect_rate=defect_rate, include_missing=True))
+    records = [r for r in all_records if r.published]
+    # The roster expects every agency every year, plus one agency-year that never reported.
+    roster = db.with_name(db.name + ".roster.csv")
+    db.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["agency,year,region,province,city,county,level,category"]
+    lines += [f"{r.agency},{r.year},{r.region},{r.province},{r.city or ''},{r.county or ''},{r.level},{r.category}"
+              for r in all_records]
+    first = all_records[0]
+    lines.append(f"{first.agency},{max(years) + 1},{first.region},{first.province},{first.city or ''},"
+                 f"{first.county or ''},{first.level},{first.category}")
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with open_writer(db) as w:
         files = Layout.of(db).files
         for rec in records:
@@ -52,6 +65,8 @@ def build_warehouse(db: Path, *, agencies: int = 24, years=range(2019, 2026), se
         # A second, later version of one report: "changed after publication".
         rep, data = parsed_from_record(records[-1], bump=1)
         write_report(w.con, rep, data, files_dir=files, is_demo=True)
+        load_roster(w.con, roster, is_demo=True)
+        derive.refresh(w.con)  # cross-year findings (W1/W2) and the agencies dimension, as ingest does
         w.publish()
     return records
 

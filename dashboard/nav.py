@@ -1,0 +1,18 @@
+"""The app's pages: file under ``dashboard/pages/``, Chinese title, ASCII url path, icon.
+
+Kept apart from ``app.py`` (which runs the app when executed) so tests and the benchmark can
+list the pages without starting anything.
+"""
+
+from __future__ import annotations
+
+PAGES: tuple[tuple[str, str, str, str], ...] = (
+    ("overview.py", "总览", "overview", ":material/dashboard:"),
+    ("applications.py", "依申请公开", "applications", ":material/description:"),
+    ("review.py", "复议诉讼", "review", ":material/gavel:"),
+    ("proactive.py", "主动公开", "proactive", ":material/campaign:"),
+    ("compare.py", "机构对比", "compare", ":material/leaderboard:"),
+    ("agency.py", "单位详情", "agency", ":material/account_balance:"),
+    ("quality.py", "数据质量", "quality", ":material/rule:"),
+    ("download.py", "数据下载", "download", ":material/download:"),
+)
