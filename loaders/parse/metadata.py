@@ -165,13 +165,23 @@ def title_name(title: str) -> str | None:
     m = _YEAR_TITLE.search(title)
     if not m:
         return None
-    before = re.sub(r"(?:关于|的)+$", "", _strip_junk(title[: m.start()]))
+    before = _strip_junk(title[: m.start()])
+    # "站点名-机关名2022年…" (a page title): the name is the last segment
+    segments = [seg for seg in re.split(r"[-_|—–·:]+", before) if len(seg) >= 2]
+    before = segments[-1] if segments else before
+    before = re.sub(rf"[^{_CJK}]+$", "", before)
+    # "A关于B2022年…": A publishes a report about B; A is the agency when it is one
+    if "关于" in before:
+        publisher, _, subject = before.partition("关于")
+        before = publisher if is_agency_name(publisher) else subject
+    before = re.sub(r"(?:关于|的)+$", "", before)
     if len(before) >= 2:
         return before
     after = title[m.end() :]
     r = _REPORT_WORDS.search(after)
     name = after[: r.start()] if r else after
     name = re.sub(r"(?:政府)?(?:信息公开|政务公开).*$", "", name)
+    name = re.sub(r"(?:工作)?(?:年度)?(?:报告|年报)$", "", name)
     return name if len(name) >= 2 else None
 
 

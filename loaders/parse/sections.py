@@ -25,6 +25,8 @@ from ..spec.sections import SECTIONS, SectionSpec
 _NUMERALS = "一二三四五六七八九十"
 # A numeral heading marker. The look-behind keeps "（一）", "第一、" and "十一、" out.
 _MARKER = re.compile(rf"(?<![（(〔{_NUMERALS}第])([{_NUMERALS}]{{1,2}})\s*[、．.]")
+# A numeral at a line start whose 、 the PDF text layer moved away ("三收到和处理…情况、").
+_BARE_MARKER = re.compile(rf"(?:^|(?<=\n))[ \t]*([{_NUMERALS}]{{1,2}})(?=[^\s、．.，,{_NUMERALS}])")
 _WINDOW = 40  # characters after the marker that may hold the heading text
 _KEYWORD_REACH = 16  # a keyword must start within this many normalised characters of the heading
 # Where a heading matched only by keyword ends: inline headings run straight into their body.
@@ -158,7 +160,9 @@ def _orig_len(window: str, norm_len: int) -> int:
 
 def _candidates(text: str) -> list[_Candidate]:
     out: list[_Candidate] = []
-    for m in _MARKER.finditer(text):
+    markers = [(m, False) for m in _MARKER.finditer(text)]
+    markers += [(m, True) for m in _BARE_MARKER.finditer(text)]
+    for m, bare in markers:
         numeral = m.group(1)
         window = text[m.end() : m.end() + _WINDOW].split("\n", 1)[0]  # a heading ends with its line
         lead = len(window) - len(window.lstrip())
@@ -168,6 +172,8 @@ def _candidates(text: str) -> list[_Candidate]:
             if hit is None:
                 continue
             score, hlen = hit
+            if bare and score < 2:
+                continue  # without its 、 only the verbatim heading counts
             score += 1 if numeral == spec.numeral else 0
             body_start = m.end() + lead + hlen
             out.append(_Candidate(spec.code, m.start(), body_start, text[m.start() : body_start], numeral, score))

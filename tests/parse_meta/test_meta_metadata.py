@@ -205,3 +205,10 @@ def test_township_suffix_inside_a_department_name_is_not_a_township():
     from loaders.parse.metadata import split_region
 
     assert split_region("示例省住房和城乡建设厅") == {"province": "示例省"}
+
+
+def test_title_name_of_page_titles_and_guanyu_forms():
+    assert title_name("沭阳县人民政府-沭阳县教育局2022年政府信息公开工作年度报告") == "沭阳县教育局"
+    assert title_name("某某县人民政府-2022年政府信息公开年报") == "某某县人民政府"
+    assert title_name("淮安市人民政府办公室关于淮安市2022年政府信息公开工作年度报告") == "淮安市人民政府办公室"
+    assert title_name("2021年度报告") is None

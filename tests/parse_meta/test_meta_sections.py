@@ -121,3 +121,14 @@ def test_table_of_contents_lines_are_not_the_sections(make_doc):
     assert sorted(s.by_code) == ["s1", "s2", "s3", "s4", "s5", "s6"]
     assert s.get("s1").block_start == len(toc) + 1
     assert s.body_of("s6") == "本年度未收取信息处理费。"
+
+
+def test_heading_whose_comma_the_pdf_text_layer_moved(make_doc):
+    doc = make_doc(["一、总体情况", "……", "二、主动公开政府信息情况", [["规章", "0"]],
+                    "三收到和处理政府信息公开申请情况、", [["总计", "1"]],
+                    "四结转下年度继续办理、\t0\t0",  # a table-三 row, not section 四
+                    "四政府信息公开行政复议、行政诉讼情况", "、", [["0", "0"]]])
+    s = find_sections(doc)
+    assert s.get("s3").heading.startswith("三收到和处理政府信息公开申请情况")
+    assert s.get("s4").heading.startswith("四政府信息公开行政复议")
+    assert s.get("s4").block_start == 7
