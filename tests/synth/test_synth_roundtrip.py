@@ -20,6 +20,8 @@ from loaders.synth.render import RENDERERS
 from loaders.synth.truth import write_report
 
 # Defects a single document shows (W1 is cross-year, late/missing are about publication).
+pytestmark = pytest.mark.slow
+
 DOCUMENT_DEFECTS = ("R1", "R2", "R3", "R4", "blank", "dash", "split_number", "missing_table", "W4")
 # Renderers whose cell boundaries survive: every cell must come back exactly.
 EXACT = ("html-cms", "html-word", "pdf", "docx", "txt-tsv")

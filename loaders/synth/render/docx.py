@@ -3,7 +3,9 @@ title centred, body paragraphs in 仿宋, a footer with a PAGE field ("- 1 -")."
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -71,6 +73,9 @@ def render_docx(rec: ReportRecord) -> bytes:
     doc.core_properties.title = rec.title
     doc.core_properties.author = rec.agency
     doc.core_properties.comments = "示例数据"
+    published = rec.publish_date or rec.deadline  # fixed dates keep the bytes deterministic
+    stamp = dt.datetime(published.year, published.month, published.day)
+    doc.core_properties.created = doc.core_properties.modified = stamp
     _page_footer(doc.sections[0])
     for b in layout(rec):
         if b.kind == "title":
@@ -91,4 +96,14 @@ def render_docx(rec: ReportRecord) -> bytes:
             _table(doc, b.grid)
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return _fixed_zip_times(buf.getvalue(), (published.year, published.month, published.day, 0, 0, 0))
+
+
+def _fixed_zip_times(data: bytes, when: tuple[int, ...]) -> bytes:
+    """python-docx stamps zip members with the current time; rewrite them with ``when``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=when), src.read(info.filename),
+                         compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()

@@ -9,6 +9,7 @@ merged cell is drawn as one ruled box per page it touches, its text in the first
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,6 +142,9 @@ def render_pdf(rec: ReportRecord) -> bytes:
     pdf.set_title(rec.title)
     pdf.set_author(rec.agency)
     pdf.set_creator("gongkai synth (示例数据)")
+    # A fixed creation date keeps the bytes deterministic for a seed.
+    published = rec.publish_date or rec.deadline
+    pdf.set_creation_date(dt.datetime(published.year, published.month, published.day, tzinfo=dt.UTC))
     pdf.add_page()
     for b in layout(rec):
         if b.kind == "title":

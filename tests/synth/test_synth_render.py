@@ -1,0 +1,124 @@
+"""Each renderer produces the document shape it claims, checked with the libraries that read them."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import docx
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+from lxml import html as lxml_html
+
+from loaders.spec import t3_rows, table_spec
+from loaders.spec.tables import G_RESULT, T3_HEADER_NOTE
+from loaders.synth import DEMO_MARK, generate_reports
+from loaders.synth.render import RENDERERS, expand, render
+from loaders.synth.render.txt import T3_PAGE_BREAK_ROW
+
+
+@pytest.fixture(scope="module")
+def recs():
+    """A 2019-format and a 2021-format report of the same big agency (示例省人民政府)."""
+    by_year = {r.year: r for r in generate_reports(agencies=5, years="2020-2021", seed=2) if r.agency_id == "P"}
+    return by_year[2020], by_year[2021]
+
+
+def test_pdf_embeds_a_cjk_font_and_its_text_extracts(recs):
+    for rec in recs:
+        data = render(rec, "pdf")
+        assert b"/FontFile2" in data and b"/ToUnicode" in data  # embedded TrueType subset with a CMap
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [p.extract_text() or "" for p in pdf.pages]
+            assert all(p.rects or p.lines for p in pdf.pages if "行政许可" in (p.extract_text() or ""))
+            fonts = {c["fontname"] for p in pdf.pages for c in p.chars}
+        text = "\n".join(pages)
+        assert rec.title.replace(DEMO_MARK, "") in text.replace("\n", "") and "示例数据" in text
+        assert any(re.search(r"^- 2 -$", p, re.M) for p in pages), "page footer '- 2 -'"
+        assert any("WenQuanYi" in f or "Noto" in f for f in fonts), fonts
+        for row in t3_rows(rec.format):
+            if len(row.label) <= 12:  # short labels print on one line; long ones wrap in their cell
+                assert row.label in text, row.label
+        # Table 三 continues on another page: its first and its last data row are on different pages.
+        first = next(i for i, p in enumerate(pages) if "一、本年新收政府信息公开申请数量" in p)
+        last = next(i for i, p in enumerate(pages) if "四、结转下年度继续办理" in p)
+        assert last > first
+        # a second, independent extractor agrees on the text layer
+        doc = pdfium.PdfDocument(data)
+        assert "（七）总计" in "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+
+
+def test_docx_has_real_merged_cells(recs):
+    for rec in recs:
+        d = docx.Document(io.BytesIO(render(rec, "docx")))
+        assert len(d.tables) == 3
+        t3 = d.tables[1]
+        assert t3.cell(0, 0)._tc is t3.cell(2, 2)._tc  # the note cell spans 3 rows × 3 columns
+        assert t3.cell(0, 0).text == T3_HEADER_NOTE
+        n_results = sum(1 for r in t3_rows(rec.format) if r.code.startswith("t3.result."))
+        assert t3.cell(5, 0)._tc is t3.cell(5 + n_results - 1, 0)._tc
+        assert t3.cell(5, 0).text == G_RESULT.label
+        assert any(DEMO_MARK in p.text for p in d.paragraphs)
+        assert d.tables[1].cell(3, 9).text == str(rec.values["t3.new_received.total"])
+
+
+def test_cms_html_tables_use_rowspan_and_colspan(recs):
+    for rec in recs:
+        tree = lxml_html.fromstring(render(rec, "html-cms"))
+        tables = tree.xpath("//div[@id='zoom']//table")
+        assert len(tables) == 3
+        n_results = sum(1 for r in t3_rows(rec.format) if r.code.startswith("t3.result."))
+        assert n_results == (22 if rec.format == "2021" else 20)
+        cell = tables[1].xpath(f".//td[normalize-space()='{G_RESULT.label}']")[0]
+        assert cell.get("rowspan") == str(n_results)
+        assert tables[1].xpath(".//td")[0].get("colspan") == "3" and tables[1].xpath(".//td")[0].get("rowspan") == "3"
+        assert tree.xpath("//div[@class='crumb']") and tree.xpath("//div[@class='footer']")  # site chrome
+        assert DEMO_MARK in tree.xpath("string(//h1)")
+
+
+def test_word_export_html_cuts_text_into_runs_but_keeps_it(recs):
+    for rec in recs:
+        src = render(rec, "html-word").decode("utf-8")
+        assert "<o:p>" in src and "<font face=" in src and "MsoNormal" in src
+        tree = lxml_html.fromstring(src)
+        text = tree.text_content()
+        assert "本年新收政府信息公开申请数量" in text
+        spec = table_spec(rec.format, "t2")
+        assert all(b.header in text for b in spec.blocks)
+
+
+def test_tsv_text_is_tab_separated_with_a_page_header_inside_table_3(recs):
+    for rec in recs:
+        text = render(rec, "txt-tsv").decode("utf-8")
+        lines = text.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith(T3_HEADER_NOTE))
+        assert lines[start + T3_PAGE_BREAK_ROW + 1] == rec.title
+        row = next(line for line in lines if line.startswith("一、本年新收政府信息公开申请数量"))
+        assert row.split("\t")[-1] == str(rec.values["t3.new_received.total"])
+
+
+def test_crawler_text_flattens_tables_into_runs(recs):
+    for rec in recs:
+        text = render(rec, "txt-crawler").decode("utf-8")
+        head, body = text.split("==================== 正文 ====================\n")
+        assert head.startswith(f"标题: {rec.title}")
+        assert "\n" not in body.strip()
+        v = rec.values
+        run = "".join(str(v[f"t3.new_received.{c}"]) for c in (
+            "natural_person", "legal.commercial", "legal.research", "legal.public_interest", "legal.legal_service",
+            "legal.other", "total"))
+        assert f"一、本年新收政府信息公开申请数量{run}二、" in body
+
+
+def test_families_expand_to_renderers():
+    assert expand("html,pdf") == ["html-cms", "html-word", "pdf"]
+    assert set(expand("html,pdf,docx,txt")) == set(RENDERERS)
+    with pytest.raises(ValueError):
+        expand("odt")
+
+
+def test_renders_are_deterministic(recs):
+    rec = recs[1]
+    for name in RENDERERS:
+        assert render(rec, name) == render(rec, name), name
