@@ -25,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -44,21 +45,15 @@ _NUMBER = re.compile(r"^[\s0-9０-９.,，．%\-—–/]+$")
 _CJK_END = re.compile(r"[\u4e00-\u9fff，、；：（(]$")
 
 
-@dataclass
 class Char:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
+    """One character with its box in top-left page space (points)."""
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
+    __slots__ = ("bottom", "cx", "cy", "idx", "text", "top", "x0", "x1")
 
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
+    def __init__(self, text: str, x0: float, top: float, x1: float, bottom: float, idx: int = 0) -> None:
+        self.text, self.x0, self.top, self.x1, self.bottom, self.idx = text, x0, top, x1, bottom, idx
+        self.cx = (x0 + x1) / 2
+        self.cy = (top + bottom) / 2
 
 
 @dataclass
@@ -73,7 +68,16 @@ class Line:
     text: str = ""
 
     def finish(self) -> Line:
-        self.chars.sort(key=lambda c: c.x0)
+        # Left to right. Some fonts give quotes/commas a misplaced glyph box; when the content
+        # stream order agrees with the x order of the full-size glyphs, stream order places the
+        # small ones too.
+        by_idx = sorted(self.chars, key=lambda c: c.idx)
+        full = max((c.bottom - c.top for c in by_idx), default=0)
+        big = [c.x0 for c in by_idx if c.bottom - c.top > 0.6 * full]
+        if len(big) > 1 and all(a <= b + 0.5 for a, b in pairwise(big)):
+            self.chars = by_idx
+        else:
+            self.chars.sort(key=lambda c: c.x0)
         self.x0 = min(c.x0 for c in self.chars)
         self.x1 = max(c.x1 for c in self.chars)
         self.top = min(c.top for c in self.chars)
@@ -82,7 +86,7 @@ class Line:
         prev = None
         for c in self.chars:
             # A visible gap between two Latin/digit runs is a space in the source.
-            if prev is not None and c.x0 - prev.x1 > 0.5 * max(1.0, self.bottom - self.top) and out and (
+            if prev is not None and c.x0 - prev.x1 > 0.6 * max(1.0, self.bottom - self.top) and out and (
                     out[-1].isascii() and c.text.isascii()):
                 out.append(" ")
             out.append(c.text)
@@ -137,8 +141,7 @@ def _read(pdf: pdfium.PdfDocument, source: SourceInfo) -> Document:
         finally:
             page.close()
         tables = _tables(hs, vs, chars, i + 1)
-        inside = [t.bbox for t in tables]
-        free = [c for c in chars if not any(_in_box(c, b) for b in inside)]
+        free = _outside(chars, [t.bbox for t in tables])
         pages.append((i + 1, width, height, _lines(free), tables))
     furniture = _furniture(pages)
     text_chars = sum(len(ln.text) for _, _, _, lines, _ in pages for ln in lines if id(ln) not in furniture) + sum(
@@ -214,28 +217,26 @@ def _chars(page: pdfium.PdfPage, height: float) -> list[Char]:
     tp = page.get_textpage()
     try:
         n = tp.count_chars()
-        out: list[Char] = []
+        if n <= 0:
+            return []
         raw = tp.raw
-        rect = pdfium_c.FS_RECTF()
+        # The page's text in one call (UTF-16, one unit per char index), not one call per char.
+        buf = ctypes.create_string_buffer((n + 1) * 2)
+        got = pdfium_c.FPDFText_GetText(raw, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+        text = buf.raw[: max(0, got - 1) * 2].decode("utf-16-le", "replace")
+        if len(text) != n:  # surrogate pairs shift indices: fall back to per-char code points
+            text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 32) for i in range(n))
+        # Tight glyph boxes (1 µs per char; pdfium's loose boxes cost 4 µs and are absurd for
+        # some fonts). Line grouping works on vertical overlap, so quotes and dots that sit high or
+        # low in the line still join it.
+        out: list[Char] = []
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-        for i in range(n):
-            code = pdfium_c.FPDFText_GetUnicode(raw, i)
-            if code in (0, 0xFFFE, 0xFFFF) or pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+        get_box = pdfium_c.FPDFText_GetCharBox
+        for i, ch in enumerate(text):
+            # Generated chars (pdfium's inferred spaces/newlines) are whitespace: skipped here.
+            if ch.isspace() or ch in "\x00\ufffe\uffff" or not get_box(raw, i, left, right, bottom, top):
                 continue
-            ch = chr(code)
-            if ch.isspace():
-                continue
-            # Loose boxes (advance width × font ascent/descent): quotes and dots sit on the same
-            # line as their neighbours, and gaps between boxes are real gaps.
-            if not pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
-                continue
-            tw, th = right.value - left.value, top.value - bottom.value
-            # Some fonts report absurd loose boxes (hundreds of points wide): then the tight box.
-            if (pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect) and rect.right - rect.left <= max(3 * tw, tw + 12)
-                    and rect.top - rect.bottom <= max(3 * th, th + 12)):
-                out.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
-            else:
-                out.append(Char(ch, left.value, height - top.value, right.value, height - bottom.value))
+            out.append(Char(ch, left.value, height - top.value, right.value, height - bottom.value, i))
         return out
     finally:
         tp.close()
@@ -520,22 +521,66 @@ def _cell_text(chars: list[Char]) -> str:
 # --- text lines and paragraphs -----------------------------------------------------------------
 
 def _group_lines(chars: list[Char]) -> list[Line]:
-    """Chars sharing a vertical band are one line (tolerant of mixed font baselines)."""
+    """Text lines, top to bottom. Full-size glyphs define the lines; small glyphs (quotes, dots,
+    dashes, 一) join the line whose band holds them, so they never start a line of their own
+    above or below it."""
+    if not chars:
+        return []
+    heights = sorted(c.bottom - c.top for c in chars)
+    median = heights[len(heights) // 2]
+    big = [c for c in chars if c.bottom - c.top >= 0.5 * median]
+    small = [c for c in chars if c.bottom - c.top < 0.5 * median]
+    lines = _bands(big)
+    rest = []
+    for ch in small:
+        best, best_d = None, None
+        for ln in lines:
+            slack = 0.3 * (ln.bottom - ln.top)
+            if ln.top - slack <= ch.cy <= ln.bottom + slack and ln.x0 - 30 <= ch.cx <= ln.x1 + 30:
+                d = abs(ch.cy - (ln.top + ln.bottom) / 2)
+                if best_d is None or d < best_d:
+                    best, best_d = ln, d
+        if best is None:
+            rest.append(ch)
+        else:
+            best.chars.append(ch)
+    lines.extend(_bands(rest))
+    lines.sort(key=lambda ln: ln.top)
+    return [ln.finish() for ln in lines]
+
+
+def _bands(chars: list[Char]) -> list[Line]:
     lines: list[Line] = []
     for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
         if lines:
             ln = lines[-1]
-            h = max(ch.bottom - ch.top, ln.bottom - ln.top, 1.0)
-            if abs(ch.cy - (ln.top + ln.bottom) / 2) <= 0.45 * h:
+            h = max(ln.bottom - ln.top, 1.0)
+            overlap = min(ch.bottom, ln.bottom) - max(ch.top, ln.top)
+            if overlap >= 0.5 * min(ch.bottom - ch.top, h) or abs(ch.cy - (ln.top + ln.bottom) / 2) <= 0.3 * h:
                 ln.chars.append(ch)
                 ln.top, ln.bottom = min(ln.top, ch.top), max(ln.bottom, ch.bottom)
+                ln.x0, ln.x1 = min(ln.x0, ch.x0), max(ln.x1, ch.x1)
                 continue
-        lines.append(Line([ch], top=ch.top, bottom=ch.bottom))
-    return [ln.finish() for ln in lines]
+        lines.append(Line([ch], top=ch.top, bottom=ch.bottom, x0=ch.x0, x1=ch.x1))
+    return lines
 
 
 def _lines(chars: list[Char]) -> list[Line]:
     return [ln for ln in _group_lines(chars) if ln.text]
+
+
+def _outside(chars: list[Char], boxes) -> list[Char]:
+    if not boxes:
+        return chars
+    out = []
+    for c in chars:
+        cx, cy = c.cx, c.cy
+        for x0, top, x1, bottom in boxes:
+            if x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1:
+                break
+        else:
+            out.append(c)
+    return out
 
 
 def _in_box(c: Char, box) -> bool:

@@ -80,8 +80,10 @@ def parse_text(text: str, source: SourceInfo, *, markdown: bool = True) -> Docum
 def guess_title(doc: Document) -> str | None:
     """The first early line naming the report (年度报告/年报), else the first heading or line."""
     early = doc.paragraphs[:15]
-    for p in early:
+    for k, p in enumerate(early):
         if ("年度报告" in p.norm or "年报" in p.norm) and len(p.norm) <= 80:
+            if len(p.norm) <= 8 and k > 0 and len(early[k - 1].norm) <= 40:
+                return early[k - 1].text + p.text  # a title wrapped onto a second line
             return p.text
     heads = [p for p in early if p.kind == "heading"]
     first = heads[0] if heads else (early[0] if early else None)

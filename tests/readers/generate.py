@@ -29,6 +29,49 @@ T3_GROUPS = (
 )
 
 
+# A government CMS page around a Word "save as web page" body: site chrome (nav, breadcrumb,
+# footer, scripts), nested span/font, <o:p>, a t3 head with rowspan/colspan and a div-built table.
+WORD_PAGE = """<!DOCTYPE html>
+<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>某县人民政府2023年政府信息公开工作年度报告-某县人民政府</title>
+<script>var nav = "首页 政务公开";</script><style>p{margin:0}</style></head>
+<body>
+<div class="header"><div class="topbar">无障碍 | 长者模式 登录</div></div>
+<div id="nav" class="mainNav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk">政务公开</a></li>
+<li><a href="/hd">互动交流</a></li><li>政府信息公开年报栏目导航菜单项目很多很多很多文字</li></ul></div>
+<div class="breadcrumb">当前位置：首页 &gt; 政府信息公开 &gt; 年度报告</div>
+<div class="wrap"><div class="main-content">
+<h1 class="article-title">某县人民政府2023年政府信息公开工作年度报告</h1>
+<div id="zoom" class="TRS_Editor">
+<p class=MsoNormal><b><span style='font-family:黑体'><font face="黑体">一、总体</font></span></b><span
+ lang=EN-US><font face="黑体">情况</font><o:p></o:p></span></p>
+<p class=MsoNormal><span style='font-family:仿宋'>本年度，我县收到</span><span lang=EN-US>12</span><span>件申请。<o:p>&nbsp;</o:p></span></p>
+<p>第一行<br>第二行</p>
+<table border=1 cellspacing=0>
+ <tr><td rowspan=3 colspan=3><p><span>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</span></p></td>
+     <td colspan=7><p><span>申请人情况</span><o:p></o:p></p></td></tr>
+ <tr><td rowspan=2><p><span>自然</span></p></td>
+     <td colspan=5><p><span>法人或其他组织</span></p></td><td rowspan=2><p>总计</p></td></tr>
+ <tr><td><p><span>商业</span></p><p><span>企业</span></p></td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>
+ <tr><td colspan=3><span>一、本年新收政府信息公开申请数量</span></td><td>10</td><td>2</td><td></td><td></td><td></td><td>0</td><td>12</td></tr>
+</table>
+<div class="tbl" style="display:table">
+  <div style="display:table-row"><div style="display:table-cell">行政复议</div><div style="display:table-cell">行政诉讼</div></div>
+  <div style="display:table-row"><div style="display:table-cell">1</div><div style="display:table-cell">—</div></div>
+</div>
+</div></div></div>
+<div class="footer"><p>主办单位：某县人民政府办公室 版权所有 ICP备案号 政府网站标识码</p></div>
+</body></html>
+"""
+
+
+def make_report_html(path: Path, encoding: str = "gb18030") -> Path:
+    # The Word label split across spans: 自然</span>人 — must read as one word.
+    path.write_bytes(WORD_PAGE.replace("<span>自然</span>", "<span>自然</span><span>人</span>").encode(encoding))
+    return path
+
+
 def t3_values(row: int) -> list[str]:
     """Deterministic numbers for 表三 row ``row``: six applicant columns and their total."""
     parts = [(row * 7 + k * 3) % 11 for k in range(6)]
