@@ -10,6 +10,7 @@ from .commands.evaluate import evaluate
 from .commands.ingest import ingest
 from .commands.inspect import inspect
 from .commands.parse import parse
+from .commands.spec_docs import spec_docs
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,7 +19,7 @@ def cli() -> None:
     """gongkai 政府信息公开年报：读取、解析、校验、入库。"""
 
 
-for command in (parse, evaluate, ingest, inspect):
+for command in (parse, evaluate, ingest, inspect, spec_docs):
     cli.add_command(command)
 
 
