@@ -9,7 +9,8 @@ from tests.conftest import ROOT
 
 
 def test_format_docs_current():
-    assert (ROOT / "docs" / "format.md").read_text(encoding="utf-8") == render_format_docs()
+    current = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    assert current == render_format_docs(), "docs/format.md is stale: run `python -m loaders spec-docs`"
 
 
 def test_format_docs_cover_rules_and_rows():
