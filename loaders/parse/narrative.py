@@ -30,6 +30,7 @@ class FigurePattern:
     sections: tuple[str, ...] = ("s1", "s3", "s4", "s6")
     reverse_patterns: tuple[str, ...] = ()  # number before the words ("1件涉及…的行政复议"), tried second
     context: str = ""  # a word the text just before must hold (申请 → "公开": not 行政审批 applications)
+    exclusive: str = ""  # a sibling figure's word: a phrase naming both gives a joint count
 
 
 FIGURES: tuple[FigurePattern, ...] = (
@@ -52,22 +53,32 @@ FIGURES: tuple[FigurePattern, ...] = (
         context="公开",
     ),
     FigurePattern("applications_completed", "件", (rf"办结{_GAP % 12}{_NUM}件",), sections=("s1", "s3")),
-    FigurePattern("carried_over", "件", (rf"结转{_GAP % 16}{_NUM}件",), sections=("s1", "s3")),
+    # t3.carried_over = 上年结转 (from last year); t3.carry_forward = 结转下年度 (into next year)
+    FigurePattern("carried_over", "件", (rf"上(?:一)?年(?:度)?结转{_GAP % 12}{_NUM}件",), sections=("s1", "s3")),
+    FigurePattern(
+        "carry_forward",
+        "件",
+        (rf"结转(?:至|到)?下(?:一)?年(?:度)?{_GAP % 12}{_NUM}件", rf"结转(?:至|到)?(?:19|20)\d{{2}}年(?:度)?{_GAP % 8}{_NUM}件"),
+        sections=("s1", "s3"),
+        reverse_patterns=(rf"{_NUM}件{_REV % 6}结转(?:至|到)?下(?:一)?年",),
+    ),
     FigurePattern(
         "reviews",
         "件",
         (rf"行政复议{_GAP % 12}{_NUM}(?:件|起|宗)",),
-        (r"(?:未|没有)(?:发生|收到|出现)?[^。;]{0,10}?行政复议",),
+        (r"(?:未|没有)(?:发生|收到|出现)?[^。;]{0,24}?行政复议",),
         sections=("s1", "s4"),
         reverse_patterns=(rf"{_NUM}(?:件|起|宗){_REV % 20}行政复议",),
+        exclusive="诉讼",
     ),
     FigurePattern(
         "litigations",
         "件",
         (rf"行政诉讼{_GAP % 12}{_NUM}(?:件|起|宗)",),
-        (r"(?:未|没有)(?:发生|收到|出现)?[^。;]{0,10}?行政诉讼",),
+        (r"(?:未|没有)(?:发生|收到|出现)?[^。;]{0,24}?行政诉讼",),
         sections=("s1", "s4"),
         reverse_patterns=(rf"{_NUM}(?:件|起|宗){_REV % 20}行政诉讼",),
+        exclusive="复议",
     ),
     FigurePattern(
         "info_processing_fee",
@@ -96,15 +107,35 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[a : min(bs) + 1 if bs else len(text)].strip()
 
 
+_JOINED = re.compile(r"(?:复议|诉讼)(?:案件)?[和及与、或](?:提起)?(?:行政)?(?:复议|诉讼)")
+
+
+def _is_combined(text: str, m: re.Match, other: str) -> bool:
+    """The number is not this figure's alone: the sibling figure's word stands between this
+    figure's word and the number ("行政复议，涉及的行政诉讼数为0件" — it is the 诉讼 number), or
+    both are named together for one joint count ("行政复议和行政诉讼案件共5件") — unless "各" (each)."""
+    if "各" in text[m.start() : m.end()]:
+        return False
+    if other in text[m.start() : m.start(1)]:
+        return True
+    before = text[max(0, m.start() - 8) : m.start(1)]
+    joined = list(_JOINED.finditer(before))
+    return bool(joined) and not re.search(r"\d", before[joined[-1].start() :])
+
+
 def _search(patterns: tuple[str, ...], fig: FigurePattern, text: str, section: str) -> dict | None:
     hits = []
     for pat in patterns:
         for m in re.finditer(pat, text):
             if fig.context and fig.context not in text[max(0, m.start() - _CONTEXT_REACH) : m.end()]:
                 continue
+            if fig.exclusive and _is_combined(text, m, fig.exclusive):
+                continue  # "行政复议和行政诉讼共5件": a joint count is neither figure
             unit = m.group(2) if m.lastindex and m.lastindex >= 2 else fig.unit
-            hits.append((m.start(), {"value": _to_number(m.group(1)), "unit": unit, "raw": m.group(0),
-                                     "section": section}))
+            hit = {"value": _to_number(m.group(1)), "unit": unit, "raw": m.group(0), "section": section}
+            if "余" in m.group(0)[m.end(1) - m.start() :]:
+                hit["note"] = "约数（正文写作“余”）"
+            hits.append((m.start(), hit))
             break
     return min(hits, key=lambda h: h[0])[1] if hits else None
 

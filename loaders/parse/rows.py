@@ -19,7 +19,7 @@ from .settings import ParseSettings
 
 ROW_MIN_SCORE = 0.8  # score_label: ≥ 1 containment/prefix, < 1 fuzzy ratio (threshold in settings)
 
-_NUMERIC_LEAD = re.compile(r"^[\s\u3000]*((?:[0-9]+(?:\.[0-9]+)?(?:万元|元)?[\s\u3000]*)+)")
+_NUMERIC_LEAD = re.compile(r"^[\s\u3000]*((?:(?:[0-9]+(?:\.[0-9]+)?(?:万元|元)?|[—–－―])[\s\u3000]*)+)")
 _NUMERIC_ONLY = re.compile(r"^[\s\u3000|]*(?:(?:-?[0-9]+(?:\.[0-9]+)?|[-—–－/])[\s\u3000|]*)+$")
 
 
@@ -180,6 +180,7 @@ class _SplitLabel:
     digits: tuple[int, int]  # match-string span of the numbers
 
 
+_LABEL_CLOSERS = frozenset("）)」』”’\"'】]》〉>:：")
 _COUNT_UNITS = frozenset("件条项个次家人份篇元万亿%")  # a number followed by these is prose
 _T4_HEADER_DEBRIS = 48  # characters of broken header text tolerated before table 四's numbers
 _DIGIT_RUN = re.compile(r"[0-9][0-9.]*")
@@ -238,7 +239,7 @@ def _scan_labels(text: str, bi: int, loc: Location | None, index: LabelIndex, li
         seg_start = offs[e - 1] + 1
         seg_end = offs[taken[i + 1][0]] if i + 1 < len(taken) else len(text)
         # closing brackets/quotes of the label ("…情形）", "稳定”") are not part of the numbers
-        while seg_start < seg_end and not match_form(text[seg_start]) and not text[seg_start].isspace():
+        while seg_start < seg_end and text[seg_start] in _LABEL_CLOSERS:
             seg_start += 1
         seg = text[seg_start:seg_end]
         m = _NUMERIC_LEAD.match(seg)

@@ -20,13 +20,15 @@ GroupCheck = Callable[[int, tuple[Number, ...]], bool]
 
 AMOUNT_MAX_DIGITS = 12
 _UNIT = re.compile(r"(万元|元|件|条|个|项|次|%)$")
-_TOKEN = re.compile(r"[0-9.]+(?:万元|元|件|条|个|项|次|%)?")
+# A dash printed in a cell ("规章—00": —, 0, 0) is a cell of its own, never a digit.
+DASH_CHARS = "—–－―-"
+_TOKEN = re.compile(r"[0-9.]+(?:万元|元|件|条|个|项|次|%)?|[—–－―-]")
 
 
 @dataclass(frozen=True)
 class Split:
     parts: tuple[str, ...]  # the printed text of each cell
-    values: tuple[Number, ...]
+    values: tuple[Number | None, ...]  # None for a dash cell
     units: tuple[str | None, ...]
 
 
@@ -48,7 +50,9 @@ def _valid_part(s: str, decimal_ok: bool, max_digits: int) -> bool:
     return len(whole) <= max_digits
 
 
-def _value(s: str) -> Number:
+def _value(s: str) -> Number | None:
+    if s in DASH_CHARS:
+        return None
     return float(s) if "." in s else int(s)
 
 
@@ -86,6 +90,13 @@ def split_run(
     parts: list[str] = []
     units: list[str | None] = []
 
+    def _group_ok(k: int) -> bool:
+        if check is None or k not in bounds:
+            return True
+        g = bounds.index(k)
+        start = bounds[g - 1] if g else 0
+        return check(g, tuple(_value(p) for p in parts[start:k]))
+
     def remaining_chars(ti: int, pos: int) -> int:
         return len(tokens[ti]) - pos + sum(len(t) for t in tokens[ti + 1 :])
 
@@ -105,6 +116,14 @@ def split_run(
         if rest_parts < rest_tokens or remaining_chars(ti, pos) < rest_parts:
             return
         tok = tokens[ti]
+        if tok in DASH_CHARS:
+            parts.append(tok)
+            units.append(None)
+            if _group_ok(len(parts)):
+                dfs(ti + 1, 0)
+            parts.pop()
+            units.pop()
+            return
         for end in range(pos + 1, len(tok) + 1):
             piece = tok[pos:end]
             amount = dec[k] if k < len(dec) else False
@@ -117,12 +136,7 @@ def split_run(
             last_of_token = end == len(tok)
             parts.append(piece)
             units.append(token_units[ti] if last_of_token else None)
-            ok = True
-            if check is not None and len(parts) in bounds:
-                g = bounds.index(len(parts))
-                start = bounds[g - 1] if g else 0
-                ok = check(g, tuple(_value(p) for p in parts[start:]))
-            if ok:
+            if _group_ok(len(parts)):
                 if last_of_token:
                     dfs(ti + 1, 0)
                 else:
@@ -142,6 +156,11 @@ def distinct_values(splits: Sequence[Split]) -> list[tuple[Number, ...]]:
     return list(seen)
 
 
-def total_is_sum(values: Sequence[Number]) -> bool:
-    """R3/R4 shape: the last value equals the sum of the others."""
-    return abs(sum(values[:-1]) - values[-1]) < 1e-9
+def total_is_sum(values: Sequence[Number | None]) -> bool:
+    """R3/R4 shape: the last value equals the sum of the others. As in validation, a side with
+    nothing printed (dash/blank) cannot be checked, and a dash among printed parts counts 0."""
+    parts = [v for v in values[:-1] if v is not None]
+    total = values[-1]
+    if total is None or not parts:
+        return True
+    return abs(sum(parts) - total) < 1e-9

@@ -26,7 +26,7 @@ from ..spec.values import ValueStatus
 from .cellvalue import is_blank, number_of, parse_cell
 from .labels import LabelIndex, RowTarget, label_index
 from .rows import Obs
-from .runs import distinct_values, split_run, total_is_sum
+from .runs import DASH_CHARS, distinct_values, split_run, total_is_sum
 from .settings import ParseSettings
 
 Number = int | float
@@ -149,19 +149,38 @@ def _read_run(run: str, sizes: Sequence[int], check: Check, decimal_ok: Sequence
               settings: ParseSettings, loc) -> RowRead:
     n = sum(sizes)
     toks = run.split()
-    if len(toks) == n and all(number_of(t) is not None for t in toks):
+    if len(toks) == n and all(number_of(t) is not None or t in DASH_CHARS for t in toks):
         return RowRead([parse_cell(t, loc) for t in toks])
     if len(toks) == n + 1 and all(number_of(t) is not None for t in toks):
         return _one_too_many([Cell(t, t, loc) for t in toks], sizes, check, settings)
     splits = split_run(run, sizes, check, decimal_ok=decimal_ok, max_digits=settings.max_digits_per_cell)
     values = distinct_values(splits)
+    if not values and check is not None:
+        # No cut satisfies the sums: when the digits allow one cut only, the source's own numbers
+        # don't add up (a source finding); otherwise the reading is uncertain.
+        splits = split_run(run, sizes, None, decimal_ok=decimal_ok, max_digits=settings.max_digits_per_cell)
+        values = distinct_values(splits)
+        if len(values) != 1:
+            return RowRead(None, values[: settings.max_candidates],
+                           f"连写数字「{run}」无法拆分为{n}个符合合计关系的数")
     if len(values) == 1:
         sp = splits[0]
-        return RowRead([CellValue(val, ValueStatus.NUMBER, txt, loc, unit, NOTE_SPLIT)
-                        for val, txt, unit in zip(sp.values, sp.parts, sp.units, strict=True)])
+        return RowRead([_run_cell(val, txt, unit, loc) for val, txt, unit in zip(sp.values, sp.parts, sp.units, strict=True)])
     if not values:
-        return RowRead(None, [], f"连写数字「{run}」无法拆分为{n}个符合合计关系的数")
+        return RowRead(None, [], f"连写数字「{run}」无法拆分为{n}个数")
     return RowRead(None, values, f"连写数字「{run}」有{len(values)}种拆分")
+
+
+def _cand_cell(v: Number | None, loc, note: str) -> CellValue:
+    if v is None:
+        return CellValue(None, ValueStatus.DASH, "—", loc, None, note)
+    return CellValue(v, ValueStatus.NUMBER, str(v), loc, None, note)
+
+
+def _run_cell(val, txt: str, unit: str | None, loc) -> CellValue:
+    if val is None:
+        return parse_cell(txt, loc, NOTE_SPLIT)
+    return CellValue(val, ValueStatus.NUMBER, txt, loc, unit, NOTE_SPLIT)
 
 
 def _decimal_flags(columns: Sequence[spec.Label]) -> list[bool]:
@@ -382,10 +401,10 @@ def _resolve_jointly(ambiguous: dict[int, tuple[RowRead, Obs]], targets, fmt: st
         choices = {combo[pos] for combo in survivors}
         if len(choices) == 1:
             vals = next(iter(choices))
-            res.cells.update({k: CellValue(v, ValueStatus.NUMBER, str(v), o.loc, None, NOTE_SPLIT_JOINT)
+            res.cells.update({k: _cand_cell(v, o.loc, NOTE_SPLIT_JOINT)
                               for k, v in zip(keys, vals, strict=True)})
         else:
-            cands = sorted(choices) if choices else read.candidates
+            cands = sorted(choices, key=str) if choices else read.candidates
             _store(res, keys, RowRead(None, list(cands), read.problem), o, settings, f"表三「{targets[i].row.full_label}」行")
 
 
@@ -436,7 +455,7 @@ def _by_prose(read: RowRead, keys: list[str], narrative: dict) -> RowRead:
         return read
     kept = [c for c in read.candidates if _agrees_with_prose(dict(zip(keys, c, strict=True)), narrative)]
     if len(kept) == 1:
-        return RowRead([CellValue(v, ValueStatus.NUMBER, str(v), None, None, NOTE_SPLIT_PROSE) for v in kept[0]])
+        return RowRead([_cand_cell(v, None, NOTE_SPLIT_PROSE) for v in kept[0]])
     return read
 
 

@@ -33,3 +33,8 @@ def test_decimal_and_unit_in_last_cell():
 
 def test_impossible_split_is_empty():
     assert split_run("11", (7,), r3) == []
+
+
+def test_dash_in_a_run_is_a_cell_of_its_own():
+    got = distinct_values(split_run("0—213—0000000—0", (5, 5, 5), r3))
+    assert got == [(0, None, 2, 1, 3, None, 0, 0, 0, 0, 0, 0, 0, None, 0)]

@@ -355,3 +355,13 @@ def test_table_four_digit_run_left_open_by_sums_is_decided_by_prose():
     assert [told.value(f"t4.review.{c}") for c in ("upheld", "pending", "total")] == [10, 10, 20]
     assert told.value("t4.lit_direct.total") == 60
     assert "正文" in told.cells["t4.review.total"].note
+
+
+def test_flattened_row_breaking_its_own_total_is_read_and_reported():
+    # 7 digits for 7 cells: one cut only, and 3+0+…+0 ≠ 4 is the source's own inconsistency
+    flat = FLAT.replace("（一）予以公开270020130", "（一）予以公开3000004").replace("规章 000", "规章—00")
+    r = parse_document(text_doc("2021年某区政府信息公开工作年度报告\n" + flat, "2021_x.txt"))
+    assert r.value("t3.result.grant.natural_person") == 3 and r.value("t3.result.grant.total") == 4
+    assert any(f.rule == "R3" and f.kind == "source" and "t3.result.grant.total" in f.keys for f in r.findings)
+    assert r.cells["t2.art20_1.regulation.issued"].status == ValueStatus.DASH
+    assert r.value("t2.art20_1.regulation.repealed") == 0
