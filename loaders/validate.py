@@ -105,10 +105,10 @@ def check_t2_within_report(report: ParsedReport) -> list[Finding]:
 
 
 # W4: a figure the prose states (narrative key) ↔ the table cells that hold it. A figure equal to
-# any one of the alternatives is consistent ("受理" counts sometimes include the 上年结转 carry-over).
+# any one of the alternatives is consistent ("受理" counts often include 上年结转, t3.carried_over).
 NARRATIVE_CHECKS: tuple[tuple[str, str, tuple[tuple[str, ...], ...]], ...] = (
     ("applications_received", "收到申请数",
-     (("t3.new_received.total",), ("t3.new_received.total", "t3.carry_forward.total"))),
+     (("t3.new_received.total",), ("t3.new_received.total", "t3.carried_over.total"))),
     ("reviews", "行政复议数", (("t4.review.total",),)),
     ("litigations", "行政诉讼数", (("t4.lit_direct.total", "t4.lit_after_review.total"),)),
 )

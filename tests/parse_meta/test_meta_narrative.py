@@ -28,7 +28,7 @@ def test_figures_stated_in_prose(make_doc):
     assert f["proactively_disclosed"]["value"] == 13561
     assert f["applications_received"]["value"] == 81 and f["applications_received"]["section"] == "s1"
     assert f["applications_completed"]["value"] == 81
-    assert f["carried_over"]["value"] == 0
+    assert f["carry_forward"]["value"] == 0 and "carried_over" not in f  # 结转下年度 ≠ 上年结转
     assert f["reviews"]["value"] == 2 and f["litigations"]["value"] == 7
     assert f["info_processing_fee"] == {"value": 3940, "unit": "元", "raw": "信息处理费3,940元", "section": "s6"}
 
@@ -40,6 +40,21 @@ def test_number_before_words_and_not_across_clauses(make_doc):
     assert f["litigations"]["value"] == 9  # not the "36起，行政诉讼" across the comma
     f2 = figures(make_doc, ["一、总体情况", "2024年市科委有1件涉及政府信息公开工作的行政复议。"])
     assert f2["reviews"]["value"] == 1
+
+
+def test_joint_or_sibling_numbers_are_not_taken(make_doc):
+    assert figures(make_doc, ["一、总体情况", "行政复议和行政诉讼案件共5件。"]) == {}
+    f = figures(make_doc, ["一、总体情况", "有1件涉及政府信息公开工作的行政复议，涉及的行政诉讼数为0件。"])
+    assert f["reviews"]["value"] == 1 and f["litigations"]["value"] == 0
+    f2 = figures(make_doc, ["一、总体情况", "行政复议、行政诉讼各1件。"])
+    assert f2["reviews"]["value"] == 1 and f2["litigations"]["value"] == 1
+
+
+def test_carry_over_directions_and_approximate_numbers(make_doc):
+    f = figures(make_doc, ["一、总体情况", "全年主动公开政府信息7700余条。共受理政府信息公开申请81件（其中上年结转3件），"
+                           "办结78件，结转至2026年6件。"])
+    assert f["carried_over"]["value"] == 3 and f["carry_forward"]["value"] == 6
+    assert f["proactively_disclosed"]["value"] == 7700 and "约数" in f["proactively_disclosed"]["note"]
 
 
 def test_none_stated_in_words_is_zero_with_the_phrase(make_doc):
@@ -84,10 +99,12 @@ def test_w4_silent_when_they_agree_or_the_table_is_blank(make_doc):
     assert check_narrative(_report(81, 2, 5, 2, {})) == []
 
 
-def test_w4_accepts_received_including_carry_forward():
+def test_w4_accepts_received_including_last_years_carry_over():
     r = _report(70, None, None, None, {"applications_received": {"value": 75, "raw": "受理申请75件"}})
-    r.cells["t3.carry_forward.total"] = CellValue(5, ValueStatus.NUMBER, "5")
+    r.cells["t3.carried_over.total"] = CellValue(5, ValueStatus.NUMBER, "5")  # 上年结转
     assert check_narrative(r) == []
+    r.cells["t3.carried_over.total"] = CellValue(4, ValueStatus.NUMBER, "4")
+    assert [f.rule for f in check_narrative(r)] == ["W4"]
 
 
 def test_w4_is_wired_into_validate_report():
