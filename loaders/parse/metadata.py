@@ -175,6 +175,13 @@ def title_name(title: str) -> str | None:
         publisher, _, subject = before.partition("关于")
         before = publisher if is_agency_name(publisher) else subject
     before = re.sub(r"(?:关于|的)+$", "", before)
+    if len(before) >= 2 and not (is_agency_name(before) or _is_region_only(before)):
+        # page chrome glued before the name ("…政府信息公开年报平潭综合实验区地方税务局"):
+        # the name is the longest tail that starts with a known place
+        for i in range(1, len(before) - 1):
+            tail = before[i:]
+            if (is_agency_name(tail) or _is_region_only(tail)) and _head_tokens(tail):
+                return tail
     if len(before) >= 2:
         return before
     after = title[m.end() :]

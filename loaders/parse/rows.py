@@ -10,6 +10,7 @@ which table the text is in. Assembling observations into cells is tables.py's jo
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..document import Cell, Document, Location, Paragraph, Table
@@ -141,6 +142,8 @@ def _match_string(text: str) -> tuple[str, list[int]]:
 
 def _observe_text(text: str, bi: int, loc: Location | None, index: LabelIndex, settings: ParseSettings,
                   line_start: bool = False) -> list[Obs]:
+    # full-width digits and punctuation (“１２３”, “（一）”) read as their ASCII forms
+    text = unicodedata.normalize("NFKC", text)
     stripped = text.strip()
     if not stripped:
         return []

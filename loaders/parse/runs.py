@@ -11,6 +11,7 @@ candidates as a parse-uncertain finding. Spaces that are printed are respected a
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ Number = int | float
 GroupCheck = Callable[[int, tuple[Number, ...]], bool]
 
 AMOUNT_MAX_DIGITS = 12
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 _UNIT = re.compile(r"(万元|元|件|条|个|项|次|%)$")
 # A dash printed in a cell ("规章—00": —, 0, 0) is a cell of its own, never a digit.
 DASH_CHARS = "—–－―-"
@@ -70,7 +72,8 @@ def split_run(
     ``sizes`` groups the cells (a t3 row: (7,); table 四: (5, 5, 5)); ``check`` is called once per
     completed group. At most ``limit`` splits are returned.
     """
-    raw_tokens = tokens_of(segment)
+    # thousands separators inside a run ("1,234") are not cell boundaries
+    raw_tokens = tokens_of(_THOUSANDS.sub("", unicodedata.normalize("NFKC", segment)))
     n = sum(sizes)
     if not raw_tokens or n == 0:
         return []

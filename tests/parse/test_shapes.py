@@ -365,3 +365,10 @@ def test_flattened_row_breaking_its_own_total_is_read_and_reported():
     assert any(f.rule == "R3" and f.kind == "source" and "t3.result.grant.total" in f.keys for f in r.findings)
     assert r.cells["t2.art20_1.regulation.issued"].status == ValueStatus.DASH
     assert r.value("t2.art20_1.regulation.repealed") == 0
+
+
+def test_full_width_digits_in_flattened_text():
+    wide = FLAT.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    r = parse_document(text_doc("2021年某区政府信息公开工作年度报告\n" + wide, "2021_x.txt"))
+    assert r.value("t3.new_received.total") == 70
+    assert r.value("t4.lit_direct.upheld") == 12
