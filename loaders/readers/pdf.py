@@ -25,7 +25,6 @@ from __future__ import annotations
 import ctypes
 import re
 from dataclasses import dataclass
-from itertools import pairwise
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -68,26 +67,40 @@ class Line:
     text: str = ""
 
     def finish(self) -> Line:
+        chars = self.chars
+        x0 = x1 = top = bottom = None
+        full = 0.0
+        for c in chars:
+            if x0 is None or c.x0 < x0:
+                x0 = c.x0
+            if x1 is None or c.x1 > x1:
+                x1 = c.x1
+            if top is None or c.top < top:
+                top = c.top
+            if bottom is None or c.bottom > bottom:
+                bottom = c.bottom
+            if c.bottom - c.top > full:
+                full = c.bottom - c.top
+        self.x0, self.x1, self.top, self.bottom = x0, x1, top, bottom
         # Left to right. Some fonts give quotes/commas a misplaced glyph box; when the content
         # stream order agrees with the x order of the full-size glyphs, stream order places the
         # small ones too.
-        by_idx = sorted(self.chars, key=lambda c: c.idx)
-        full = max((c.bottom - c.top for c in by_idx), default=0)
-        big = [c.x0 for c in by_idx if c.bottom - c.top > 0.6 * full]
-        if len(big) > 1 and all(a <= b + 0.5 for a, b in pairwise(big)):
-            self.chars = by_idx
-        else:
-            self.chars.sort(key=lambda c: c.x0)
-        self.x0 = min(c.x0 for c in self.chars)
-        self.x1 = max(c.x1 for c in self.chars)
-        self.top = min(c.top for c in self.chars)
-        self.bottom = max(c.bottom for c in self.chars)
+        by_idx = sorted(chars, key=lambda c: c.idx)
+        ordered = True
+        last = None
+        for c in by_idx:
+            if c.bottom - c.top > 0.6 * full:
+                if last is not None and c.x0 < last - 0.5:
+                    ordered = False
+                    break
+                last = c.x0
+        self.chars = by_idx if ordered else sorted(chars, key=lambda c: c.x0)
+        line_h = (bottom - top) if bottom - top > 1.0 else 1.0
         out = []
         prev = None
         for c in self.chars:
             # A visible gap between two Latin/digit runs is a space in the source.
-            if prev is not None and c.x0 - prev.x1 > 0.6 * max(1.0, self.bottom - self.top) and out and (
-                    out[-1].isascii() and c.text.isascii()):
+            if prev is not None and c.x0 - prev.x1 > 0.6 * line_h and c.text.isascii() and out and out[-1].isascii():
                 out.append(" ")
             out.append(c.text)
             prev = c
@@ -550,18 +563,32 @@ def _group_lines(chars: list[Char]) -> list[Line]:
 
 
 def _bands(chars: list[Char]) -> list[Line]:
+    # Hot loop (every char of every page): plain comparisons instead of min()/max() calls.
     lines: list[Line] = []
+    ln = None
     for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
-        if lines:
-            ln = lines[-1]
-            h = max(ln.bottom - ln.top, 1.0)
-            overlap = min(ch.bottom, ln.bottom) - max(ch.top, ln.top)
-            if overlap >= 0.5 * min(ch.bottom - ch.top, h) or abs(ch.cy - (ln.top + ln.bottom) / 2) <= 0.3 * h:
+        if ln is not None:
+            top, bottom = ln.top, ln.bottom
+            h = bottom - top
+            if h < 1.0:
+                h = 1.0
+            ct, cb = ch.top, ch.bottom
+            ch_h = cb - ct
+            overlap = (cb if cb < bottom else bottom) - (ct if ct > top else top)
+            mid = (top + bottom) / 2
+            if overlap >= 0.5 * (ch_h if ch_h < h else h) or -0.3 * h <= ch.cy - mid <= 0.3 * h:
                 ln.chars.append(ch)
-                ln.top, ln.bottom = min(ln.top, ch.top), max(ln.bottom, ch.bottom)
-                ln.x0, ln.x1 = min(ln.x0, ch.x0), max(ln.x1, ch.x1)
+                if ct < top:
+                    ln.top = ct
+                if cb > bottom:
+                    ln.bottom = cb
+                if ch.x0 < ln.x0:
+                    ln.x0 = ch.x0
+                if ch.x1 > ln.x1:
+                    ln.x1 = ch.x1
                 continue
-        lines.append(Line([ch], top=ch.top, bottom=ch.bottom, x0=ch.x0, x1=ch.x1))
+        ln = Line([ch], top=ch.top, bottom=ch.bottom, x0=ch.x0, x1=ch.x1)
+        lines.append(ln)
     return lines
 
 
