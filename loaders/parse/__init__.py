@@ -13,8 +13,8 @@ import os
 from ..document import Document
 from ..errors import ScannedDocument
 from ..model import Finding, Meta, ParsedReport
-from ..spec import INFO, LEGACY, PARSE, cell_keys
-from ..spec.rules import CELL_MISSING
+from ..spec import INFO, LEGACY, PARSE, SOURCE, cell_keys
+from ..spec.rules import CELL_MISSING, PARSE_UNCERTAIN
 from ..validate import validate_report
 from .labels import label_index, match_form
 from .rows import observe
@@ -73,7 +73,17 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
                     Finding(CELL_MISSING.id, INFO, PARSE, f"未找到{name}", keys=(), where=name)
                 )
     report.ensure_all_cells()
-    return validate_report(report)
+    validate_report(report)
+    _drop_source_checks_on_unread_cells(report)
+    return report
+
+
+def _drop_source_checks_on_unread_cells(report: ParsedReport) -> None:
+    """An equation over a cell we could not read (P1) says nothing about the source: the P1
+    finding already names those cells, so the equation's 'source' finding is withdrawn."""
+    unread = {k for f in report.findings if f.rule == PARSE_UNCERTAIN.id for k in f.keys}
+    if unread:
+        report.findings = [f for f in report.findings if not (f.kind == SOURCE and unread & set(f.keys))]
 
 
 def has_standard_tables(doc_form: str) -> bool:
