@@ -56,6 +56,8 @@ _HEADER_KEYS = {
     "发布时间": "date", "发布日期": "date", "公开日期": "date", "成文日期": "date", "日期": "date",
 }
 _HEADER_LINE = re.compile(rf"^\s*({'|'.join(_HEADER_KEYS)})\s*[:：]\s*(.*?)\s*$", re.M)
+# Words of site navigation that crawlers glue before a title (breadcrumbs, column names).
+_PAGE_CHROME = re.compile(r"(?:当前位置|首页|您的位置|栏目|政务公开|信息公开年报|年报|正文)+")
 _YEAR_TITLE = re.compile(r"((?:19|20)\d{2})年(?:度)?")
 _REPORT_WORDS = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:工作)?报告|年度报告|年报")
 _PERIOD = re.compile(r"统计(?:期限|时限|周期|期间|时间)[^。]{0,12}?((?:19|20)\d{2})年\s*1\s*月\s*1\s*日")
@@ -175,10 +177,10 @@ def title_name(title: str) -> str | None:
         publisher, _, subject = before.partition("关于")
         before = publisher if is_agency_name(publisher) else subject
     before = re.sub(r"(?:关于|的)+$", "", before)
-    if len(before) >= 2 and not (is_agency_name(before) or _is_region_only(before)):
-        # page chrome glued before the name ("…政府信息公开年报平潭综合实验区地方税务局"):
-        # the name is the longest tail that starts with a known place
-        for i in range(1, len(before) - 1):
+    if len(before) >= 2 and _PAGE_CHROME.search(before):
+        # page chrome glued before the name ("当前位置首页…年报平潭综合实验区地方税务局"):
+        # the name is the longest tail after the chrome that starts with a known place
+        for i in range(_PAGE_CHROME.search(before).end(), len(before) - 1):
             tail = before[i:]
             if (is_agency_name(tail) or _is_region_only(tail)) and _head_tokens(tail):
                 return tail

@@ -212,3 +212,9 @@ def test_title_name_of_page_titles_and_guanyu_forms():
     assert title_name("某某县人民政府-2022年政府信息公开年报") == "某某县人民政府"
     assert title_name("淮安市人民政府办公室关于淮安市2022年政府信息公开工作年度报告") == "淮安市人民政府办公室"
     assert title_name("2021年度报告") is None
+
+
+def test_page_chrome_glued_before_the_title_name():
+    assert title_name("当前位置首页政务公开政府信息公开年报平潭综合实验区地方税务局2013年信息公开年度报告") == \
+        "平潭综合实验区地方税务局"
+    assert title_name("国家税务总局淮安市税务局2021年政府信息公开工作年度报告") == "国家税务总局淮安市税务局"
