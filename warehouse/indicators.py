@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from loaders.spec import CELL_BY_KEY, CELLS, FORMATS, T4_GROUPS, t3_rows
@@ -357,31 +358,53 @@ def compute(
     inds = [INDICATOR_BY_KEY[k] for k in (keys or [i.key for i in INDICATORS])]
     variants = variants or {}
     where, params = where_clause(filters, "r")
-    selects, meta = [], []
+    # Same arithmetic as ``aggregate_sql``, planned cheaply: each distinct per-report term is
+    # computed once (inner query), masked to the reports where numerator and denominator both
+    # exist (middle), then summed with plain aggregates (outer). Planning ~250 FILTERed
+    # aggregates over long list_sum expressions took most of the time otherwise.
+    terms: dict[str, str] = {}
+
+    def term(expr: str) -> str:
+        return terms.setdefault(expr, f"t{len(terms)}")
+
+    masked, outer, meta = [], [], []
     for i, ind in enumerate(inds):
         v = ind.variant(variants.get(ind.key))
-        agg = aggregate_sql(ind, v.code)
-        selects += [f"{agg[p]} AS i{i}_{p}" for p in ("value", "numerator", "denominator", "n")]
+        num, den = _report_terms(ind, v)
+        tn = term(num)
+        if den is None:
+            masked.append(f"{tn} AS n{i}")
+            outer += [f"SUM(n{i}) AS i{i}_value", f"SUM(n{i}) AS i{i}_numerator", f"NULL AS i{i}_denominator",
+                      f"COUNT(n{i}) AS i{i}_n"]
+        else:
+            td = term(den)
+            masked += [f"CASE WHEN {td} IS NOT NULL THEN {tn} END AS n{i}",
+                       f"CASE WHEN {tn} IS NOT NULL THEN {td} END AS d{i}"]
+            outer += [f"CAST(SUM(n{i}) AS DOUBLE) / NULLIF(SUM(d{i}), 0) AS i{i}_value", f"SUM(n{i}) AS i{i}_numerator",
+                      f"SUM(d{i}) AS i{i}_denominator", f"COUNT(d{i}) AS i{i}_n"]
         meta.append((ind, v))
-    group = ", ".join(f"r.{b}" for b in by)
+    by_cols = ", ".join(by)
+    inner = ", ".join([*(f"r.{b}" for b in by), *(f"{expr} AS {name}" for expr, name in terms.items())])
     sql = (
-        f"SELECT {group + ', ' if group else ''}{', '.join(selects)} "
-        f"FROM reports_wide r WHERE {where}"
-        + (f" GROUP BY {group} ORDER BY {group}" if group else "")
+        f"SELECT {by_cols + ', ' if by_cols else ''}{', '.join(outer)} FROM ("
+        f"SELECT {by_cols + ', ' if by_cols else ''}{', '.join(masked)} FROM ("
+        f"SELECT {inner} FROM reports_wide r WHERE {where}))"
+        + (f" GROUP BY {by_cols} ORDER BY {by_cols}" if by_cols else "")
     )
     wide = con.execute(sql, params).df()
-    frames = []
-    for i, (ind, v) in enumerate(meta):
-        part = wide[list(by)].copy()
-        part["indicator"] = ind.key
-        part["name"] = ind.name
-        part["variant"] = v.code
-        part["unit"] = ind.unit
-        for p in ("value", "numerator", "denominator", "n"):
-            part[p] = pd.to_numeric(wide[f"i{i}_{p}"], errors="coerce")
-        frames.append(part)
     cols = [*by, "indicator", "name", "variant", "unit", "value", "numerator", "denominator", "n"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    k, n = len(meta), len(wide)
+    out: dict[str, object] = {b: np.tile(wide[b].to_numpy(), k) for b in by}
+    out["indicator"] = np.repeat([ind.key for ind, _ in meta], n)
+    out["name"] = np.repeat([ind.name for ind, _ in meta], n)
+    out["variant"] = np.repeat([v.code for _, v in meta], n)
+    out["unit"] = np.repeat([ind.unit for ind, _ in meta], n)
+    for p in ("value", "numerator", "denominator", "n"):
+        out[p] = np.concatenate(
+            [pd.to_numeric(wide[f"i{i}_{p}"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+             for i in range(k)]
+        ) if k else np.array([], dtype="float64")
+    return pd.DataFrame(out, columns=cols)
 
 
 def coverage(con: duckdb.DuckDBPyConnection, filters: Filters, by: Sequence[str] = ("year",)) -> pd.DataFrame:
