@@ -25,6 +25,8 @@ from ..spec.sections import SECTIONS, SectionSpec
 _NUMERALS = "一二三四五六七八九十"
 # A numeral heading marker. The look-behind keeps "（一）", "第一、" and "十一、" out.
 _MARKER = re.compile(rf"(?<![（(〔{_NUMERALS}第])([{_NUMERALS}]{{1,2}})\s*[、．.]")
+# "第一部分 总体情况" / "第二章、主动公开…": numbered parts instead of 一、二、.
+_PART_MARKER = re.compile(rf"第([{_NUMERALS}]{{1,2}})(?:部分|章|节)[、．.:：\s]*")
 # A numeral at a line start whose 、 the PDF text layer moved away ("三收到和处理…情况、").
 _BARE_MARKER = re.compile(rf"(?:^|(?<=\n))[ \t]*([{_NUMERALS}]{{1,2}})(?=[^\s、．.，,{_NUMERALS}])")
 _WINDOW = 40  # characters after the marker that may hold the heading text
@@ -161,6 +163,7 @@ def _orig_len(window: str, norm_len: int) -> int:
 def _candidates(text: str) -> list[_Candidate]:
     out: list[_Candidate] = []
     markers = [(m, False) for m in _MARKER.finditer(text)]
+    markers += [(m, False) for m in _PART_MARKER.finditer(text)]
     markers += [(m, True) for m in _BARE_MARKER.finditer(text)]
     for m, bare in markers:
         numeral = m.group(1)

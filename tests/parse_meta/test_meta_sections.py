@@ -132,3 +132,13 @@ def test_heading_whose_comma_the_pdf_text_layer_moved(make_doc):
     assert s.get("s3").heading.startswith("三收到和处理政府信息公开申请情况")
     assert s.get("s4").heading.startswith("四政府信息公开行政复议")
     assert s.get("s4").block_start == 7
+
+
+def test_numbered_parts(make_doc):
+    doc = make_doc(["第一部分 总体情况", "……", "第二部分　主动公开政府信息情况", "……", "第三部分：收到和处理政府信息公开申请情况",
+                    "……", "第四部分 政府信息公开行政复议、行政诉讼情况", "……", "第五部分 存在的主要问题及改进情况", "……",
+                    "第六部分 其他需要报告的事项", "无。"])
+    s = find_sections(doc)
+    assert sorted(s.by_code) == ["s1", "s2", "s3", "s4", "s5", "s6"]
+    assert s.get("s3").heading.startswith("第三部分") and s.get("s3").confidence == 1.0
+    assert s.body_of("s6") == "无。"
