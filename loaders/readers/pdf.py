@@ -99,8 +99,10 @@ class Line:
         out = []
         prev = None
         for c in self.chars:
-            # A visible gap between two Latin/digit runs is a space in the source.
-            if prev is not None and c.x0 - prev.x1 > 0.6 * line_h and c.text.isascii() and out and out[-1].isascii():
+            # A visible gap between two Latin/digit runs is a space in the source; a gap wider than
+            # a character anywhere is a column gap (borderless tables) and is kept as a space.
+            if prev is not None and out and (c.x0 - prev.x1 > 1.2 * line_h or (
+                    c.x0 - prev.x1 > 0.6 * line_h and c.text.isascii() and out[-1].isascii())):
                 out.append(" ")
             out.append(c.text)
             prev = c
