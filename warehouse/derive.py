@@ -2,6 +2,7 @@
 
 * W1 跨年度结转衔接 per agency: 结转下年度(Y) vs 上年结转(Y+1), every table-三 column.
 * W2 规范性文件存量衔接 across years (2021 format): 现行有效(Y) vs 现行有效(Y−1) + 制发(Y) − 废止(Y).
+* W3 (2019 format) across years: 上一年项目数量(Y) + 本年增/减(Y) vs 上一年项目数量(Y+1).
 * The agencies dimension, from current reports and the roster.
 
 Recomputing from scratch (rather than patching) keeps the result independent of how the reports
@@ -13,7 +14,7 @@ from __future__ import annotations
 import duckdb
 
 from loaders.spec import RULE_BY_ID, SOURCE, T3_COLUMNS
-from loaders.spec.tables import T2_2021
+from loaders.spec.tables import T2_2019, T2_2021
 
 from .schema import AGENCY_KEY_SQL, wide_column
 
@@ -65,6 +66,30 @@ def _w2_sql() -> str:
     return " UNION ALL ".join(parts)
 
 
+def _w3_sql() -> str:
+    rule = RULE_BY_ID["W3"]
+    parts = []
+    for block in T2_2019.blocks:
+        if not {c.code for c in block.columns} >= {"prev_year_items", "change"}:
+            continue
+        for row in block.rows:
+            base = f"t2.{block.code}.{row.code}"
+            prev_items, change = wide_column(f"{base}.prev_year_items"), wide_column(f"{base}.change")
+            parts.append(f"""
+        SELECT cur.report_id, '{rule.id}', '{rule.severity}', '{SOURCE}', 'cross_year',
+               ['{base}.prev_year_items', '{base}.change'],
+               CAST(prev.{prev_items} + prev.{change} AS VARCHAR), CAST(cur.{prev_items} AS VARCHAR),
+               format('表二「{row.label}」：{{}}年上一年项目数量 {{}} + 本年增/减 {{}} = {{}}，而{{}}年“上一年项目数量”为 {{}}',
+                      prev.year, CAST(prev.{prev_items} AS BIGINT), CAST(prev.{change} AS BIGINT),
+                      CAST(prev.{prev_items} + prev.{change} AS BIGINT), cur.year, CAST(cur.{prev_items} AS BIGINT)),
+               '表二「{row.label}」', prev.report_id
+        FROM reports_wide cur JOIN reports_wide prev
+          ON prev.agency_key = cur.agency_key AND prev.year = cur.year - 1 AND prev.is_current AND prev.format = '2019'
+        WHERE cur.is_current AND cur.format = '2019' AND prev.{prev_items} IS NOT NULL AND prev.{change} IS NOT NULL
+          AND cur.{prev_items} IS NOT NULL AND cur.{prev_items} <> prev.{prev_items} + prev.{change}""")
+    return " UNION ALL ".join(parts)
+
+
 AGENCIES_SQL = """
 INSERT INTO agencies
 WITH cur AS (
@@ -94,7 +119,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM findings WHERE scope = 'cross_year'")
-        for sql in (_w1_sql(), _w2_sql()):
+        for sql in (_w1_sql(), _w2_sql(), _w3_sql()):
             con.execute(f"INSERT INTO findings {sql} ORDER BY 1, 2, 6")
         con.execute("DELETE FROM agencies")
         con.execute(AGENCIES_SQL)

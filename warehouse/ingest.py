@@ -136,6 +136,8 @@ Progress = Callable[[RunSummary, str], None]  # called after every document with
 
 
 def _start_run(con: duckdb.DuckDBPyConnection, command: str, parser_version: str, n_inputs: int) -> int:
+    # A run still "running" here was killed (its working copy was resumed): say so.
+    con.execute("UPDATE ingest_runs SET status = 'interrupted' WHERE status = 'running'")
     run_id = con.execute("SELECT COALESCE(MAX(run_id), 0) + 1 FROM ingest_runs").fetchone()[0]
     con.execute(
         "INSERT INTO ingest_runs VALUES (?, now()::TIMESTAMP, NULL, ?, ?, ?, 0, 0, 0, 0, 'running')",
