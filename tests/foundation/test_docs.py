@@ -2,10 +2,12 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 from loaders import spec
 from loaders.spec.docs import render_format_docs
-from tests.conftest import ROOT
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_format_docs_current():
