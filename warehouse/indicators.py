@@ -300,7 +300,9 @@ def term_sql(keys: Sequence[str]) -> str:
     cols = [_col(k) for k in keys]
     if len(cols) == 1:
         return cols[0]
-    return f"list_sum([{', '.join(cols)}])"
+    # Plain arithmetic, not list_sum([...]): building a list per row is ~1.5x slower at scale.
+    all_null = " AND ".join(f"{c} IS NULL" for c in cols)
+    return f"(CASE WHEN {all_null} THEN NULL ELSE {' + '.join(f'COALESCE({c}, 0)' for c in cols)} END)"
 
 
 def _report_terms(ind: Indicator, v: Variant) -> tuple[str, str | None]:
