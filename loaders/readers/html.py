@@ -56,6 +56,12 @@ def read_html(data: bytes, source: SourceInfo) -> Document:
 def _decode(data: bytes, name: str) -> tuple[str, str]:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:3] == b"\xef\xbb\xbf":
         return decode_text(data, name)  # a byte-order mark outranks the <meta> declaration
+    try:
+        # Valid UTF-8 is UTF-8 whatever the <meta> says (pages re-saved as UTF-8 keep an old
+        # gb2312 declaration; GBK text practically never validates as UTF-8).
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
     m = _CHARSET.search(data[:4096])
     if m:
         declared = m.group(1).decode("ascii").lower()
@@ -152,7 +158,7 @@ def _find_main(body):
             if n > best_len:
                 best, best_len = c, n
         own = len(_CJK.findall((node.text or "") + "".join(c.tail or "" for c in children)))
-        if best is None or best_len < _DESCEND_SHARE * total or own > 0.3 * total or best.tag in {"tr", "td", "tbody"}:
+        if best is None or best_len < _DESCEND_SHARE * total or own > 0.3 * total:
             return node
         if best.tag == "table" and _is_data_table(best):
             return node

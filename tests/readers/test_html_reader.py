@@ -44,3 +44,27 @@ def test_html_in_batch_with_utf16(tmp_path):
     assert [d.source.file_type for d in docs] == ["html", "html"]
     assert docs[0].source.encoding == "utf-16"
     assert docs[0].tables[0].texts() == docs[1].tables[0].texts()
+
+
+LAYOUT_PAGE = """<html><head><meta charset="gb2312"><title>年报</title></head><body>
+<table width="100%"><tr><td class="left" width="200">
+  <table><tr><td><a href="/">首页</a></td></tr><tr><td><a href="/a">政务公开</a></td></tr></table>
+</td><td class="main">
+  <p>某局2022年政府信息公开工作年度报告</p>
+  <p>一、总体情况</p><p>本年度我局主动公开政府信息120条，收到申请5件，全部按期答复。</p>
+  <table border="1"><tr><th>信息内容</th><th>本年制发件数</th></tr><tr><td>规章</td><td>0</td></tr></table>
+</td></tr></table>
+<div class="copyright">版权所有：某局 网站标识码 1234567890 备案号</div>
+</body></html>"""
+
+
+def test_old_layout_table_page_utf8_despite_gb2312_meta(tmp_path):
+    path = tmp_path / "old.htm"
+    path.write_bytes(LAYOUT_PAGE.encode("utf-8"))  # re-saved as UTF-8, the meta still says gb2312
+    doc = read_file(path)
+    assert doc.source.encoding == "utf-8"
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "某局2022年政府信息公开工作年度报告" and "首页" not in texts and "政务公开" not in texts
+    assert not any("版权所有" in t for t in texts)
+    (t,) = doc.tables  # the layout tables are walked into, the data table is the only table
+    assert t.texts() == [["信息内容", "本年制发件数"], ["规章", "0"]]
