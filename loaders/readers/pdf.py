@@ -41,6 +41,7 @@ MARGIN_SHARE = 0.09
 SCANNED_CHARS_PER_PAGE = 20  # fewer real characters than this per page: a scan with at most a stamp  # top/bottom share of the page where running headers/footers live
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－_·•]*(第\s*)?[0-9０-９一二三四五六七八九十]+\s*(页|/\s*[0-9]+)?[\s\-—–－_·•]*$")
 _NUMBER = re.compile(r"^[\s0-9０-９.,，．%\-—–/]+$")
+_ITEM_NUMBER = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十0-9０-９]+\s*[)）]|[一二三四五六七八九十]+\s*、|[0-9０-９]+\s*[.．、])")
 _CJK_END = re.compile(r"[\u4e00-\u9fff，、；：（(]$")
 
 
@@ -730,11 +731,21 @@ def _append_rows(rows: list[list[Cell]], xs: list[float], nxt: PageTable, split_
         last_r = len(rows) - 1
         first_number = next((c for c, cl in enumerate(more[0]) if _NUMBER.match(cl.text)), len(more[0]))
         for c, n_cell in enumerate(more[0][:first_number]):
-            if c >= len(rows[last_r]) or n_cell.merged_from is not None or n_cell.text:
+            if c >= len(rows[last_r]) or n_cell.merged_from is not None:
                 continue
             po = rows[last_r][c].merged_from or (last_r, c)
             origin = rows[po[0]][po[1]]
-            if origin.text and origin.colspan == n_cell.colspan:
+            if not origin.text or origin.colspan != n_cell.colspan:
+                continue
+            if not n_cell.text:
+                dropped[(0, c)] = po
+            elif (any(dropped.get((0, k)) for k in range(c)) and (n_cell.rowspan > 1 or origin.rowspan > 1)
+                  and not _ITEM_NUMBER.match(n_cell.text)):
+                # Inside a group that continues (a cell to the left joined), a multi-row label that
+                # does not start with an item number (（五）, 2., 三、) is the rest of the label cut
+                # by the page break: "（四）无" + "法提供".
+                origin.text += n_cell.text
+                origin.norm = norm(origin.text)
                 dropped[(0, c)] = po
     start = len(rows)
     for k, row in enumerate(more[shift:]):

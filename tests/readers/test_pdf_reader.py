@@ -100,6 +100,10 @@ def test_corpus_pdfs(shared_corpus, name):
     # The merged group label spans the result rows across the page break.
     result = next(r for r, row in enumerate(t3.rows) if row[0].text == "三、本年度办理结果")
     assert all(row[0].merged_from == (result, 0) for row in t3.rows[result + 1:-1])
+    # The group label cut by the page break is whole again and spans its three rows.
+    unable = next(r for r, row in enumerate(t3.rows) if row[1].text == "（四）无法提供")
+    assert [row[1].merged_from for row in t3.rows[unable + 1:unable + 3]] == [(unable, 1)] * 2
+    assert t3.rows[unable + 2][2].text == "3.补正后申请内容仍不明确"
     texts = [p.text for p in doc.paragraphs]
     assert not any(t.strip("- ").isdigit() for t in texts)  # page numbers gone
     for numeral in "一二三四五六":
