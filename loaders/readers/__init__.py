@@ -97,13 +97,15 @@ def read_file(
         if path is None:
             raise ValueError("read_file needs a path or data")
         p = Path(path)
+        if p.is_dir():
+            raise UnsupportedFormat(label, "这是文件夹，请用 iter_documents 读取其中的文件")
         try:
             size = p.stat().st_size
+            if size > max_bytes:
+                raise FileTooLarge(label, f"{size} 字节，上限 {max_bytes} 字节")
+            data = p.read_bytes()
         except OSError as e:
             raise CorruptFile(label, f"无法打开：{e.strerror}") from None
-        if size > max_bytes:
-            raise FileTooLarge(label, f"{size} 字节，上限 {max_bytes} 字节")
-        data = p.read_bytes()
     if len(data) > max_bytes:
         raise FileTooLarge(label, f"{len(data)} 字节，上限 {max_bytes} 字节")
     file_type = detect.sniff_type(data, label)
@@ -169,10 +171,13 @@ def iter_documents(
         try:
             if not p.exists():
                 raise CorruptFile(label, "文件不存在")
-            size = p.stat().st_size
-            if size > max_bytes:
-                raise FileTooLarge(label, f"{size} 字节，上限 {max_bytes} 字节")
-            data = p.read_bytes()
+            try:
+                size = p.stat().st_size
+                if size > max_bytes:
+                    raise FileTooLarge(label, f"{size} 字节，上限 {max_bytes} 字节")
+                data = p.read_bytes()
+            except OSError as e:  # permissions, vanished file, device errors
+                raise CorruptFile(label, f"无法打开：{e.strerror}") from None
             if detect.sniff_type(data, label) == detect.ZIP:
                 yield from _iter_archive(data, label, max_bytes=max_bytes, check_report=check_report)
                 continue

@@ -164,3 +164,15 @@ def test_folder_is_walked_recursively(tmp_path, seed_report, report_pdf):
     results = list(iter_documents(tmp_path / "a"))
     assert [type(r).__name__ for r in results] == ["Document", "EmptyFile", "Document"]
     assert {r.source.file_type for r in results if isinstance(r, Document)} == {"txt", "pdf"}
+
+
+def test_missing_file(tmp_path, good):
+    err = _batch(tmp_path / "gone.txt", good)
+    assert isinstance(err, CorruptFile) and "不存在" in err.message
+
+
+def test_directory_given_to_read_file(tmp_path):
+    from loaders.readers import read_file
+
+    with pytest.raises(UnsupportedFormat):
+        read_file(tmp_path)
