@@ -156,13 +156,13 @@ def _read_run(run: str, sizes: Sequence[int], check: Check, decimal_ok: Sequence
     splits = split_run(run, sizes, check, decimal_ok=decimal_ok, max_digits=settings.max_digits_per_cell)
     values = distinct_values(splits)
     if not values and check is not None:
-        # No cut satisfies the sums: when the digits allow one cut only, the source's own numbers
-        # don't add up (a source finding); otherwise the reading is uncertain.
-        splits = split_run(run, sizes, None, decimal_ok=decimal_ok, max_digits=settings.max_digits_per_cell)
-        values = distinct_values(splits)
-        if len(values) != 1:
-            return RowRead(None, values[: settings.max_candidates],
-                           f"连写数字「{run}」无法拆分为{n}个符合合计关系的数")
+        # No cut satisfies the sums. Even when the digits allow a single cut, it is not taken: blank
+        # cells vanish from flattened text ("1132115" may be 113, 2, four blanks, 115), so the sums
+        # failing says the cut is wrong as likely as that the source is. Unread, with the cuts.
+        loose = distinct_values(split_run(run, sizes, None, decimal_ok=decimal_ok,
+                                          max_digits=settings.max_digits_per_cell))
+        return RowRead(None, loose[: settings.max_candidates],
+                       f"连写数字「{run}」无法拆分为{n}个符合合计关系的数（可能有空白单元格未印出）")
     if len(values) == 1:
         sp = splits[0]
         return RowRead([_run_cell(val, txt, unit, loc) for val, txt, unit in zip(sp.values, sp.parts, sp.units, strict=True)])

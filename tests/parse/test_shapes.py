@@ -359,12 +359,15 @@ def test_table_four_digit_run_left_open_by_sums_is_decided_by_prose():
     assert "正文" in told.cells["t4.review.total"].note
 
 
-def test_flattened_row_breaking_its_own_total_is_read_and_reported():
-    # 7 digits for 7 cells: one cut only, and 3+0+…+0 ≠ 4 is the source's own inconsistency
+def test_flattened_row_whose_cut_breaks_its_total_is_not_read():
+    # 7 digits for 7 cells cut one way only, but 3+0+…+0 ≠ 4: blank cells may have vanished from the
+    # text ("3", blank×5, "0004"?), so no number is invented — the row is unread, with the cut offered
     flat = FLAT.replace("（一）予以公开270020130", "（一）予以公开3000004").replace("规章 000", "规章—00")
     r = parse_document(text_doc("2021年某区政府信息公开工作年度报告\n" + flat, "2021_x.txt"))
-    assert r.value("t3.result.grant.natural_person") == 3 and r.value("t3.result.grant.total") == 4
-    assert any(f.rule == "R3" and f.kind == "source" and "t3.result.grant.total" in f.keys for f in r.findings)
+    assert r.value("t3.result.grant.natural_person") is None and r.value("t3.result.grant.total") is None
+    p1 = [f for f in r.findings if f.rule == "P1" and "t3.result.grant.total" in f.keys]
+    assert len(p1) == 1 and [3, 0, 0, 0, 0, 0, 4] in p1[0].candidates
+    assert not [f for f in r.findings if f.kind == "source" and "t3.result.grant.total" in f.keys]
     assert r.cells["t2.art20_1.regulation.issued"].status == ValueStatus.DASH
     assert r.value("t2.art20_1.regulation.repealed") == 0
 
@@ -374,3 +377,14 @@ def test_full_width_digits_in_flattened_text():
     r = parse_document(text_doc("2021年某区政府信息公开工作年度报告\n" + wide, "2021_x.txt"))
     assert r.value("t3.new_received.total") == 70
     assert r.value("t4.lit_direct.upheld") == 12
+
+
+def test_2019_report_printing_a_2021_column_name_stays_2019():
+    # Hubei-style 2019 tables print 本年处理决定数量 (a 2021 marker) next to 上一年项目数量 (2019 only)
+    blocks = [title("2020年某县测试局政府信息公开工作年度报告"),
+              grid([["第二十条第（五）项"], ["信息内容", "上一年项目数量", "本年增/减", "本年处理决定数量"],
+                    ["行政许可", "10", "-2", "300"]]),
+              grid(t3_grid_rows(F2019, _consistent_t3(F2019))), t4_grid(T4_VALUES)]
+    r = parse_document(doc_of(blocks, "2020年某县测试局政府信息公开工作年度报告.html", "html"))
+    assert r.fmt == F2019
+    assert [r.value(f"t2.art20_5.admin_license.{c}") for c in ("prev_year_items", "change", "decisions")] == [10, -2, 300]
