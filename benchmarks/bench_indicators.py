@@ -14,7 +14,7 @@ import statistics
 import time
 from pathlib import Path
 
-from warehouse.connect import exists, open_reader
+from warehouse.connect import current_snapshot, exists, open_reader
 from warehouse.fastpath import load
 from warehouse.filters import Filters
 from warehouse.indicators import compute, coverage
@@ -49,7 +49,7 @@ def main() -> None:
             db.parent.mkdir(parents=True, exist_ok=True)
             r = load(db, n, seed=0)
             print(f"\nfast path load {n:,} reports: {r.seconds:.1f} s ({n / r.seconds:,.0f} reports/s)")
-        size_mb = sum(p.stat().st_size for p in (db.parent / (db.name + ".d") / "snapshots").glob("*.duckdb")) / 1e6
+        size_mb = current_snapshot(db).stat().st_size / 1e6
         print(f"\n### {n:,} reports (snapshot {size_mb:,.0f} MB)\n")
         print("| query | p50 ms | p95 ms |\n|---|---:|---:|")
         for name, q in QUERIES.items():

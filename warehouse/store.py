@@ -130,9 +130,11 @@ def write_report(
         if existing and not replace:
             con.execute("ROLLBACK")
             return StoreResult(UNCHANGED, existing[0])
+        old_group = None
         if existing:
             report_id, ingest_seq = existing
             status = REPARSED
+            old_group = con.execute("SELECT agency_key, year FROM reports WHERE report_id = ?", [report_id]).fetchone()
             _delete_report_rows(con, report_id)
             con.execute(
                 "UPDATE source_documents SET parser_version = ?, doc_status = ? WHERE sha256 = ?",
@@ -150,7 +152,10 @@ def write_report(
                  rel, run_id, report.parser_version, report.doc_status, is_demo],
             )
         _insert_report(con, report, report_id, ingest_seq, sha, is_demo)
-        version, n_versions = _renumber_versions(con, report_key(report), _int(report.year.value))
+        group = (report_key(report), _int(report.year.value))
+        version, n_versions = _renumber_versions(con, *group)
+        if old_group is not None and tuple(old_group) != group:
+            _renumber_versions(con, *old_group)  # a re-read moved the report out of its old group
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -213,9 +218,8 @@ def _insert_report(
     for k, c in report.cells.items():
         if k in index and c.value is not None:
             values[index[k]] = float(c.value)
-    wide = {"report_id": pa.array([report_id], pa.int64())}
-    wide.update({c: pa.array([v], pa.float64()) for c, v in zip(WIDE_COLUMNS, values, strict=True)})
-    _insert_arrow(con, "report_values", pa.table(wide))
+    # One row of 227 columns: bound parameters beat an Arrow registration here (~25 vs ~100 ms).
+    con.execute(_WIDE_INSERT, [report_id, *values])
     if report.sections:
         _insert_arrow(
             con,
@@ -240,6 +244,9 @@ def _insert_report(
         ])
 
 
+_WIDE_INSERT = (
+    f"INSERT INTO report_values (report_id, {', '.join(WIDE_COLUMNS)}) VALUES ({', '.join(['?'] * (len(WIDE_COLUMNS) + 1))})"
+)
 _CELLS_SCHEMA = pa.schema([
     ("report_id", pa.int64()), ("key", pa.string()), ("value", pa.float64()), ("status", pa.string()),
     ("raw", pa.string()), ("unit", pa.string()), ("note", pa.string()), ("location", pa.string()),
@@ -281,6 +288,15 @@ def _renumber_versions(con: duckdb.DuckDBPyConnection, key: str | None, year: in
         [key, year],
     ).fetchall()
     n = len(group)
+    if n == 1:
+        # The common case: the only report of its (agency, year) — inserted as version 1 of 1,
+        # current; make sure of it (a re-read may have left it alone in its group).
+        con.execute("UPDATE reports SET version = 1, n_versions = 1, is_current = TRUE WHERE report_id = ? "
+                    "AND NOT (version = 1 AND n_versions = 1 AND is_current)", [group[0][0]])
+        con.execute("DELETE FROM findings WHERE scope = 'version' AND report_id = ?", [group[0][0]])
+        return 1, 1
+    if n == 0:
+        return 1, 1
     agency = group[-1][1]
     ids = [g[0] for g in group]
     con.execute(
