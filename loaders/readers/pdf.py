@@ -785,8 +785,13 @@ def _join_paragraphs(blocks: list[Paragraph | Table], pages) -> list[Paragraph |
             line_h = max(1.0, pb[3] - pb[1])
             prev_full = pb[2] >= right.get(prev_page, pb[2]) - 1.5 * line_h
             indented = bb[0] > left.get(b.loc.page, bb[0]) + 1.2 * line_h
-            gap = bb[1] - pb[3] if same_page else 0
-            if prev_full and not indented and gap < 1.2 * line_h:
+            # Baseline to baseline (box bottoms): a lone "。" wrapped onto the next line has a
+            # short glyph box whose top says nothing about the line spacing.
+            pitch = bb[3] - pb[3] if same_page else 0
+            # A sentence that ends at the margin followed by a numbered line ("六、…", "（二）…") is a
+            # paragraph end, not a wrap.
+            new_item = prev.text[-1:] in "。！？；：:;" and bool(_ITEM_NUMBER.match(b.text))
+            if prev_full and not indented and not new_item and pitch < 2.6 * line_h:
                 sep = " " if (prev.text[-1:].isascii() and prev.text[-1:].isalnum() and b.text[:1].isascii()
                               and b.text[:1].isalnum() and not _CJK_END.search(prev.text)) else ""
                 ob = prev.loc.bbox
