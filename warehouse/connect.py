@@ -59,6 +59,12 @@ class WarehouseNotFound(FileNotFoundError):
         self.db_path = str(db_path)
 
 
+class NotAWarehouse(RuntimeError):
+    def __init__(self, db_path: Path | str) -> None:
+        super().__init__(f"{db_path}: 该文件已存在但不是 gongkai 数据库（缺少 {Path(db_path).name}.d 目录），"
+                         "为免覆盖，请换一个路径")
+
+
 class WriterBusy(RuntimeError):
     def __init__(self, db_path: Path | str) -> None:
         super().__init__(f"{db_path}: 另一个入库进程正在写入此数据库，请等待其结束")
@@ -195,6 +201,8 @@ class Writer:
     # -- lifecycle
     def __enter__(self) -> Writer:
         lay = self.layout
+        if lay.db.exists() and not lay.pointer.exists():
+            raise NotAWarehouse(lay.db)  # never replace a file we did not make
         lay.home.mkdir(parents=True, exist_ok=True)
         lay.snapshots.mkdir(exist_ok=True)
         lay.files.mkdir(exist_ok=True)

@@ -225,7 +225,11 @@ def ingest(
     Files already stored (same content hash) are not parsed again. Readers see the new data when
     this returns (and every ``publish_every`` seconds during long runs).
     """
-    files = walk(paths)
+    from .connect import Layout
+
+    lay = Layout.of(db_path)
+    # never ingest the warehouse's own files (e.g. `ingest . --db ./gongkai.duckdb`)
+    files = [f for f in walk(paths) if f.absolute() != lay.db and lay.home not in f.absolute().parents]
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     s = RunSummary(inputs=len(files))

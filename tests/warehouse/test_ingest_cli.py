@@ -66,3 +66,14 @@ def test_ingest_files_folders_zips_idempotent(tmp_path: Path, seed_report: Path,
     assert "重新解析" in r4.stdout
     # (a zip member is re-read from its stored copy, so its cells' location no longer names the zip)
     assert _state(db, location=False) == _state_before_no_loc
+
+
+def test_folder_holding_the_warehouse_itself(tmp_path: Path, seed_report: Path):
+    from warehouse.ingest import ingest
+
+    (tmp_path / "seed.txt").write_bytes(seed_report.read_bytes())
+    db = tmp_path / "gongkai.duckdb"
+    first = ingest([tmp_path], db, workers=1)
+    second = ingest([tmp_path], db, workers=1)  # the folder now also holds the warehouse's files
+    assert (first.stored, first.failed) == (1, 0)
+    assert (second.inputs, second.unchanged, second.failed) == (1, 1, 0)

@@ -9,7 +9,7 @@ from wh_helpers import make_report
 
 from loaders.model import CellValue
 from loaders.spec import ValueStatus, cell_keys
-from warehouse.connect import WriterBusy, data_version, open_reader, open_writer, source_file
+from warehouse.connect import NotAWarehouse, WriterBusy, data_version, open_reader, open_writer, source_file
 from warehouse.store import REPARSED, STORED, UNCHANGED, write_report
 
 TABLES = ("source_documents", "reports", "cells", "findings", "report_values", "report_sections")
@@ -112,3 +112,11 @@ def test_snapshot_swap_readers_keep_their_snapshot(db: Path):
     import duckdb
 
     assert duckdb.connect(str(db), read_only=True).execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 2
+
+
+def test_never_overwrites_a_foreign_file(tmp_path: Path):
+    foreign = tmp_path / "mine.duckdb"
+    foreign.write_bytes(b"somebody else's data")
+    with pytest.raises(NotAWarehouse), open_writer(foreign):
+        pass
+    assert foreign.read_bytes() == b"somebody else's data"
