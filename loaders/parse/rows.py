@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..document import Cell, Document, Location, Paragraph, Table
 from .cellvalue import is_blank, is_value_text, number_of
+from .columns import t3_column_plan
 from .labels import LabelIndex, Marker, RowTarget, match_form, match_marker, match_row
 from .settings import ParseSettings
 
@@ -37,6 +38,7 @@ class Obs:
     cells: list[Cell] = field(default_factory=list)  # grid origin: the value cells, in order
     run: str = ""  # text origin: the numeric text after the label
     line_start: bool = True  # text origin: the label starts its line (not inside prose)
+    col_plan: tuple[str, ...] | None = None  # t3 value columns in the order the table's header prints them
 
     @property
     def n_numbers(self) -> int:
@@ -73,10 +75,14 @@ def observe(doc: Document, index: LabelIndex, settings: ParseSettings) -> list[O
     out: list[Obs] = []
     for bi, block in enumerate(doc.blocks):
         if isinstance(block, Table):
+            plan = t3_column_plan(block, index, settings, ROW_MIN_SCORE)
             for row in block.rows:
                 cells = [c for c in row if not c.is_merged_copy]
                 loc = next((c.loc for c in cells if c.loc), block.loc)
-                out.extend(_observe_cells(cells, bi, loc, index, settings))
+                for o in _observe_cells(cells, bi, loc, index, settings):
+                    if plan and o.origin == "grid" and o.kind in ("row", "anon"):
+                        o.col_plan = plan
+                    out.append(o)
         elif isinstance(block, Paragraph):
             text = block.text or ""
             if "\t" in text.strip() or (text.strip().startswith("|") and text.count("|") >= 2):

@@ -24,6 +24,7 @@ from ..spec import tables as spec
 from ..spec.rules import PARSE_UNCERTAIN
 from ..spec.values import ValueStatus
 from .cellvalue import is_blank, number_of, parse_cell
+from .columns import CANONICAL, EXTRA
 from .labels import LabelIndex, RowTarget, label_index
 from .rows import Obs
 from .runs import DASH_CHARS, distinct_values, split_run, total_is_sum
@@ -183,6 +184,23 @@ def _run_cell(val, txt: str, unit: str | None, loc) -> CellValue:
     return CellValue(val, ValueStatus.NUMBER, txt, loc, unit, NOTE_SPLIT)
 
 
+def _by_header(o: Obs, n: int) -> list[Cell]:
+    """Value cells in canonical column order when the grid's header prints another order or an
+    extra column (columns.t3_column_plan); as printed otherwise."""
+    plan = o.col_plan
+    if not plan or n != len(CANONICAL) or (o.target is not None and o.target.table != "t3"):
+        return o.cells
+    cells = list(o.cells)
+    while len(cells) > len(plan) and is_blank(cells[-1].text):
+        cells.pop()
+    while len(cells) > len(plan) and is_blank(cells[0].text):
+        cells.pop(0)
+    if len(cells) != len(plan):
+        return o.cells
+    by_code = {code: c for code, c in zip(plan, cells, strict=True) if code != EXTRA}
+    return [by_code[code] for code in CANONICAL]
+
+
 def _decimal_flags(columns: Sequence[spec.Label]) -> list[bool]:
     return [c.kind != spec.INT for c in columns]
 
@@ -246,7 +264,7 @@ def _block_of(target: RowTarget, fmt: str) -> spec.SubTable:
 
 def _obs_read(o: Obs, sizes: Sequence[int], check: Check, dec: Sequence[bool], settings: ParseSettings) -> RowRead:
     if o.origin == "grid":
-        return _read_cells(o.cells, sizes, check, dec, settings)
+        return _read_cells(_by_header(o, sum(sizes)), sizes, check, dec, settings)
     return _read_run(o.run, sizes, check, dec, settings, o.loc)
 
 

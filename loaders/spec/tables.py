@@ -219,6 +219,9 @@ T3_COLUMNS = (
     Label("legal.other", "其他"),
     Label("total", "总计", ("合计",)),
 )
+# Columns some reports add that the format does not have (format.md §1.2: a 法人或其他组织 小计
+# derived by third-party templates): recognised so they can be left out, never mapped.
+T3_EXTRA_COLUMNS = ("小计",)
 # The applicant-type columns that R3 adds up to 总计.
 T3_PART_COLUMNS = tuple(c.code for c in T3_COLUMNS if c.code != "total")
 T3_LEGAL_COLUMNS = tuple(c.code for c in T3_COLUMNS if c.code.startswith("legal."))

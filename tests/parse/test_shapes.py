@@ -388,3 +388,46 @@ def test_2019_report_printing_a_2021_column_name_stays_2019():
     r = parse_document(doc_of(blocks, "2020年某县测试局政府信息公开工作年度报告.html", "html"))
     assert r.fmt == F2019
     assert [r.value(f"t2.art20_5.admin_license.{c}") for c in ("prev_year_items", "change", "decisions")] == [10, -2, 300]
+
+
+def _t3_grid_with_columns(order: list[str], extra_after: str | None = None) -> list[list]:
+    """Table 三 whose header prints the applicant columns in ``order`` (labels), optionally with a
+    derived 小计 column after ``extra_after``; data cells follow the same order."""
+    from loaders.spec import T3_COLUMNS
+
+    label_of = {c.code: c.label for c in T3_COLUMNS}
+    codes = [next(c.code for c in T3_COLUMNS if c.label == lab) for lab in order]
+    if extra_after:
+        codes.insert(codes.index(extra_after) + 1, "subtotal")
+    v = _consistent_t3(F2021)
+    legal_sum = {r: sum(int(x) for x in vals[1:6]) for r, vals in v.items()}
+    header = [[(T3_HEADER_NOTE_TEXT, 1, 1), *[("小计" if c == "subtotal" else label_of[c], 1, 1) for c in codes]]]
+    body = []
+    for row in t3_rows(F2021):
+        by_code = dict(zip([c.code for c in T3_COLUMNS], v[row.code], strict=True))
+        by_code["subtotal"] = str(legal_sum[row.code])
+        body.append([row.label, *[by_code[c] for c in codes]])
+    return header + body
+
+
+T3_HEADER_NOTE_TEXT = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
+def test_columns_follow_the_header_not_the_position():
+    order = ["总计", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    blocks = [*t2_2021_grid({}), grid(_t3_grid_with_columns(order)), t4_grid(T4_VALUES)]
+    r = parse_document(doc_of(blocks, "2022年某县测试局政府信息公开工作年度报告.html", "html"))
+    assert r.value("t3.new_received.total") == 5
+    assert r.value("t3.new_received.natural_person") == 4
+    assert r.value("t3.new_received.legal.commercial") == 1
+    assert not [f for f in r.findings if f.kind == "source"]
+
+
+def test_derived_subtotal_column_is_left_out():
+    order = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    blocks = [*t2_2021_grid({}), grid(_t3_grid_with_columns(order, extra_after="legal.other")), t4_grid(T4_VALUES)]
+    r = parse_document(doc_of(blocks, "2022年某县测试局政府信息公开工作年度报告.html", "html"))
+    assert r.value("t3.new_received.legal.other") == 0
+    assert r.value("t3.new_received.total") == 5
+    assert r.value("t3.result.grant.legal.commercial") == 1
+    assert not [f for f in r.findings if f.kind == "source"]
