@@ -27,6 +27,9 @@ _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _BODY_RULE = re.compile(r"^=+\s*正文\s*=+$")
 _HEADER_FIELD = re.compile(r"^([^:：\s]{1,12})\s*[:：]\s*(.*)$")
 _MAX_HEADER_LINES = 40
+# Page furniture a PDF-to-text extraction leaves on lines of their own: "- 2 -", "— 3 —", "第2页",
+# "第 2 页 共 6 页". Only whole lines with the dashes or 第…页 around the number: a bare "2" may be a value.
+_PAGE_NUMBER_LINE = re.compile(r"^([-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)$")
 
 
 def read_text(data: bytes, source: SourceInfo) -> Document:
@@ -42,10 +45,15 @@ def parse_text(text: str, source: SourceInfo, *, markdown: bool = True) -> Docum
     i = start
     n = len(lines)
     member = None  # set for archive members by the dispatcher
+    dropped_page_numbers = 0
     while i < n:
         raw = lines[i]
         stripped = raw.strip()
         if not stripped:
+            i += 1
+            continue
+        if _PAGE_NUMBER_LINE.match(stripped):
+            dropped_page_numbers += 1
             i += 1
             continue
         if markdown and stripped.startswith("|"):
@@ -71,6 +79,8 @@ def parse_text(text: str, source: SourceInfo, *, markdown: bool = True) -> Docum
         else:
             doc.blocks.append(paragraph(_strip_markup(stripped) if markdown else stripped, loc))
         i += 1
+    if dropped_page_numbers:
+        doc.warnings.append(f"删除了 {dropped_page_numbers} 行页码（如“- 2 -”）")
     _join_tables_split_by_title(doc)
     if doc.title is None:
         doc.title = doc.meta.get("标题") or guess_title(doc)

@@ -132,3 +132,15 @@ def test_flattened_crawler_text_stays_paragraph(tmp_path):
     assert doc.tables == []
     assert len(doc.paragraphs) == 1 and doc.paragraphs[0].text.endswith("规范性文件898989")
     assert doc.paragraphs[0].loc.line == 5
+
+
+def test_page_number_lines_dropped_values_kept(tmp_path):
+    body = ("# 某区2022年政府信息公开工作年度报告\n\n一、总体情况\n\n- 2 -\n\n第 3 页 共 6 页\n"
+            "行政许可\t12\n2\n— 4 —\n")
+    path = tmp_path / "pdf2text.txt"
+    path.write_text(body, encoding="utf-8")
+    doc = read_file(path)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts == ["某区2022年政府信息公开工作年度报告", "一、总体情况", "2"]  # a bare number is kept
+    assert doc.tables[0].texts() == [["行政许可", "12"]]
+    assert any("页码" in w for w in doc.warnings)
