@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..spec import cell_keys, t3_rows
+from ..spec import F2021, TABLES, cell_keys, t3_rows
 from ..spec.tables import T3_LEGAL_COLUMNS, T4_GROUPS, T4_PART_RESULTS
 from ..validate import check_rules
 
@@ -33,8 +33,8 @@ KINDS: dict[str, float] = {
     "missing_report": 0.5,  # expected on the roster, never published
 }
 SOURCE_RULE_KINDS = ("R1", "R2", "R3", "R4")
-TABLE_TITLES = {"t2": "表二（主动公开政府信息情况）", "t3": "表三（收到和处理政府信息公开申请情况）",
-                "t4": "表四（政府信息公开行政复议、行政诉讼情况）"}
+# "表二（主动公开政府信息情况）" …, from the spec's table titles ("二、主动公开政府信息情况").
+TABLE_TITLES = {t.code: "表{}（{}）".format(*t.title.split("、", 1)) for t in TABLES[F2021]}
 
 
 @dataclass

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .records import GENERATOR_VERSION, ReportRecord
 from .render import RENDERERS, render
+from .render.layout import style_for
 
 MANIFEST_COLUMNS = ("file", "year", "agency", "region", "source_url_or_repo_path", "source_kind", "completeness",
                     "notes", "format", "level", "category", "publish_date", "renderer", "demo", "defects")
@@ -51,6 +52,7 @@ def truth_for(rec: ReportRecord, file: str, renderer: str) -> dict:
         "deadline": rec.deadline.isoformat(),
         "late": rec.late,
         "renderer": renderer,
+        "render_style": style_for(rec).to_dict(),
         "defects": rec.defects,
         "cell_status": rec.status,
         "narrative": rec.narrative,

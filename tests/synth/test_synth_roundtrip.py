@@ -87,6 +87,7 @@ def test_metadata_comes_back(parsed, renderer):
     for rec, rep in _reports(parsed, renderer):
         assert rep.year.value == rec.year
         assert rep.agency.value in (rec.agency, rec.short_name), (rec.report_id, rep.agency.value)
+        assert (rep.level.value, rep.category.value) == (rec.level, rec.category), rec.report_id
 
 
 @pytest.mark.parametrize("renderer", EXACT)
@@ -108,13 +109,6 @@ def test_injected_defects_are_found(parsed, renderer):
                 renderer, rec.report_id, [f.message for f in rep.findings])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser bug (issue 4, reported): a flattened run whose blank cells vanished and whose digit count "
-    "equals the cell count is split into single digits even though the split breaks R3 — e.g. 2020-P "
-    "'1.本机关不掌握相关政府信息1132115' (113, 2, blank×4, 115) is read 1,1,3,2,1,1,5 and reported as a source "
-    "R3 error; runs that cannot satisfy R3 are otherwise left unread (P1)",
-)
 def test_crawler_text_never_invents_a_number(parsed):
     """Flattened runs lose cell boundaries and blank cells: a cell may come back unread (None) when
     the run is ambiguous, but a number that comes back must be the printed one."""
