@@ -38,6 +38,7 @@ class Obs:
     cells: list[Cell] = field(default_factory=list)  # grid origin: the value cells, in order
     run: str = ""  # text origin: the numeric text after the label
     line_start: bool = True  # text origin: the label starts its line (not inside prose)
+    stray: bool = False  # text origin: numbers after another row's, kept only inside a flattened table
     col_plan: tuple[str, ...] | None = None  # t3 value columns in the order the table's header prints them
 
     @property
@@ -239,14 +240,15 @@ def _scan_labels(text: str, bi: int, loc: Location | None, index: LabelIndex, li
     taken.sort(key=lambda o: o[0])
     out: list[Obs] = []
     for i, (s, e, obj) in enumerate(taken):
+        seg_end = offs[taken[i + 1][0]] if i + 1 < len(taken) else len(text)
         if isinstance(obj, _SplitLabel):
             a, b = obj.digits
             run = text[offs[a]:offs[b - 1] + 1].strip()
             out.append(Obs("row", obj.target.table, "text", bi, loc, target=obj.target,
                            label=text[offs[s]:offs[e - 1] + 1], run=run, line_start=line_start))
+            out.extend(_strays(text[offs[e - 1] + 1:seg_end], bi, loc))
             continue
         seg_start = offs[e - 1] + 1
-        seg_end = offs[taken[i + 1][0]] if i + 1 < len(taken) else len(text)
         # closing brackets/quotes of the label ("…情形）", "稳定”") are not part of the numbers
         while seg_start < seg_end and text[seg_start] in _LABEL_CLOSERS:
             seg_start += 1
@@ -265,6 +267,9 @@ def _scan_labels(text: str, bi: int, loc: Location | None, index: LabelIndex, li
             if run and not glued:
                 at_start = line_start or not form[:s].strip("0123456789一二三四五六七八九十")
                 out.append(Obs("row", obj.table, "text", bi, loc, target=obj, label=label, run=run, line_start=at_start))
+                out.extend(_strays(seg[m.end():], bi, loc))  # type: ignore[union-attr]
+            elif not run:
+                out.extend(_strays(seg, bi, loc))
             continue
         mk: Marker = obj  # type: ignore[assignment]
         if not run and mk.kind == "column" and (mk.table == "t4" or mk.ambiguous):
@@ -283,4 +288,35 @@ def _scan_labels(text: str, bi: int, loc: Location | None, index: LabelIndex, li
     # Rows read from free text: accept a label at the line start, or a run of several labelled
     # rows (a flattened table) — a label inside prose followed by a number is not a table row.
     n_rows = sum(1 for o in out if o.kind == "row")
-    return [o for o in out if o.kind != "row" or o.line_start or n_rows >= 3]
+    flattened_table = n_rows >= 3
+
+    def keep(o: Obs) -> bool:
+        if o.stray:
+            return flattened_table
+        return o.kind != "row" or o.line_start or flattened_table
+
+    return [o for o in out if keep(o)]
+
+
+_STRAY_DEBRIS = 4  # label letters (match form) tolerated between one row's numbers and the next
+
+
+def _strays(rest: str, bi: int, loc: Location | None) -> list[Obs]:
+    """Groups of numbers after a row's own, separated only by a few stray label letters — a PDF
+    text layer read across the label column ("… 0 0 0 本 1 0 0 0 0 0 1 年 3.危及…"): each is an
+    unlabelled row for the alignment step, never attached to the label before it."""
+    out: list[Obs] = []
+    consumed = 0
+    while True:
+        d = re.search(r"[0-9]", rest[consumed:])
+        if not d:
+            break
+        debris = rest[consumed:consumed + d.start()]
+        if len(match_form(debris)) > _STRAY_DEBRIS or re.search(r"[。，；;：:]", debris):
+            break
+        m = _NUMERIC_LEAD.match(rest[consumed + d.start():])
+        if not m:
+            break
+        out.append(Obs("anon", None, "text", bi, loc, run=m.group(1).strip(), stray=True))
+        consumed += d.start() + m.end()
+    return out
