@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.errors import LoaderError
+from loaders.errors import LoaderError, ScannedDocument
 from loaders.model import ParsedReport
 
 from . import derive
@@ -154,11 +154,11 @@ def _finish_run(con: duckdb.DuckDBPyConnection, s: RunSummary, status: str = "do
     )
 
 
-def _log_failure(con: duckdb.DuckDBPyConnection, run_id: int, p: Parsed) -> None:
+def _log_failure(con: duckdb.DuckDBPyConnection, run_id: int, p: Parsed, outcome: str = "failed") -> None:
     e = p.error or {}
     con.execute(
-        "INSERT INTO ingest_log VALUES (?, ?, ?, 'failed', ?, ?, ?, now()::TIMESTAMP)",
-        [run_id, p.origin, p.sha256, e.get("kind"), e.get("reason"), e.get("detail")],
+        "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
+        [run_id, p.origin, p.sha256, outcome, e.get("kind"), e.get("reason"), e.get("detail")],
     )
 
 
@@ -195,6 +195,14 @@ def _store(w: Writer, s: RunSummary, p: Parsed, *, is_demo: bool, replace: bool,
                          is_demo=is_demo, replace=replace)
         if r.status == UNCHANGED:
             s.unchanged += 1
+        elif p.report.doc_status == "scanned":
+            # Kept (the office has the original, and coverage counts it as published) but its
+            # numbers could not be read: reported as a failure with the reason.
+            s.failed += 1
+            p.error = {"file": p.origin, "kind": ScannedDocument.kind, "reason": ScannedDocument.reason_zh,
+                       "detail": "原件已保存入库，统计数字需人工录入或OCR"}
+            s.failures.append({**p.error})
+            _log_failure(con, s.run_id, p, outcome="scanned")
         else:
             if r.status == STORED:
                 s.stored += 1

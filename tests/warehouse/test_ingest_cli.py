@@ -77,3 +77,24 @@ def test_folder_holding_the_warehouse_itself(tmp_path: Path, seed_report: Path):
     second = ingest([tmp_path], db, workers=1)  # the folder now also holds the warehouse's files
     assert (first.stored, first.failed) == (1, 0)
     assert (second.inputs, second.unchanged, second.failed) == (1, 1, 0)
+
+
+def test_scanned_pdf_is_kept_and_reported(tmp_path: Path):
+    from fpdf import FPDF
+    from PIL import Image
+
+    from warehouse.ingest import ingest
+
+    Image.new("RGB", (400, 300), "white").save(tmp_path / "page.png")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(str(tmp_path / "page.png"), x=10, y=10, w=180)  # an image only: no text layer
+    pdf.output(str(tmp_path / "in.pdf"))
+    db = tmp_path / "w" / "gongkai.duckdb"
+    s = ingest([tmp_path / "in.pdf"], db, workers=1)
+    assert s.failed == 1 and s.failures[0]["reason"] == "扫描件，无文字层（需要OCR）"
+    con = open_reader(db)
+    assert con.execute("SELECT doc_status FROM reports").fetchall() == [("scanned",)]
+    assert con.execute("SELECT outcome, error_kind FROM ingest_log").fetchall() == [("scanned", "scanned")]
+    stored = con.execute("SELECT stored_path FROM source_documents").fetchone()[0]
+    assert (Path(str(db) + ".d") / "files" / stored).read_bytes() == (tmp_path / "in.pdf").read_bytes()

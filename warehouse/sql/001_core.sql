@@ -100,7 +100,7 @@ CREATE TABLE IF NOT EXISTS ingest_log (
     run_id      INTEGER NOT NULL,
     origin      VARCHAR NOT NULL,          -- the file (or archive!member)
     sha256      VARCHAR,
-    outcome     VARCHAR NOT NULL,          -- failed
+    outcome     VARCHAR NOT NULL,          -- failed | scanned (stored, numbers unreadable)
     error_kind  VARCHAR,                   -- loaders.errors kind: empty | corrupt | scanned | …
     reason      VARCHAR,                   -- Chinese reason
     detail      VARCHAR,
