@@ -36,6 +36,10 @@ class FileResult:
     anomalies_reported: list[str] = field(default_factory=list)  # rule ids of source error findings
     anomalies_missed: list[str] = field(default_factory=list)
     false_source_errors: list[str] = field(default_factory=list)
+    # legacy reports: the figures their prose/statistics state (applications_received …)
+    legacy_total: int = 0
+    legacy_right: int = 0
+    legacy_wrong: list[dict] = field(default_factory=list)
 
     @property
     def accuracy(self) -> float:
@@ -77,6 +81,8 @@ class Evaluation:
             "agency_accuracy": self.share("agency_ok"),
             "anomalies_missed": sum(len(f.anomalies_missed) for f in self.files),
             "false_source_errors": sum(len(f.false_source_errors) for f in self.files),
+            "legacy_figures_right": sum(f.legacy_right for f in self.files),
+            "legacy_figures_total": sum(f.legacy_total for f in self.files),
         }
 
 
@@ -129,6 +135,14 @@ def compare(report: ParsedReport, truth: dict) -> FileResult:
                 "raw": cell.raw if cell else "",
                 "note": cell.note if cell else "",
             })
+    expected_legacy = {k: v for k, v in (truth.get("legacy_figures") or {}).items() if not k.endswith("_label")}
+    for k, exp in expected_legacy.items():
+        res.legacy_total += 1
+        found = report.legacy_figures.get(k)
+        if same_value(found, exp):
+            res.legacy_right += 1
+        else:
+            res.legacy_wrong.append({"key": k, "expected": exp, "found": found})
     source_errors = sorted({f.rule for f in report.findings if f.kind == SOURCE and f.rule in ANOMALY_RULES})
     res.anomalies_reported = source_errors
     res.anomalies_expected = list(truth.get("source_anomalies") or [])

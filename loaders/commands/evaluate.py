@@ -43,6 +43,8 @@ def evaluate(corpus: Path, baseline: Path | None, as_json: bool, show_wrong: boo
                 for w in f.wrong:
                     click.echo(f"  wrong {f.file}: {w['key']} expected={w['expected']} found={w['found']} "
                                f"status={w['status']} raw={w['raw']!r} {w['note']}")
+                for w in f.legacy_wrong:
+                    click.echo(f"  legacy {f.file}: {w['key']} expected={w['expected']} found={w['found']}")
                 if not f.agency_ok and not f.error:
                     click.echo(f"  agency {f.file}: expected={f.expected['agency']} found={f.found['agency']}")
     best = None
@@ -52,7 +54,8 @@ def evaluate(corpus: Path, baseline: Path | None, as_json: bool, show_wrong: boo
     click.echo(
         f"overall: cells {ev.cells_right}/{ev.cells_total} = {_pct(acc)}; format {_pct(ev.share('format_ok'))}; "
         f"year {_pct(ev.share('year_ok'))}; agency {_pct(ev.share('agency_ok'))}; "
-        f"anomalies missed {summary['anomalies_missed']}; false source errors {summary['false_source_errors']}"
+        f"anomalies missed {summary['anomalies_missed']}; false source errors {summary['false_source_errors']}; "
+        f"legacy figures {summary['legacy_figures_right']}/{summary['legacy_figures_total']}"
     )
     if baseline is not None:
         if best is not None and acc + 1e-12 < best:

@@ -88,14 +88,6 @@ def _passes(values: Sequence[Number], sizes: Sequence[int], check: Check) -> boo
     return True
 
 
-def read_row(obs_cells: list[Cell] | None, run: str, sizes: Sequence[int], check: Check,
-             decimal_ok: Sequence[bool], settings: ParseSettings) -> RowRead:
-    """Read one row from its value cells (grid) or its numeric text (flattened)."""
-    if obs_cells is not None:
-        return _read_cells(obs_cells, sizes, check, decimal_ok, settings)
-    return _read_run(run, sizes, check, decimal_ok, settings, loc=None)
-
-
 def _read_cells(cells: list[Cell], sizes: Sequence[int], check: Check, decimal_ok: Sequence[bool],
                 settings: ParseSettings) -> RowRead:
     n = sum(sizes)
