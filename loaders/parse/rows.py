@@ -228,9 +228,9 @@ def _scan_labels(text: str, bi: int, loc: Location | None, index: LabelIndex, li
             while start >= 0:
                 occ.append((start, start + len(f), m))
                 start = form.find(f, start + 1)
-    occ.extend(_split_label_occurrences(form, index))
     if not occ:
         return []
+    occ.extend(_split_label_occurrences(form, index))
     # Longest labels first, no overlaps ("行政规范性文件" beats "规范性文件", "（七）总计" beats "总计").
     occ.sort(key=lambda o: (-(o[1] - o[0]), o[0]))
     taken: list[tuple[int, int, object]] = []
