@@ -17,6 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,13 +175,46 @@ def _parser_version() -> str:
 def _results(
     tasks: Sequence[tuple[str, dict | None]], workers: int
 ) -> Iterator[list[Parsed]]:
-    """Parse results in task order; in-process when one worker (simpler tracebacks, no fork cost)."""
+    """Parse results in task order (one list per task); in-process when one worker.
+
+    A worker process that dies (a parser library crashing on a malformed file, the OOM killer)
+    breaks the pool. The task at the head is then re-run alone in a fresh pool: if it breaks that
+    one too it is the culprit and becomes a failure naming the file; otherwise its result is
+    used. Then a new pool carries on with the rest — the batch never stops for one bad file.
+    """
     if workers <= 1 or len(tasks) <= 1:
         for t in tasks:
             yield _worker(t)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_worker, tasks, chunksize=1)
+    i = 0
+    while i < len(tasks):
+        broken = False
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
+            futures = [pool.submit(_worker, t) for t in tasks[i:]]
+            for f in futures:
+                try:
+                    result = f.result()
+                except BrokenProcessPool:
+                    broken = True
+                    break
+                i += 1
+                yield result
+        finally:
+            # also when the consumer stops early: don't parse the rest of the batch for nothing
+            pool.shutdown(wait=True, cancel_futures=True)
+        if broken:
+            yield _isolated(tasks[i])
+            i += 1
+
+
+def _isolated(task: tuple[str, dict | None]) -> list[Parsed]:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(_worker, task).result()
+        except BrokenProcessPool:
+            return [Parsed(task[0], error={"file": task[0], "kind": "crashed", "reason": "解析进程意外退出",
+                                           "detail": "读取或解析此文件时解析库崩溃"})]
 
 
 def _store(w: Writer, s: RunSummary, p: Parsed, *, is_demo: bool, replace: bool, progress: Progress | None) -> None:

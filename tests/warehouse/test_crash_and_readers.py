@@ -150,3 +150,27 @@ def test_readers_never_break_during_ingest(tmp_path: Path, seed_report: Path):
         assert counts[0] < N_FILES and counts[-1] == N_FILES  # it saw the new data after the ingest
         assert all(n == m for _, n, m in seen)  # every visible report had its values
         assert len({v for v, _, _ in seen}) >= 2
+
+
+def test_a_dying_worker_does_not_stop_the_batch(tmp_path: Path, seed_report: Path):
+    """SIGKILL one parse worker mid-run (as the OOM killer would): every file still gets stored."""
+    src, manifest = tmp_path / "in", tmp_path / "m.csv"
+    seed_variants(seed_report.read_text(encoding="utf-8"), src, N_FILES, manifest=manifest)
+    db = tmp_path / "w.duckdb"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(_ingest_cmd(src, manifest, db), cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    killed = None
+    deadline = time.monotonic() + 60
+    while killed is None and time.monotonic() < deadline and proc.poll() is None:
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        if len(children) >= 2:  # the pool's workers are up and parsing
+            time.sleep(0.5)
+            killed = int(children[0])
+            os.kill(killed, signal.SIGKILL)
+        time.sleep(0.05)
+    out, err = proc.communicate(timeout=300)
+    assert killed is not None, "no worker process seen"
+    assert proc.returncode == 0, out + err
+    con = open_reader(db)
+    assert _whole_reports_only(con) == N_FILES
