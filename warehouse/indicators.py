@@ -406,7 +406,9 @@ def compute(
             [pd.to_numeric(wide[f"i{i}_{p}"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
              for i in range(k)]
         ) if k else np.array([], dtype="float64")
-    return pd.DataFrame(out, columns=cols)
+    frame = pd.DataFrame(out, columns=cols)
+    frame["n"] = frame["n"].astype("int64")  # a COUNT: never NULL
+    return frame
 
 
 def coverage(con: duckdb.DuckDBPyConnection, filters: Filters, by: Sequence[str] = ("year",)) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pyarrow.dataset as ds
-from wh_helpers import make_report
+from wh_helpers import make_report, run_cli
 
 from warehouse.connect import open_reader, open_writer
 from warehouse.export import export_parquet, to_csv_bytes, to_xlsx_bytes
@@ -82,3 +82,14 @@ def test_parquet_partitioned_by_year_readable_elsewhere(db: Path, tmp_path: Path
     assert sorted(t["year"].astype(int)) == [2020, 2023, 2023, 2024]
     cells = ds.dataset(tmp_path / "pq" / "cells", format="parquet", partitioning="hive").to_table()
     assert cells.num_rows == con.execute("SELECT COUNT(*) FROM cells").fetchone()[0]
+
+
+def test_cli_parquet_and_docs_check(db: Path, tmp_path: Path):
+    _warehouse(db).close()
+    r = run_cli("warehouse", "parquet", "--db", str(db), "--out", str(tmp_path / "pq"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "pq" / "findings").is_dir() and (tmp_path / "pq" / "reports_wide" / "year=2024").is_dir()
+    assert run_cli("warehouse", "docs", "--check").returncode == 0
+    stale = tmp_path / "stale.md"
+    stale.write_text("old", encoding="utf-8")
+    assert run_cli("warehouse", "docs", "--check", "--out", str(stale)).returncode == 1
