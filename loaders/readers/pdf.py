@@ -42,6 +42,7 @@ SCANNED_CHARS_PER_PAGE = 20  # fewer real characters than this per page: a scan 
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－_·•]*(第\s*)?[0-9０-９一二三四五六七八九十]+\s*(页|/\s*[0-9]+)?[\s\-—–－_·•]*$")
 _NUMBER = re.compile(r"^[\s0-9０-９.,，．%\-—–/]+$")
 _ITEM_NUMBER = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十0-9０-９]+\s*[)）]|[一二三四五六七八九十]+\s*、|[0-9０-９]+\s*[.．、])")
+_CONTINUED = re.compile(r"^[（(]?(续表|续上表|表\s*[一二三四五六七八九十0-9]*\s*[（(]续[)）])[)）]?[:：]?$")
 _CJK_END = re.compile(r"[\u4e00-\u9fff，、；：（(]$")
 
 
@@ -191,6 +192,10 @@ def _read(pdf: pdfium.PdfDocument, source: SourceInfo) -> Document:
                     tbl = Table(rows=it.rows, loc=Location(page=page_no, bbox=it.bbox), pages=(page_no,))
                     blocks.append(tbl)
                     last_table, last_table_block, cur_xs = it, tbl, it.xs
+            elif first_on_page and last_table is not None and _CONTINUED.match(it.text):
+                # "续表" / "表三（续）" above a continuation: a caption of the split, not text.
+                doc.warnings.append(f"第{page_no}页的“{it.text}”为续表标记，已删除")
+                continue
             else:
                 blocks.append(paragraph(it.text, Location(page=page_no, bbox=(it.x0, it.top, it.x1, it.bottom))))
                 last_table = last_table_block = None
@@ -791,7 +796,10 @@ def _join_paragraphs(blocks: list[Paragraph | Table], pages) -> list[Paragraph |
             # A sentence that ends at the margin followed by a numbered line ("六、…", "（二）…") is a
             # paragraph end, not a wrap.
             new_item = prev.text[-1:] in "。！？；：:;" and bool(_ITEM_NUMBER.match(b.text))
-            if prev_full and not indented and not new_item and pitch < 2.6 * line_h:
+            # A change of type size (title → body) is a paragraph break too.
+            cur_h = max(1.0, bb[3] - bb[1])
+            same_size = 0.75 <= cur_h / line_h <= 1.33
+            if prev_full and not indented and not new_item and same_size and pitch < 2.6 * line_h:
                 sep = " " if (prev.text[-1:].isascii() and prev.text[-1:].isalnum() and b.text[:1].isascii()
                               and b.text[:1].isalnum() and not _CJK_END.search(prev.text)) else ""
                 ob = prev.loc.bbox

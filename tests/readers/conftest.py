@@ -35,3 +35,8 @@ def scanned_pdf(gen_dir) -> Path:
 @pytest.fixture(scope="session")
 def encrypted_pdf(gen_dir) -> Path:
     return generate.make_encrypted_pdf(gen_dir / "locked.pdf")
+
+
+@pytest.fixture(scope="session")
+def manual_split_pdf(gen_dir) -> Path:
+    return generate.make_manual_split_pdf(gen_dir / "manual_split.pdf")

@@ -274,3 +274,56 @@ def make_report_docx(path: Path) -> Path:
     d.add_paragraph("本年度未收取信息处理费。")
     d.save(str(path))
     return path
+
+
+def make_manual_split_pdf(path: Path) -> Path:
+    """表三's result rows split by hand across two pages, as office suites print a long table:
+    page 2 starts with "续表", the group label column continues as an empty merged cell, and the
+    label "（四）无法提供" is cut in two ("（四）无" | "法提供") by the page break."""
+    from fpdf import FontFace
+
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.set_font("cjk", size=16)
+    pdf.multi_cell(0, 10, TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=11)
+    pdf.multi_cell(0, 8, SECTIONS[2], new_x="LMARGIN", new_y="NEXT")
+    widths = (8, 22, 60, 20, 20)
+    plain = FontFace(emphasis=None)
+    deny, unable = T3_GROUPS[0], T3_GROUPS[1]
+    with pdf.table(col_widths=widths, headings_style=plain, first_row_as_headings=False, line_height=6) as t:
+        r = t.row()
+        for h in ("", "", "", "自然人", "总计"):
+            r.cell(h)
+        for k, item in enumerate(deny[1]):
+            r = t.row()
+            if k == 0:
+                r.cell("三、本年度办理结果", rowspan=len(deny[1]) + 1)
+                r.cell(deny[0], rowspan=len(deny[1]))
+            r.cell(item)
+            r.cell(str(k))
+            r.cell(str(k))
+        r = t.row()
+        r.cell("（四）无")
+        r.cell(unable[1][0])
+        r.cell("7")
+        r.cell("7")
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "续表", new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(col_widths=widths, headings_style=plain, first_row_as_headings=False, line_height=6) as t:
+        for k, item in enumerate(unable[1][1:]):
+            r = t.row()
+            if k == 0:
+                r.cell("", rowspan=3)
+                r.cell("法提供", rowspan=2)
+            r.cell(item)
+            r.cell(str(8 + k))
+            r.cell(str(8 + k))
+        r = t.row()
+        r.cell("（七）总计")
+        r.cell("")
+        r.cell("99")
+        r.cell("99")
+    pdf.multi_cell(0, 8, SECTIONS[3], new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path

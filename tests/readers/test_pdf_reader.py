@@ -108,3 +108,22 @@ def test_corpus_pdfs(shared_corpus, name):
     assert not any(t.strip("- ").isdigit() for t in texts)  # page numbers gone
     for numeral in "一二三四五六":
         assert any(t.startswith(numeral + "、") for t in texts)
+
+
+def test_hand_split_table_with_cut_labels(manual_split_pdf):
+    doc = read_file(manual_split_pdf)
+    assert doc.title == generate.TITLE
+    (t,) = doc.tables
+    assert t.pages == (1, 2) and (t.n_rows, t.n_cols) == (13, 5)
+    texts = [p.text for p in doc.paragraphs]
+    assert "续表" not in texts and any("续表" in w for w in doc.warnings)
+    # The group label column continues as one merged cell across the page break …
+    assert t.rows[1][0].text == "三、本年度办理结果"
+    assert all(t.rows[r][0].merged_from == (1, 0) for r in range(2, 13))
+    # … and the label cut in two by the break reads whole, spanning its three rows.
+    unable = t.rows[9][1]
+    assert unable.text == "（四）无法提供" and unable.rowspan == 3
+    assert [t.rows[r][1].merged_from for r in (10, 11)] == [(9, 1), (9, 1)]
+    assert [c.text for c in t.rows[11][2:]] == ["3.补正后申请内容仍不明确", "9", "9"]
+    # A numbered label at the top of the continuation is never glued to the one above.
+    assert t.rows[10][2].text == "2.没有现成信息需要另行制作" and t.rows[9][2].text == "1.本机关不掌握相关政府信息"
