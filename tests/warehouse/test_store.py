@@ -120,3 +120,22 @@ def test_never_overwrites_a_foreign_file(tmp_path: Path):
     with pytest.raises(NotAWarehouse), open_writer(foreign):
         pass
     assert foreign.read_bytes() == b"somebody else's data"
+
+
+def test_old_snapshots_collected_while_a_reader_still_reads_one(db: Path):
+    r1, d1 = make_report("a.txt", {"t3.new_received.total": 1})
+    with open_writer(db) as w:
+        write_report(w.con, r1, d1, files_dir=w.layout.files)
+        w.publish(reopen=True)
+        reader = open_reader(db)
+        first = reader.execute("SELECT COUNT(*) FROM cells").fetchone()[0]
+        for i in range(4):  # more publishes than snapshots kept: the reader's file is unlinked
+            r, d = make_report(f"n{i}.txt", {"t3.new_received.total": i}, agency=f"局{i}")
+            write_report(w.con, r, d, files_dir=w.layout.files)
+            w.publish(reopen=True)
+    snaps = list((Path(str(db) + ".d") / "snapshots").glob("snap-*.duckdb"))
+    assert len(snaps) == 3
+    # the open connection keeps reading its (now unlinked) snapshot, whole and unchanged
+    assert reader.execute("SELECT COUNT(*) FROM cells").fetchone()[0] == first
+    assert reader.execute("SELECT COUNT(*) FROM reports_wide").fetchone()[0] == 1
+    assert open_reader(db).execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 5
