@@ -120,9 +120,22 @@ def _observe_cells(cells: list[Cell], bi: int, loc: Location | None, index: Labe
         marker is None or marker.kind == "group" or score >= mscore - 1e-9
     ):
         return [Obs("row", target.table, "grid", bi, loc, target=target, label=label, cells=values)]
+    has_numbers = any(number_of(c.text) is not None for c in values)
+    if marker is not None and mscore >= ROW_MIN_SCORE and marker.kind == "group" and has_numbers:
+        rest = form
+        for f in marker.forms:
+            rest = rest.replace(f, "")
+        if len(rest) < 2:
+            # the group heading alone carries numbers: （六）其他处理 printed as one row
+            return [Obs("group_row", marker.table, "grid", bi, loc, marker=marker, label=label, cells=values)]
+        # heading + an item label we do not know: an item row, placed by the alignment step
+        return [Obs("anon", None, "grid", bi, loc, label=label, cells=values)]
     if marker is not None and mscore >= ROW_MIN_SCORE:
-        kind = "group_row" if marker.kind == "group" and any(number_of(c.text) is not None for c in values) else "marker"
-        return [Obs(kind, marker.table, "grid", bi, loc, marker=marker, label=label, cells=values)]
+        return [Obs("marker", marker.table, "grid", bi, loc, marker=marker, label=label, cells=values)]
+    if sum(1 for c in values if number_of(c.text) is not None) >= settings.min_anonymous_values:
+        # a row of numbers under a label we do not know (misprint, OCR): the alignment step may
+        # place it between known rows; it is never matched by its label
+        return [Obs("anon", None, "grid", bi, loc, label=label, cells=values)]
     return []
 
 

@@ -431,3 +431,15 @@ def test_derived_subtotal_column_is_left_out():
     assert r.value("t3.new_received.total") == 5
     assert r.value("t3.result.grant.legal.commercial") == 1
     assert not [f for f in r.findings if f.kind == "source"]
+
+
+def test_row_with_unknown_label_is_placed_between_known_rows():
+    v = _consistent_t3(F2021)
+    rows = t3_grid_rows(F2021, v)
+    for row in rows:
+        if row and row[-7:] == v["t3.result.unable.not_held"] and "本机关不掌握" in str(row):
+            row[-8] = "1.■■■■■■■■"  # label lost to a bad font / OCR
+    blocks = [*t2_2021_grid({}), grid(rows), t4_grid(T4_VALUES)]
+    r = parse_document(doc_of(blocks, "2022年某县测试局政府信息公开工作年度报告.html", "html"))
+    assert r.value("t3.result.unable.not_held.total") == 1
+    assert NOTE_ALIGNED in r.cells["t3.result.unable.not_held.total"].note
