@@ -313,6 +313,8 @@ def ingest(
 def reparse(
     db_path: str | os.PathLike,
     *,
+    manifest: dict | None = None,
+    roster: str | os.PathLike | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
@@ -320,7 +322,10 @@ def reparse(
     """Re-parse every stored original with the current parser, in ingest order (one command).
 
     Report ids, ingest order and manifest-given metadata are kept; cells and findings are replaced.
+    A ``manifest`` given now (matched on the original file name) replaces the stored manifest values.
     """
+    from loaders.manifest import manifest_row_for
+
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     s = RunSummary()
@@ -332,15 +337,22 @@ def reparse(
         ).fetchall()
         s.inputs = len(docs)
         s.run_id = _start_run(w.con, "reparse", _parser_version(), len(docs))
+        if roster:
+            load_roster(w.con, roster)
         if on_start:
             on_start(len(docs))
         tasks: list[tuple[str, dict | None]] = []
-        for stored_path, _o, _sha, _demo, meta in docs:
-            # Metadata a manifest once gave is kept: rebuild that manifest row for this file.
-            given = {k: m["value"] for k, m in json.loads(meta or "{}").items() if m.get("source") == MANIFEST_SOURCE}
+        for stored_path, origin, _sha, _demo, meta in docs:
             name = Path(str(w.layout.files / stored_path)).name
-            row = {"file": name, **{k: str(v) for k, v in given.items()}}
-            tasks.append((str(w.layout.files / stored_path), {name: row} if given else None))
+            new_row = manifest_row_for(manifest, (origin or "").split("!")[-1])
+            if new_row:
+                row = {**new_row, "file": name}
+            else:
+                # Metadata a manifest once gave is kept: rebuild that manifest row for this file.
+                given = {k: m["value"] for k, m in json.loads(meta or "{}").items()
+                         if m.get("source") == MANIFEST_SOURCE}
+                row = {"file": name, **{k: str(v) for k, v in given.items()}} if given else None
+            tasks.append((str(w.layout.files / stored_path), {name: row} if row else None))
         for (_sp, _origin, _sha, is_demo, _meta), results in zip(docs, _results(tasks, workers), strict=True):
             for p in results:
                 p.origin = _origin or p.origin

@@ -87,7 +87,8 @@ def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, q
     with progress:
         try:
             if reparse:
-                s = run_reparse(db, workers=workers, progress=on_progress, on_start=on_start)
+                s = run_reparse(db, manifest=manifest_rows, roster=roster, workers=workers, progress=on_progress,
+                                on_start=on_start)
             else:
                 s = run_ingest(list(paths), db, manifest=manifest_rows, roster=roster, workers=workers,
                                is_demo=demo, publish_every=publish_every, progress=on_progress,

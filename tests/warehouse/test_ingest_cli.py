@@ -67,6 +67,15 @@ def test_ingest_files_folders_zips_idempotent(tmp_path: Path, seed_report: Path,
     # (a zip member is re-read from its stored copy, so its cells' location no longer names the zip)
     assert _state(db, location=False) == _state_before_no_loc
 
+    # a corrected manifest given with --reparse replaces what the old one said
+    (tmp_path / "m2.csv").write_text("file,agency,year\nseed_v001.txt,示例更正后机关,2021\n", encoding="utf-8")
+    r5 = run_cli("loaders", "ingest", "--reparse", "--db", str(db), "--manifest", str(tmp_path / "m2.csv"))
+    assert r5.returncode == 0, r5.stdout + r5.stderr
+    con = open_reader(db)
+    agencies = {a for (a,) in con.execute("SELECT agency FROM reports").fetchall()}
+    assert "示例更正后机关" in agencies and "示例第1开发区党政办公室" not in agencies
+    assert "示例第0开发区党政办公室" in agencies  # the other files keep their stored manifest values
+
 
 def test_folder_holding_the_warehouse_itself(tmp_path: Path, seed_report: Path):
     from warehouse.ingest import ingest
