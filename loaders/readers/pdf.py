@@ -43,6 +43,7 @@ _PAGE_NUMBER = re.compile(r"^[\s\-—–－_·•]*(第\s*)?[0-9０-９一二三
 _NUMBER = re.compile(r"^[\s0-9０-９.,，．%\-—–/]+$")
 _ITEM_NUMBER = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十0-9０-９]+\s*[)）]|[一二三四五六七八九十]+\s*、|[0-9０-９]+\s*[.．、])")
 _CONTINUED = re.compile(r"^[（(]?(续表|续上表|表\s*[一二三四五六七八九十0-9]*\s*[（(]续[)）])[)）]?[:：]?$")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _CJK_END = re.compile(r"[\u4e00-\u9fff，、；：（(]$")
 
 
@@ -796,9 +797,10 @@ def _join_paragraphs(blocks: list[Paragraph | Table], pages) -> list[Paragraph |
             # A sentence that ends at the margin followed by a numbered line ("六、…", "（二）…") is a
             # paragraph end, not a wrap.
             new_item = prev.text[-1:] in "。！？；：:;" and bool(_ITEM_NUMBER.match(b.text))
-            # A change of type size (title → body) is a paragraph break too.
+            # A change of type size (title → body) is a paragraph break too. Glyph boxes give the
+            # size only for lines with ideographs (a lone "。" or a number has a small box).
             cur_h = max(1.0, bb[3] - bb[1])
-            same_size = 0.75 <= cur_h / line_h <= 1.33
+            same_size = 0.75 <= cur_h / line_h <= 1.33 or not (_HAN.search(prev.text[-12:]) and _HAN.search(b.text))
             if prev_full and not indented and not new_item and same_size and pitch < 2.6 * line_h:
                 sep = " " if (prev.text[-1:].isascii() and prev.text[-1:].isalnum() and b.text[:1].isascii()
                               and b.text[:1].isalnum() and not _CJK_END.search(prev.text)) else ""
