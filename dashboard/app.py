@@ -23,7 +23,7 @@ AGENCY_COLUMNS = ["agency_key", "agency", "province", "city", "county", "level",
 def run() -> None:
     st.set_page_config(page_title="政府信息公开年报看板", page_icon="📊", layout="wide")
     nav = st.navigation([
-        st.Page(f"pages/{file}", title=title, url_path=url, icon=icon, default=i == 0)
+        st.Page(f"views/{file}", title=title, url_path=url, icon=icon, default=i == 0)
         for i, (file, title, url, icon) in enumerate(PAGES)
     ])
     everything = Filters()

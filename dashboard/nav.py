@@ -1,7 +1,12 @@
-"""The app's pages: file under ``dashboard/pages/``, Chinese title, ASCII url path, icon.
+"""The app's pages: file under ``dashboard/views/``, Chinese title, ASCII url path, icon.
 
 Kept apart from ``app.py`` (which runs the app when executed) so tests and the benchmark can
 list the pages without starting anything.
+
+Why ``views/`` and not ``pages/``: Streamlit 1.67 still switches to the old multipage mode (MPA
+v1: every file in ``pages/`` becomes a page named after its file, ``st.navigation`` ignored in
+the sidebar) whenever a ``pages/`` folder sits beside the entrypoint
+(``PagesManager.uses_pages_directory``). AppTest does not show this; a real server does.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ def open_page(at, file: str, **params):
     at.run()
     assert not at.exception, at.exception
     if file != PAGES[0][0]:
-        at.switch_page(f"pages/{file}").run()
+        at.switch_page(f"views/{file}").run()
     assert not at.exception, at.exception
     return at
 
@@ -104,7 +104,7 @@ def test_filters_survive_a_page_switch(make_app, demo_db):
     at = open_page(make_app(demo_db), "review.py", **URL)
     assert any("2021–2023" in c.value for c in at.caption)
     assert sorted(set(frame_with(at, "年度", "类别", "件数")["年度"])) == [2021, 2022, 2023]
-    at.switch_page("pages/applications.py").run()
+    at.switch_page("views/applications.py").run()
     assert sorted(set(frame_with(at, "年度", "办理结果", "件数")["年度"])) == [2021, 2022, 2023]
 
 
