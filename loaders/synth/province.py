@@ -137,15 +137,11 @@ def _city_root(i: int) -> str:
 def build_province(n_cities: int = 6, counties_per_city: int = 4, townships_per_county: int = 6,
                    seed: int = 0) -> list[Agency]:
     """All agencies of 示例省, in a stable hierarchical order. ``seed`` only varies sizes."""
-    rng = np.random.default_rng([seed, 7])
-    out: list[Agency] = []
+    rows: list[tuple] = []
 
     def add(agency_id: str, name: str, short: str, level: str, category: str, city: str | None,
             county: str | None, region: str, size: float) -> None:
-        # Agencies of one kind still differ a lot (corpus: 21 vs 95 for one district in two years).
-        jitter = float(rng.lognormal(0.0, 0.5))
-        out.append(Agency(agency_id, name, short, level, category, PROVINCE, city, county, region,
-                          size * jitter, _enforcement(category) * float(rng.lognormal(0.0, 0.4))))
+        rows.append((agency_id, name, short, level, category, city, county, region, size))
 
     base = _BASE_SIZE
     add("P", f"{PROVINCE}人民政府", f"{PROVINCE}人民政府", "province", "government", None, None, PROVINCE,
@@ -189,7 +185,15 @@ def build_province(n_cities: int = 6, counties_per_city: int = 4, townships_per_
         for j, (suffix, cat, mult) in enumerate(_DEVZONE_DEPTS):
             add(f"{zid}-d{j:02d}", f"{zone}{suffix}", suffix, "devzone", cat, city, zone, zreg,
                 base["devzone"] * mult * 10)
-    return out
+    # Agencies of one kind still differ a lot (corpus: 21 vs 95 for one district in two years).
+    rng = np.random.default_rng([seed, 7])
+    size_jitter = rng.lognormal(0.0, 0.5, len(rows)).tolist()
+    enforcement_jitter = rng.lognormal(0.0, 0.4, len(rows)).tolist()
+    return [
+        Agency(aid, name, short, level, cat, PROVINCE, city, county, region, size * sj, _enforcement(cat) * ej)
+        for (aid, name, short, level, cat, city, county, region, size), sj, ej in zip(
+            rows, size_jitter, enforcement_jitter, strict=True)
+    ]
 
 
 def agencies_for(n: int, seed: int = 0) -> list[Agency]:

@@ -38,13 +38,17 @@ def generate_wide(n_reports: int, seed: int = 0,
     rng = np.random.default_rng([seed, 2])
     model = from_agencies(agencies, rng)
     col = {k: i for i, k in enumerate(WIDE_KEYS)}
-    values = np.full((n_agencies * len(year_list), len(WIDE_KEYS)), np.nan)
+    values = np.empty((n_reports, len(WIDE_KEYS)))  # every slot is written below (value or NaN)
     for yi, year in enumerate(year_list):
-        batch = model.draw(year, version_for_year(year))
-        rows = slice(yi * n_agencies, (yi + 1) * n_agencies)
+        fmt = version_for_year(year)
+        batch = model.draw(year, fmt)
+        lo, hi = yi * n_agencies, min((yi + 1) * n_agencies, n_reports)
+        if lo >= hi:
+            continue
         for k, arr in batch.items():
-            values[rows, col[k]] = arr
-    values = values[:n_reports]
+            values[lo:hi, col[k]] = arr[: hi - lo]
+        other = [col[k] for k in WIDE_KEYS if k not in batch]
+        values[lo:hi, other] = np.nan
 
     agency_frame = pd.DataFrame({
         "agency_id": [a.agency_id for a in agencies],
@@ -60,14 +64,18 @@ def generate_wide(n_reports: int, seed: int = 0,
                   & agency_frame["level"].isin(["province", "city", "county"])).to_numpy()
     meta = agency_frame.iloc[np.tile(np.arange(n_agencies), len(year_list))[:n_reports]].reset_index(drop=True)
     year_col = np.repeat(np.array(year_list), n_agencies)[:n_reports]
-    meta.insert(0, "report_id", [f"{y}-{a}" for y, a in zip(year_col, meta["agency_id"], strict=True)])
+    year_text = pd.Series(year_col).astype(str)
+    meta.insert(0, "report_id", year_text + "-" + meta["agency_id"])
     meta["year"] = year_col
     meta["format"] = np.where(year_col <= 2020, F2019, F2021)
-    meta["title"] = meta["agency"] + pd.Series(year_col).astype(str) + f"年政府信息公开工作年度报告{DEMO_MARK}"
-    # Deadlines as in records.deadline_for: governments 31 March, everyone else 31 January.
+    meta["title"] = meta["agency"] + year_text + f"年政府信息公开工作年度报告{DEMO_MARK}"
+    # Deadlines as in records.deadline_for: governments 31 March, everyone else 31 January
+    # (the day before 1 April / 1 February of the following year).
     gov = np.tile(government, len(year_list))[:n_reports]
-    deadline = pd.to_datetime(pd.Series(year_col + 1).astype(str) + np.where(gov, "-03-31", "-01-31"))
-    meta["deadline"] = deadline
-    meta["publish_date"] = deadline - pd.to_timedelta(rng.integers(0, 25, n_reports), unit="D")
+    next_year = (year_col + 1 - 1970).astype("datetime64[Y]").astype("datetime64[M]")
+    deadline = (next_year + np.where(gov, 3, 1)).astype("datetime64[D]") - np.timedelta64(1, "D")
+    meta["deadline"] = deadline.astype("datetime64[ns]")
+    meta["publish_date"] = (deadline - rng.integers(0, 25, n_reports).astype("timedelta64[D]")).astype(
+        "datetime64[ns]")
     meta["demo"] = True
     return meta, pd.DataFrame(values, columns=list(WIDE_KEYS), copy=False)
