@@ -39,6 +39,46 @@ def demo(db: str, agencies: int | None, workers: int | None, force: bool) -> Non
 
 @cli.command()
 @click.option("--db", required=True, type=click.Path())
+def info(db: str) -> None:
+    """数据库概况：数据版本、各年度报告数、最近入库记录及失败文件。"""
+    from rich.table import Table
+
+    from .connect import WarehouseNotFound, data_version, reader
+
+    console = Console()
+    try:
+        with reader(db) as con:
+            console.print(f"数据版本：{data_version(db)}")
+            t = Table(title="报告（最新版本）")
+            for c in ("年度", "格式", "报告数", "示例数据", "勾稽不符", "有多个版本"):
+                t.add_column(c, justify="right")
+            for row in con.execute(
+                "SELECT year, format, COUNT(*), COUNT(*) FILTER (WHERE is_demo), "
+                "COUNT(*) FILTER (WHERE NOT consistency_ok), COUNT(*) FILTER (WHERE n_versions > 1) "
+                "FROM reports WHERE is_current GROUP BY ALL ORDER BY ALL"
+            ).fetchall():
+                t.add_row(*("—" if v is None else str(v) for v in row))
+            console.print(t)
+            runs = Table(title="最近入库")
+            for c in ("运行", "开始", "命令", "解析器", "新入库", "未变化", "失败", "状态"):
+                runs.add_column(c)
+            for row in con.execute(
+                "SELECT run_id, strftime(started_at, '%Y-%m-%d %H:%M'), command, parser_version, n_stored, "
+                "n_unchanged, n_failed, status FROM ingest_runs ORDER BY run_id DESC LIMIT 5"
+            ).fetchall():
+                runs.add_row(*("" if v is None else str(v) for v in row))
+            console.print(runs)
+            for origin, reason, detail in con.execute(
+                "SELECT origin, reason, detail FROM ingest_log "
+                "WHERE run_id = (SELECT MAX(run_id) FROM ingest_log) ORDER BY origin"
+            ).fetchall():
+                click.echo(f"  失败：{origin}：{reason}{('（' + detail + '）') if detail else ''}")
+    except WarehouseNotFound as e:
+        raise click.ClickException(str(e)) from None
+
+
+@cli.command()
+@click.option("--db", required=True, type=click.Path())
 def init(db: str) -> None:
     """创建空数据库（若不存在）。"""
     from .connect import ensure_warehouse

@@ -86,6 +86,9 @@ def test_folder_holding_the_warehouse_itself(tmp_path: Path, seed_report: Path):
     second = ingest([tmp_path], db, workers=1)  # the folder now also holds the warehouse's files
     assert (first.stored, first.failed) == (1, 0)
     assert (second.inputs, second.unchanged, second.failed) == (1, 1, 0)
+    info = run_cli("warehouse", "info", "--db", str(db))
+    assert info.returncode == 0, info.stderr
+    assert "2021" in info.stdout and "ingest" in info.stdout
 
 
 def test_scanned_pdf_is_kept_and_reported(tmp_path: Path):
