@@ -201,8 +201,8 @@ def _decimal_flags(columns: Sequence[spec.Label]) -> list[bool]:
 def _context(obs: list[Obs], index: LabelIndex) -> list[str | None]:
     """The table each observation sits in: its own table, or the last one seen before it.
 
-    After table 三's last row (四、结转下年度继续办理) numbers belong to table 四 even when its
-    header was lost (stacked letters in PDF text)."""
+    After table 三's last row (四、结转下年度继续办理) no table is open until a header or heading
+    says which: numbers after table 三 are table 四's only under table 四's own words."""
     t3_last = index.rows_of("t3")[-1]
     ctx: list[str | None] = []
     cur: str | None = None
@@ -210,7 +210,7 @@ def _context(obs: list[Obs], index: LabelIndex) -> list[str | None]:
         if o.kind in ("row", "group_row") and o.table:
             cur = o.table
             if o.target is t3_last:
-                cur = "t4"
+                cur = None  # after table 三's last row: numbers belong to table 四 only under its header
                 ctx.append("t3")
                 continue
         elif o.kind == "marker" and o.table and not (o.marker and o.marker.ambiguous):
