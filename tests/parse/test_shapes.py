@@ -443,3 +443,13 @@ def test_row_with_unknown_label_is_placed_between_known_rows():
     r = parse_document(doc_of(blocks, "2022年某县测试局政府信息公开工作年度报告.html", "html"))
     assert r.value("t3.result.unable.not_held.total") == 1
     assert NOTE_ALIGNED in r.cells["t3.result.unable.not_held.total"].note
+
+
+def test_numbers_after_table_three_without_table_four_header_are_not_table_four():
+    blocks = [*t2_2021_grid({}), grid(t3_grid_rows(F2021, _consistent_t3(F2021))),
+              title("附表：政务新媒体运行情况"), grid([["账号数", "发布量", "阅读量", "粉丝数", "互动数"],
+                                             ["3", "1200", "50000", "8000", "300"]])]
+    r = parse_document(doc_of(blocks, "2022年某县测试局政府信息公开工作年度报告.html", "html"))
+    t4 = [k for k in cell_keys(F2021) if k.startswith("t4.")]
+    assert all(r.cells[k].status == ValueStatus.MISSING for k in t4)
+    assert any(f.rule == "P2" and "表四" in f.message for f in r.findings)
