@@ -214,7 +214,7 @@ class Writer:
             raise WriterBusy(lay.db) from None
         self._lock_fd = fd
         # Leftovers of a writer killed mid-copy or mid-rename (we hold the lock: nobody else writes).
-        for tmp in (*lay.home.glob(".*.tmp"), *lay.db.parent.glob(f".{lay.db.name}.*.link")):
+        for tmp in (*lay.home.glob(".*.tmp"), *lay.files.glob("*/.*.tmp"), *lay.db.parent.glob(f".{lay.db.name}.*.link")):
             tmp.unlink(missing_ok=True)
         self._open_work()
         return self
