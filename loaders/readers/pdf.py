@@ -150,12 +150,15 @@ def _read(pdf: pdfium.PdfDocument, source: SourceInfo) -> Document:
     doc = Document(source=source)
     title = _metadata_title(pdf)
     pages: list[tuple[int, float, float, list[Line], list[PageTable]]] = []
+    image_pages: list[int] = []  # pages that are a picture (a scanned table in a typed report)
     for i in range(n_pages):
         page = pdf[i]
         try:
             width, height = page.get_size()
             chars = _chars(page, height)
             hs, vs = _rulings(page, height)
+            if len(chars) < 5 * SCANNED_CHARS_PER_PAGE and _has_image(page):
+                image_pages.append(i + 1)  # confirmed below, once headers and page numbers are known
         finally:
             page.close()
         tables = _tables(hs, vs, chars, i + 1)
@@ -170,6 +173,11 @@ def _read(pdf: pdfium.PdfDocument, source: SourceInfo) -> Document:
         doc.warnings.append("扫描件，无文字层（需要OCR）")
         doc.title = title
         return doc
+    image_pages = [n for n in image_pages if sum(len(ln.text) for ln in pages[n - 1][3] if id(ln) not in furniture)
+                   + sum(len(c.text) for t in pages[n - 1][4] for row in t.rows for c in row) < SCANNED_CHARS_PER_PAGE]
+    if image_pages:
+        doc.warnings.append(f"第{'、'.join(map(str, image_pages))}页只有图片、没有文字层（可能是扫描的表格，需要OCR）")
+        doc.meta["image_only_pages"] = ",".join(map(str, image_pages))
     blocks: list[Paragraph | Table] = []
     last_table: PageTable | None = None
     last_table_block: Table | None = None
@@ -265,6 +273,12 @@ def _chars(page: pdfium.PdfPage, height: float) -> list[Char]:
 
 
 # --- ruling lines ------------------------------------------------------------------------------
+
+def _has_image(page: pdfium.PdfPage) -> bool:
+    raw = page.raw
+    return any(pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(raw, k)) == pdfium_c.FPDF_PAGEOBJ_IMAGE
+               for k in range(pdfium_c.FPDFPage_CountObjects(raw)))
+
 
 def _rulings(page: pdfium.PdfPage, height: float) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
     """Horizontal (y, x0, x1) and vertical (x, y0, y1) segments in top-left page space, merged."""

@@ -327,3 +327,23 @@ def make_manual_split_pdf(path: Path) -> Path:
     pdf.multi_cell(0, 8, SECTIONS[3], new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
     return path
+
+
+def make_mixed_pdf(path: Path) -> Path:
+    """A typed report whose second page is a scanned picture (a table pasted as an image)."""
+    from PIL import Image
+
+    img_path = path.with_suffix(".png")
+    Image.new("L", (400, 300), 255).save(img_path)
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.set_font("cjk", size=12)
+    pdf.multi_cell(0, 8, TITLE, new_x="LMARGIN", new_y="NEXT")
+    for title in SECTIONS[:3]:
+        pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, "　　" + PROSE, new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    pdf.image(str(img_path), x=10, y=20, w=190)
+    pdf.output(str(path))
+    img_path.unlink()
+    return path

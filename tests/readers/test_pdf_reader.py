@@ -127,3 +127,10 @@ def test_hand_split_table_with_cut_labels(manual_split_pdf):
     assert [c.text for c in t.rows[11][2:]] == ["3.补正后申请内容仍不明确", "9", "9"]
     # A numbered label at the top of the continuation is never glued to the one above.
     assert t.rows[10][2].text == "2.没有现成信息需要另行制作" and t.rows[9][2].text == "1.本机关不掌握相关政府信息"
+
+
+def test_picture_page_in_typed_report_is_flagged(gen_dir):
+    doc = read_file(generate.make_mixed_pdf(gen_dir / "mixed.pdf"))
+    assert doc.status == "ok" and doc.source.pages == 2
+    assert doc.meta["image_only_pages"] == "2"
+    assert any("第2页只有图片" in w for w in doc.warnings)
