@@ -181,6 +181,16 @@ def _decode_legacy(data: bytes, name: str) -> tuple[str, str]:
         raise UndecodableText(name)
     candidates.sort(key=lambda c: c[0])
     _, enc, text = candidates[0]
+    if enc == "big5":
+        # Short GBK samples are often taken for Big5. Simplified Chinese in GBK stays within
+        # GB2312's 6,763 common characters; Big5 bytes read as GBK almost never do.
+        try:
+            gb = data.decode("gb18030")
+            gb.encode("gb2312")
+            if _looks_like_text(gb) and _cjk_ratio(gb) > 0:
+                return gb, "gb18030"
+        except (UnicodeDecodeError, UnicodeEncodeError):
+            pass
     return text, enc
 
 

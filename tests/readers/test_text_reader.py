@@ -144,3 +144,12 @@ def test_page_number_lines_dropped_values_kept(tmp_path):
     assert texts == ["某区2022年政府信息公开工作年度报告", "一、总体情况", "2"]  # a bare number is kept
     assert doc.tables[0].texts() == [["行政许可", "12"]]
     assert any("页码" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize(("text", "encoding"), [("规章\t0\t0\t0", "gbk"), ("行政许可 517645", "gbk"),
+                                              ("規章\t0\t0\t0", "big5"), ("行政許可 517645", "big5")])
+def test_short_samples_gbk_vs_big5(text, encoding):
+    from loaders.detect import decode_text
+
+    decoded, found = decode_text(text.encode(encoding), "short.txt")
+    assert decoded == text and found == {"gbk": "gb18030", "big5": "big5"}[encoding]
