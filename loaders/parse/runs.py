@@ -24,7 +24,9 @@ _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 _UNIT = re.compile(r"(万元|元|件|条|个|项|次|%)$")
 # A dash printed in a cell ("规章—00": —, 0, 0) is a cell of its own, never a digit.
 DASH_CHARS = "—–－―-"
-_TOKEN = re.compile(r"[0-9.]+(?:万元|元|件|条|个|项|次|%)?|[—–－―-]")
+# "-8" may be a negative number (2019 本年增/减) or a dash cell before 8: both are tried where the
+# column is signed; elsewhere it is a dash cell.
+_TOKEN = re.compile(r"-?[0-9.]+(?:万元|元|件|条|个|项|次|%)?|[—–－―-]")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ def split_run(
     check: GroupCheck | None = None,
     *,
     decimal_ok: Sequence[bool] | None = None,
+    signed_ok: Sequence[bool] | None = None,
     max_digits: int = 7,
     limit: int = 1000,
 ) -> list[Split]:
@@ -84,6 +87,7 @@ def split_run(
         token_units.append(m.group(1) if m else None)
         tokens.append(t[: m.start()] if m else t)
     dec = list(decimal_ok) if decimal_ok is not None else [False] * n
+    signed = list(signed_ok) if signed_ok is not None else [False] * n
     bounds = []
     acc = 0
     for s in sizes:
@@ -127,13 +131,24 @@ def split_run(
             parts.pop()
             units.pop()
             return
-        for end in range(pos + 1, len(tok) + 1):
+        digits_from = pos
+        if tok[pos] == "-":
+            parts.append("-")  # a dash cell …
+            units.append(None)
+            if _group_ok(len(parts)):
+                dfs(ti + 1, 0) if pos + 1 == len(tok) else dfs(ti, pos + 1)
+            parts.pop()
+            units.pop()
+            if not (signed[k] if k < len(signed) else False):
+                return
+            digits_from = pos + 1  # … or, in a signed column, the sign of the number
+        for end in range(digits_from + 1, len(tok) + 1):
             piece = tok[pos:end]
             amount = dec[k] if k < len(dec) else False
             # amounts (万元, 元) may be long; counts are bounded by max_digits
             cap = max(max_digits, AMOUNT_MAX_DIGITS) if amount else max_digits
-            if not _valid_part(piece, amount, cap):
-                if len(piece.partition(".")[0]) > cap:
+            if not _valid_part(tok[digits_from:end], amount, cap):
+                if len(tok[digits_from:end].partition(".")[0]) > cap:
                     break
                 continue
             last_of_token = end == len(tok)

@@ -139,14 +139,15 @@ def _one_too_many(v: list[Cell], sizes: Sequence[int], check: Check, settings: P
 
 
 def _read_run(run: str, sizes: Sequence[int], check: Check, decimal_ok: Sequence[bool],
-              settings: ParseSettings, loc) -> RowRead:
+              settings: ParseSettings, loc, signed_ok: Sequence[bool] | None = None) -> RowRead:
     n = sum(sizes)
     toks = run.split()
     if len(toks) == n and all(number_of(t) is not None or t in DASH_CHARS for t in toks):
         return RowRead([parse_cell(t, loc) for t in toks])
     if len(toks) == n + 1 and all(number_of(t) is not None for t in toks):
         return _one_too_many([Cell(t, t, loc) for t in toks], sizes, check, settings)
-    splits = split_run(run, sizes, check, decimal_ok=decimal_ok, max_digits=settings.max_digits_per_cell)
+    splits = split_run(run, sizes, check, decimal_ok=decimal_ok, signed_ok=signed_ok,
+                       max_digits=settings.max_digits_per_cell)
     values = distinct_values(splits)
     if not values and check is not None:
         # No cut satisfies the sums. Even when the digits allow a single cut, it is not taken: blank
@@ -254,10 +255,11 @@ def _block_of(target: RowTarget, fmt: str) -> spec.SubTable:
     return next(b for b in table.blocks if b.code == target.block)
 
 
-def _obs_read(o: Obs, sizes: Sequence[int], check: Check, dec: Sequence[bool], settings: ParseSettings) -> RowRead:
+def _obs_read(o: Obs, sizes: Sequence[int], check: Check, dec: Sequence[bool], settings: ParseSettings,
+              signed: Sequence[bool] | None = None) -> RowRead:
     if o.origin == "grid":
         return _read_cells(_by_header(o, sum(sizes)), sizes, check, dec, settings)
-    return _read_run(o.run, sizes, check, dec, settings, o.loc)
+    return _read_run(o.run, sizes, check, dec, settings, o.loc, signed)
 
 
 def _build_t2(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult) -> None:
@@ -265,15 +267,16 @@ def _build_t2(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult) -> N
         keys = _keys_for(target, fmt)
         block = _block_of(target, fmt)
         dec = _decimal_flags(block.columns)
+        signed = [c.kind == spec.SIGNED_INT for c in block.columns]
 
-        def reads(o: Obs, n: int = len(keys), dec: list[bool] = dec) -> bool:
-            r = _obs_read(o, (n,), None, dec, settings)
+        def reads(o: Obs, n: int = len(keys), dec: list[bool] = dec, signed: list[bool] = signed) -> bool:
+            r = _obs_read(o, (n,), None, dec, settings, signed)
             return r.cells is not None or len(r.candidates) > 1
 
         o = _pick(obs, ctx, target, reads)
         if o is None:
             continue
-        read = _obs_read(o, (len(keys),), None, dec, settings)
+        read = _obs_read(o, (len(keys),), None, dec, settings, signed)
         _store(res, keys, read, o, settings, f"表二「{target.row.label}」行")
 
 

@@ -38,3 +38,9 @@ def test_impossible_split_is_empty():
 def test_dash_in_a_run_is_a_cell_of_its_own():
     got = distinct_values(split_run("0—213—0000000—0", (5, 5, 5), r3))
     assert got == [(0, None, 2, 1, 3, None, 0, 0, 0, 0, 0, 0, 0, None, 0)]
+
+
+def test_minus_before_digits_is_a_sign_only_in_signed_columns():
+    both = distinct_values(split_run("120-8112", (3,), signed_ok=(False, True, False)))
+    assert (120, -8, 112) in both and (120, None, 8112) in both  # ambiguous: left to the caller
+    assert distinct_values(split_run("120-8112", (3,))) == [(120, None, 8112)]
