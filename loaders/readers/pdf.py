@@ -154,9 +154,10 @@ def _read(pdf: pdfium.PdfDocument, source: SourceInfo) -> Document:
     for i in range(n_pages):
         page = pdf[i]
         try:
-            width, height = page.get_size()
-            chars = _chars(page, height)
-            hs, vs = _rulings(page, height)
+            width, height = page.get_size()  # as displayed (after /Rotate)
+            display = _display_matrix(page.get_rotation(), width, height)
+            chars = _chars(page, height, display)
+            hs, vs = _rulings(page, display)
             if len(chars) < 5 * SCANNED_CHARS_PER_PAGE and _has_image(page):
                 image_pages.append(i + 1)  # confirmed below, once headers and page numbers are known
         finally:
@@ -243,7 +244,20 @@ def _first_title(doc: Document) -> str | None:
 
 # --- characters --------------------------------------------------------------------------------
 
-def _chars(page: pdfium.PdfPage, height: float) -> list[Char]:
+def _display_matrix(rotation: int, width: float, height: float) -> tuple[float, ...]:
+    """PDF user space (origin bottom-left, y up) → displayed page (origin top-left, y down), for
+    pages turned by /Rotate (landscape tables are often stored as portrait pages rotated 90°).
+    ``width``/``height`` are the displayed size."""
+    if rotation == 90:
+        return (0, 1, 1, 0, 0, 0)
+    if rotation == 180:
+        return (-1, 0, 0, 1, width, 0)
+    if rotation == 270:
+        return (0, -1, -1, 0, width, height)
+    return (1, 0, 0, -1, 0, height)
+
+
+def _chars(page: pdfium.PdfPage, height: float, display: tuple[float, ...] | None = None) -> list[Char]:
     tp = page.get_textpage()
     try:
         n = tp.count_chars()
@@ -262,11 +276,18 @@ def _chars(page: pdfium.PdfPage, height: float) -> list[Char]:
         out: list[Char] = []
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
         get_box = pdfium_c.FPDFText_GetCharBox
+        rotated = display is not None and display != (1, 0, 0, -1, 0, height)
+        da, db, dc, dd, de, df = display or (1, 0, 0, -1, 0, height)
         for i, ch in enumerate(text):
             # Generated chars (pdfium's inferred spaces/newlines) are whitespace: skipped here.
             if ch.isspace() or ch in "\x00\ufffe\uffff" or not get_box(raw, i, left, right, bottom, top):
                 continue
-            out.append(Char(ch, left.value, height - top.value, right.value, height - bottom.value, i))
+            if rotated:
+                xa, ya = da * left.value + dc * bottom.value + de, db * left.value + dd * bottom.value + df
+                xb, yb = da * right.value + dc * top.value + de, db * right.value + dd * top.value + df
+                out.append(Char(ch, min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb), i))
+            else:
+                out.append(Char(ch, left.value, height - top.value, right.value, height - bottom.value, i))
         return out
     finally:
         tp.close()
@@ -280,14 +301,15 @@ def _has_image(page: pdfium.PdfPage) -> bool:
                for k in range(pdfium_c.FPDFPage_CountObjects(raw)))
 
 
-def _rulings(page: pdfium.PdfPage, height: float) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+def _rulings(page: pdfium.PdfPage, display: tuple[float, ...]
+             ) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
     """Horizontal (y, x0, x1) and vertical (x, y0, y1) segments in top-left page space, merged."""
     hs: list[tuple[float, float, float]] = []
     vs: list[tuple[float, float, float]] = []
     raw = page.raw
     n = pdfium_c.FPDFPage_CountObjects(raw)
     for k in range(n):
-        _collect(pdfium_c.FPDFPage_GetObject(raw, k), (1, 0, 0, 1, 0, 0), height, hs, vs, 0)
+        _collect(pdfium_c.FPDFPage_GetObject(raw, k), display, hs, vs, 0)
     return _merge(hs), _merge(vs)
 
 
@@ -298,7 +320,8 @@ def _mul(m1, m2):
             e * b2 + f * d2 + f2)
 
 
-def _collect(obj, parent, height, hs, vs, depth) -> None:
+def _collect(obj, parent, hs, vs, depth) -> None:
+    """Ruling segments of a path object; ``parent`` maps its space to the displayed page."""
     kind = pdfium_c.FPDFPageObj_GetType(obj)
     if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
         return
@@ -310,7 +333,7 @@ def _collect(obj, parent, height, hs, vs, depth) -> None:
     if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
         if depth < 4:
             for k in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                _collect(pdfium_c.FPDFFormObj_GetObject(obj, k), matrix, height, hs, vs, depth + 1)
+                _collect(pdfium_c.FPDFFormObj_GetObject(obj, k), matrix, hs, vs, depth + 1)
         return
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
     pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke)
@@ -328,7 +351,7 @@ def _collect(obj, parent, height, hs, vs, depth) -> None:
         seg = pdfium_c.FPDFPath_GetPathSegment(obj, s)
         pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
         px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
-        p = (px, height - py)
+        p = (px, py)
         bbox_pts.append(p)
         t = pdfium_c.FPDFPathSegment_GetType(seg)
         if t == pdfium_c.FPDF_SEGMENT_MOVETO:

@@ -347,3 +347,39 @@ def make_mixed_pdf(path: Path) -> Path:
     pdf.output(str(path))
     img_path.unlink()
     return path
+
+
+def make_rotated_pdf(path: Path) -> Path:
+    """A landscape table page stored the way scanners and some drivers do it: content drawn turned
+    90° on a portrait page, and the page marked /Rotate 90 so viewers show it upright."""
+    import io
+
+    import pypdfium2 as pdfium
+    from fpdf import FontFace
+
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.set_font("cjk", size=11)
+    with pdf.rotation(90, x=105, y=148.5):
+        pdf.set_xy(105 - 140, 148.5 - 100)
+        pdf.multi_cell(280, 8, TITLE, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_x(105 - 140)
+        results = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+        with pdf.table(col_widths=(18,) * 15, headings_style=FontFace(emphasis=None), first_row_as_headings=False,
+                       line_height=6) as t:
+            r = t.row()
+            r.cell("行政复议", colspan=5)
+            r.cell("行政诉讼", colspan=10)
+            r = t.row()
+            for res in results * 3:
+                r.cell(res)
+            r = t.row()
+            for k in range(15):
+                r.cell(str(k))
+    doc = pdfium.PdfDocument(bytes(pdf.output()))
+    doc[0].set_rotation(90)
+    buf = io.BytesIO()
+    doc.save(buf)
+    doc.close()
+    path.write_bytes(buf.getvalue())
+    return path

@@ -134,3 +134,12 @@ def test_picture_page_in_typed_report_is_flagged(gen_dir):
     assert doc.status == "ok" and doc.source.pages == 2
     assert doc.meta["image_only_pages"] == "2"
     assert any("第2页只有图片" in w for w in doc.warnings)
+
+
+def test_rotated_page_reads_upright(gen_dir):
+    doc = read_file(generate.make_rotated_pdf(gen_dir / "rotated.pdf"))
+    assert doc.title == generate.TITLE
+    (t,) = doc.tables
+    assert (t.n_rows, t.n_cols) == (3, 15)
+    assert t.rows[0][0].text == "行政复议" and t.rows[0][4].merged_from == (0, 0) and t.rows[0][5].text == "行政诉讼"
+    assert [c.text for c in t.rows[2]] == [str(k) for k in range(15)]
