@@ -51,19 +51,22 @@ def evaluate(corpus: Path, baseline: Path | None, as_json: bool, show_wrong: boo
     if baseline is not None and baseline.exists():
         best = json.loads(baseline.read_text(encoding="utf-8")).get("cell_accuracy")
     acc = round(ev.cell_accuracy, 6)  # the precision the baseline file records
-    click.echo(
-        f"overall: cells {ev.cells_right}/{ev.cells_total} = {_pct(acc)}; format {_pct(ev.share('format_ok'))}; "
-        f"year {_pct(ev.share('year_ok'))}; agency {_pct(ev.share('agency_ok'))}; "
-        f"anomalies missed {summary['anomalies_missed']}; false source errors {summary['false_source_errors']}; "
-        f"legacy figures {summary['legacy_figures_right']}/{summary['legacy_figures_total']}"
-    )
+    failed = baseline is not None and best is not None and acc < best
     if baseline is not None:
-        if best is not None and acc < best:
+        if failed:
             click.echo(f"FAIL: cell accuracy {_pct(acc)} below the recorded best {_pct(best)} ({baseline})")
-            raise SystemExit(1)
-        if best is None or acc > best:
+        elif best is None or acc > best:
             baseline.write_text(json.dumps({"cell_accuracy": acc, "cells_right": ev.cells_right,
                                             "cells_total": ev.cells_total}, indent=1) + "\n", encoding="utf-8")
             click.echo(f"baseline raised to {_pct(acc)} ({baseline})")
         else:
-            click.echo(f"baseline {_pct(best)} held")
+            click.echo(f"baseline {_pct(best)} held ({baseline})")
+    # the overall summary is always the last line
+    click.echo(
+        f"overall: cells {ev.cells_right}/{ev.cells_total} = {_pct(ev.cell_accuracy)}; format {_pct(ev.share('format_ok'))}; "
+        f"year {_pct(ev.share('year_ok'))}; agency {_pct(ev.share('agency_ok'))}; "
+        f"anomalies missed {summary['anomalies_missed']}; false source errors {summary['false_source_errors']}; "
+        f"legacy figures {summary['legacy_figures_right']}/{summary['legacy_figures_total']}"
+    )
+    if failed:
+        raise SystemExit(1)

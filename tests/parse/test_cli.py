@@ -63,7 +63,8 @@ def test_evaluate_reports_accuracy_and_baseline(tmp_path, seed_report, shared_co
     p = run("evaluate", str(worse), "--baseline", str(baseline))
     assert p.returncode == 1
     assert "wrong 2021_sanmenxia_devzone_party_office.txt: t3.new_received.total expected=5 found=0" in p.stdout
-    assert p.stdout.strip().splitlines()[-1].startswith("FAIL")
+    assert "FAIL: cell accuracy" in p.stdout
+    assert p.stdout.strip().splitlines()[-1].startswith("overall: cells 199/200")
 
 
 def test_real_corpus_format_year_and_source_anomalies(shared_corpus):
