@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .records import generate_reports
+from .records import generate_reports, parse_years
 from .render import expand
 from .truth import MANIFEST_COLUMNS, ROSTER_COLUMNS, write_csv, write_report
 
@@ -36,8 +36,15 @@ def main(agencies: int, years: str, formats: str, each: bool, defect_rate: float
         raise click.BadParameter(str(e), param_hint="--formats") from e
     if not 0 <= defect_rate <= 1:
         raise click.BadParameter("must be between 0 and 1", param_hint="--defect-rate")
+    try:
+        year_list = parse_years(years)
+    except ValueError as e:
+        raise click.BadParameter(f"{years!r}: {e}", param_hint="--years") from e
+    if not year_list or year_list[0] < 2019:
+        raise click.BadParameter("report years start in 2019 (the first year with standard tables)",
+                                 param_hint="--years")
     manifest, roster, n = [], [], 0
-    for i, rec in enumerate(generate_reports(agencies, years, seed, defect_rate, include_missing=True)):
+    for i, rec in enumerate(generate_reports(agencies, year_list, seed, defect_rate, include_missing=True)):
         roster.append({
             "agency_id": rec.agency_id, "agency": rec.agency, "level": rec.level, "category": rec.category,
             "region": rec.region, "year": rec.year, "expected": True, "published": rec.published,

@@ -70,3 +70,7 @@ def test_cli_rejects_bad_options(tmp_path):
     res = _run(tmp_path / "c", "--formats", "odt")
     assert res.returncode != 0 and "odt" in res.stderr
     assert not (tmp_path / "c" / "manifest.csv").exists()
+    for years in ("2015-2020", "20x1"):
+        res = _run(tmp_path / "d", "--years", years)
+        assert res.returncode == 2 and "--years" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "d").exists()
