@@ -130,9 +130,14 @@ def _observe_cells(cells: list[Cell], bi: int, loc: Location | None, index: Labe
             return [Obs("group_row", marker.table, "grid", bi, loc, marker=marker, label=label, cells=values)]
         # heading + an item label we do not know: an item row, placed by the alignment step
         return [Obs("anon", None, "grid", bi, loc, label=label, cells=values)]
-    if marker is not None and mscore >= ROW_MIN_SCORE:
+    n_numbers = sum(1 for c in values if number_of(c.text) is not None)
+    if marker is not None and mscore >= ROW_MIN_SCORE and not (
+        marker.kind == "column" and marker.ambiguous and n_numbers >= settings.min_anonymous_values
+    ):
         return [Obs("marker", marker.table, "grid", bi, loc, marker=marker, label=label, cells=values)]
-    if sum(1 for c in values if number_of(c.text) is not None) >= settings.min_anonymous_values:
+    # a bare "其他"/"总计" followed by a row of numbers is a row ("3.其他" printed without its
+    # number), not a header: the alignment step places it
+    if n_numbers >= settings.min_anonymous_values:
         # a row of numbers under a label we do not know (misprint, OCR): the alignment step may
         # place it between known rows; it is never matched by its label
         return [Obs("anon", None, "grid", bi, loc, label=label, cells=values)]

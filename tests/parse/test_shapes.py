@@ -453,3 +453,16 @@ def test_numbers_after_table_three_without_table_four_header_are_not_table_four(
     t4 = [k for k in cell_keys(F2021) if k.startswith("t4.")]
     assert all(r.cells[k].status == ValueStatus.MISSING for k in t4)
     assert any(f.rule == "P2" and "表四" in f.message for f in r.findings)
+
+
+def test_item_printed_without_its_number_is_still_placed():
+    v = _consistent_t3(F2021)
+    v["t3.result.other.other"] = ["1", "0", "0", "0", "0", "0", "1"]
+    v["t3.result.unable.not_held"] = ["0"] * 7
+    lines = ["三、收到和处理政府信息公开申请情况"]
+    for row in t3_rows(F2021):
+        label = "其他" if row.code == "t3.result.other.other" else row.label
+        lines.append("| " + label + " | " + " | ".join(v[row.code]) + " |")
+    r = parse_document(text_doc("\n".join(lines)))
+    assert r.value("t3.result.other.other.natural_person") == 1
+    assert r.value("t3.result.other.other.total") == 1
