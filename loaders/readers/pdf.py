@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -558,10 +559,7 @@ def _grid(hs, vs, chars: list[Char], page_no: int) -> PageTable | None:
 
 
 def _band(edges: list[float], v: float) -> int:
-    for i in range(len(edges) - 1):
-        if v < edges[i + 1]:
-            return i
-    return len(edges) - 2
+    return min(max(bisect_right(edges, v) - 1, 0), len(edges) - 2)
 
 
 def _cell_text(chars: list[Char]) -> str:
@@ -585,6 +583,11 @@ def _group_lines(chars: list[Char]) -> list[Line]:
     above or below it."""
     if not chars:
         return []
+    # Fast path (most table cells): every glyph overlaps every other vertically — one line.
+    lowest_top = max(c.top for c in chars)
+    highest_bottom = min(c.bottom for c in chars)
+    if lowest_top < highest_bottom:
+        return [Line(list(chars)).finish()]
     heights = sorted(c.bottom - c.top for c in chars)
     median = heights[len(heights) // 2]
     big = [c for c in chars if c.bottom - c.top >= 0.5 * median]
