@@ -50,7 +50,10 @@ def sniff_type(data: bytes, name: str) -> str:
     if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
         return PDF
     if head.startswith(_OLE2):
-        return WPS if ext in {".wps", ".et"} else DOC
+        # One container for Word, WPS, Excel and PowerPoint: the extension tells them apart.
+        if ext in {".xls", ".et", ".ppt", ".dps", ".msg"}:
+            raise UnsupportedFormat(name, "电子表格/演示文稿等 Office 文件，不是报告正文")
+        return WPS if ext == ".wps" else DOC
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         try:
             with zipfile.ZipFile(BytesIO(data)) as zf:

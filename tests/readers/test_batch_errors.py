@@ -176,3 +176,9 @@ def test_directory_given_to_read_file(tmp_path):
 
     with pytest.raises(UnsupportedFormat):
         read_file(tmp_path)
+
+
+def test_spreadsheet_in_office_container_is_unsupported(tmp_path, good):
+    bad = tmp_path / "统计表.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000)
+    assert isinstance(_batch(bad, good), UnsupportedFormat)
