@@ -186,6 +186,7 @@ def _results(
         for t in tasks:
             yield _worker(t)
         return
+    _preload()
     i = 0
     while i < len(tasks):
         broken = False
@@ -206,6 +207,26 @@ def _results(
         if broken:
             yield _isolated(tasks[i])
             i += 1
+
+
+def _preload() -> None:
+    """Import the readers and parser and build their lookup tables once, in the parent.
+
+    Workers are forked from it, so they start parsing at once instead of each spending seconds
+    importing (OpenCC, the gazetteer, PDF/DOCX libraries) before their first file.
+    """
+    try:
+        from loaders.parse import regions
+        from loaders.readers import READERS
+
+        for file_type in list(READERS.keys()):
+            try:
+                READERS[file_type]
+            except Exception:  # an optional reader's library missing: that file type fails later, typed
+                pass
+        regions.gazetteer()
+    except ImportError:
+        pass
 
 
 def _isolated(task: tuple[str, dict | None]) -> list[Parsed]:
