@@ -134,6 +134,22 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+_HELD_LOCKS: set[int] = set()  # writer-lock fds of this process
+
+
+def close_inherited_locks() -> None:
+    """In a forked child (a parse worker): close the inherited writer-lock fds.
+
+    flock locks belong to the open file description, which fork shares: a worker that outlives
+    a SIGKILLed parent would otherwise keep the warehouse locked. Closing the child's copy does
+    not release the parent's lock.
+    """
+    for fd in list(_HELD_LOCKS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCKS.clear()
+
+
 def current_snapshot(db_path: Path | str) -> Path | None:
     """The published snapshot file readers should open, or None if there is none yet."""
     lay = Layout.of(db_path)
@@ -213,6 +229,7 @@ class Writer:
             os.close(fd)
             raise WriterBusy(lay.db) from None
         self._lock_fd = fd
+        _HELD_LOCKS.add(fd)
         # Leftovers of a writer killed mid-copy or mid-rename (we hold the lock: nobody else writes).
         for tmp in (*lay.home.glob(".*.tmp"), *lay.files.glob("*/.*.tmp"), *lay.db.parent.glob(f".{lay.db.name}.*.link")):
             tmp.unlink(missing_ok=True)
@@ -227,6 +244,7 @@ class Writer:
                 self.con.close()
         self.con = None
         if self._lock_fd is not None:
+            _HELD_LOCKS.discard(self._lock_fd)
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             os.close(self._lock_fd)
             self._lock_fd = None

@@ -11,9 +11,12 @@ dimension) is recomputed at the end of every run.
 from __future__ import annotations
 
 import csv
+import ctypes
 import hashlib
 import json
 import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -27,7 +30,7 @@ from loaders.errors import LoaderError, ScannedDocument
 from loaders.model import ParsedReport
 
 from . import derive
-from .connect import Writer, open_writer
+from .connect import Writer, close_inherited_locks, open_writer
 from .store import REPARSED, STORED, UNCHANGED, write_report
 
 MANIFEST_SOURCE = "清单(manifest)"
@@ -190,7 +193,7 @@ def _results(
     i = 0
     while i < len(tasks):
         broken = False
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
         try:
             futures = [pool.submit(_worker, t) for t in tasks[i:]]
             for f in futures:
@@ -207,6 +210,25 @@ def _results(
         if broken:
             yield _isolated(tasks[i])
             i += 1
+
+
+def _worker_init() -> None:
+    """Runs first in every parse worker.
+
+    * Close the inherited writer lock (see ``connect.close_inherited_locks``).
+    * Die with the parent: pool workers forked from the ingest hold both ends of their task pipe,
+      so after a SIGKILL of the parent they would idle forever. PR_SET_PDEATHSIG (Linux) has the
+      kernel kill them when the parent goes.
+    """
+    close_inherited_locks()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() == 1:  # the parent died before we got here
+        os._exit(1)
 
 
 def _preload() -> None:
@@ -230,7 +252,7 @@ def _preload() -> None:
 
 
 def _isolated(task: tuple[str, dict | None]) -> list[Parsed]:
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
         try:
             return pool.submit(_worker, task).result()
         except BrokenProcessPool:
