@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..spec import F2021, TABLES, cell_keys, t3_rows
-from ..spec.tables import T3_LEGAL_COLUMNS, T4_GROUPS, T4_PART_RESULTS
+from ..spec.tables import T3_LEGAL_COLUMNS, T3_PART_COLUMNS, T4_GROUPS, T4_PART_RESULTS
 from ..validate import check_rules
 
 # Kinds, with their relative weight when a report is chosen to carry a defect.
@@ -45,6 +45,7 @@ class PrintedReport:
     values: dict[str, float | int | None]
     raw: dict[str, str]
     status: dict[str, str]  # spec ValueStatus value per key
+    units: dict[str, str]  # a unit printed in the cell ("元")
     narrative: dict[str, float | int]  # figures the prose states
     defects: list[dict] = field(default_factory=list)
     missing_tables: set[str] = field(default_factory=set)
@@ -67,6 +68,7 @@ def printed_from_clean(fmt: str, clean: dict[str, float | int]) -> PrintedReport
         values=values,
         raw={k: format_number(v) for k, v in values.items()},
         status={k: "number" for k in values},
+        units={},
         narrative={
             "applications_received": values["t3.new_received.total"],
             "reviews": values["t4.review.total"],
@@ -96,9 +98,22 @@ def _applicable(kind: str, p: PrintedReport, has_previous: bool) -> bool:
         return has_previous
     if kind == "split_number":
         return any(isinstance(x, int) and x >= 10 for x in v.values())
-    if kind == "blank":
-        return any(v[f"{r.code}.{c}"] == 0 for r in t3_rows(p.fmt) for c in T3_LEGAL_COLUMNS)
     return True
+
+
+def _blank_cells(p: PrintedReport, rng: np.random.Generator) -> tuple[list[str], str, str]:
+    """Which table 三 cells a source leaves empty, in the three ways the corpus and format.md §8 show:
+    the legal-person columns where zero (沭阳县发改局 2023); only 总计 filled, applicant columns
+    empty even where not zero ([S7]); the 总计 column left empty (the Shanghai 2019 report)."""
+    v = p.values
+    legal_zeros = [f"{r.code}.{c}" for r in t3_rows(p.fmt) for c in T3_LEGAL_COLUMNS if v[f"{r.code}.{c}"] == 0]
+    ways = ["totals_only", "total_column"] + (["legal_zeros"] * 3 if legal_zeros else [])
+    way = ways[int(rng.integers(len(ways)))]
+    if way == "legal_zeros":
+        return legal_zeros, f"{len(legal_zeros)}个为0的法人或其他组织单元格印为空白", way
+    if way == "totals_only":
+        return [f"{r.code}.{c}" for r in t3_rows(p.fmt) for c in T3_PART_COLUMNS], "表三只填总计列，申请人各列空白", way
+    return [f"{r.code}.total" for r in t3_rows(p.fmt)], "表三总计列空白", way
 
 
 def inject(p: PrintedReport, kind: str, rng: np.random.Generator) -> None:
@@ -135,8 +150,8 @@ def inject(p: PrintedReport, kind: str, rng: np.random.Generator) -> None:
         rec.update(rule="R4", keys=[key], detail=f"{g} 总计印为 {p.values[key]}，分项之和为 {parts}")
     elif kind in ("blank", "dash"):
         if kind == "blank":
-            # The legal-person columns left empty where zero, as agencies often do.
-            keys = [f"{r.code}.{c}" for r in t3_rows(p.fmt) for c in T3_LEGAL_COLUMNS if v[f"{r.code}.{c}"] == 0]
+            keys, what, way = _blank_cells(p, rng)
+            rec["way"] = way
         else:
             zeros = [k for k in cell_keys(p.fmt) if k.startswith(("t4.", "t2.")) and v[k] == 0]
             keys = [zeros[i] for i in sorted(rng.choice(len(zeros), size=min(len(zeros), 6), replace=False))] \
@@ -145,7 +160,8 @@ def inject(p: PrintedReport, kind: str, rng: np.random.Generator) -> None:
             p.values[k] = None
             p.raw[k] = "" if kind == "blank" else "—"
             p.status[k] = kind
-        rec.update(rule=None, keys=keys, detail=f"{len(keys)}个为0的单元格印为{'空白' if kind == 'blank' else '—'}")
+        rec.update(rule=None, keys=keys,
+                   detail=what if kind == "blank" else f"{len(keys)}个为0的单元格印为—")
     elif kind == "split_number":
         big = [k for k, x in v.items() if isinstance(x, int) and x >= 10]
         key = big[int(rng.integers(len(big)))]

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..spec import version_for_year
+from ..spec import F2019, version_for_year
 from .defects import PrintedReport, choose_kind, inject, printed_from_clean, source_anomalies
 from .province import DEMO_MARK, Agency, agencies_for
 from .values import from_agencies
 
 GENERATOR_VERSION = "synth-1"
+PROCUREMENT_AMOUNT = "t2.art20_9.central_procurement.total_amount"
 
 
 @dataclass
@@ -43,6 +44,7 @@ class ReportRecord:
     values: dict[str, float | int | None]  # as printed: the truth cells
     raw: dict[str, str]  # printed text per key ("" blank, "—" dash)
     status: dict[str, str]  # spec ValueStatus per key
+    units: dict[str, str]  # unit printed in a cell ("元"), by key
     clean_values: dict[str, float | int]  # before defects: the agency's real-world numbers
     narrative: dict[str, float | int]  # figures the prose states
     defects: list[dict] = field(default_factory=list)
@@ -118,6 +120,10 @@ def generate_reports(agencies: int | Sequence[Agency] = 50, years: str | Sequenc
             printed = printed_from_clean(fmt, clean)
             if defect_rate > 0 and rng.random() < defect_rate:
                 inject(printed, choose_kind(rng, printed, has_previous=previous_year == year - 1), rng)
+            if fmt == F2019 and rng.random() < 0.4 and printed.status[PROCUREMENT_AMOUNT] == "number":
+                # 采购总金额 has no unit in the format; many reports write it in the cell: "251000元".
+                printed.raw[PROCUREMENT_AMOUNT] += "元"
+                printed.units[PROCUREMENT_AMOUNT] = "元"
             record = _record(agency, year, fmt, clean, printed, rng, seed)
             if record.published or include_missing:
                 yield record
@@ -138,7 +144,7 @@ def _record(agency: Agency, year: int, fmt: str, clean: dict, p: PrintedReport, 
         short_name=agency.short_name, level=agency.level, category=agency.category, province=agency.province,
         city=agency.city, county=agency.county, region=agency.region, year=year, format=fmt,
         title=title_for(agency, year), deadline=deadline, publish_date=publish, published=p.published,
-        late=p.late, values=p.values, raw=p.raw, status=p.status, clean_values=clean, narrative=p.narrative,
+        late=p.late, values=p.values, raw=p.raw, status=p.status, units=p.units, clean_values=clean, narrative=p.narrative,
         defects=p.defects, source_anomalies=source_anomalies(p), missing_tables=p.missing_tables,
         split_keys=p.split_keys, seed=seed,
     )

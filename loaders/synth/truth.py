@@ -55,6 +55,7 @@ def truth_for(rec: ReportRecord, file: str, renderer: str) -> dict:
         "render_style": style_for(rec).to_dict(),
         "defects": rec.defects,
         "cell_status": rec.status,
+        "cell_units": rec.units,
         "narrative": rec.narrative,
         "generator": {"version": GENERATOR_VERSION, "seed": rec.seed},
     }

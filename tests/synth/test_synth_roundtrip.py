@@ -23,15 +23,21 @@ from loaders.synth.truth import write_report
 pytestmark = pytest.mark.slow
 
 DOCUMENT_DEFECTS = ("R1", "R2", "R3", "R4", "blank", "dash", "split_number", "missing_table", "W4")
+BLANK_WAYS = ("legal_zeros", "totals_only", "total_column")
 # Renderers whose cell boundaries survive: every cell must come back exactly.
 EXACT = ("html-cms", "html-word", "pdf", "docx", "txt-tsv")
 
 
+def _kind(d: dict) -> str:
+    return f"{d['kind']}:{d['way']}" if "way" in d else d["kind"]
+
+
 def _sample() -> list:
-    wanted = {(fmt, kind) for fmt in ("2019", "2021") for kind in DOCUMENT_DEFECTS}
+    kinds = [k for k in DOCUMENT_DEFECTS if k != "blank"] + [f"blank:{w}" for w in BLANK_WAYS]
+    wanted = {(fmt, kind) for fmt in ("2019", "2021") for kind in kinds}
     picked, clean = [], {"2019": [], "2021": []}
-    for rec in generate_reports(agencies=60, years="2020-2021", seed=11, defect_rate=0.6):
-        kinds = [d["kind"] for d in rec.defects]
+    for rec in generate_reports(agencies=80, years="2020-2021", seed=11, defect_rate=0.6):
+        kinds = [_kind(d) for d in rec.defects]
         key = (rec.format, kinds[0]) if kinds else None
         if key in wanted:
             wanted.discard(key)
@@ -109,6 +115,13 @@ def test_injected_defects_are_found(parsed, renderer):
                 renderer, rec.report_id, [f.message for f in rep.findings])
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="parser bug (issue 4, reported): in a flattened run the parser accepts a 7-cell split that satisfies R3 "
+    "without noticing that a 6-number split (one blank cell vanished) satisfies R3 too — 2021-P "
+    "'一、本年新收政府信息公开申请数量832131201867' is printed 832|13|(blank)|1|20|1|867 and read "
+    "832|1|31|2|0|1|867; an ambiguous run should stay unread (P1)",
+)
 def test_crawler_text_never_invents_a_number(parsed):
     """Flattened runs lose cell boundaries and blank cells: a cell may come back unread (None) when
     the run is ambiguous, but a number that comes back must be the printed one."""
