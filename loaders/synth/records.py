@@ -18,7 +18,7 @@ from .defects import PrintedReport, choose_kind, inject, printed_from_clean, sou
 from .province import DEMO_MARK, Agency, agencies_for
 from .values import from_agencies
 
-GENERATOR_VERSION = "synth-1"
+GENERATOR_VERSION = "synth-2"  # bump when generated values or documents change
 PROCUREMENT_AMOUNT = "t2.art20_9.central_procurement.total_amount"
 
 
