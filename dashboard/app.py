@@ -15,9 +15,8 @@ import streamlit as st
 
 from dashboard import data, state
 from dashboard.nav import PAGES
-from warehouse.filters import Filters
 
-AGENCY_COLUMNS = ["agency_key", "agency", "province", "city", "county", "level", "category"]
+AGENCY_COLUMNS = ["agency_key", "agency", "name", "province", "city", "county", "level", "category"]
 
 
 def run() -> None:
@@ -26,11 +25,10 @@ def run() -> None:
         st.Page(f"views/{file}", title=title, url_path=url, icon=icon, default=i == 0)
         for i, (file, title, url, icon) in enumerate(PAGES)
     ])
-    everything = Filters()
-    agencies = data.ask("agency_options", everything)
+    agencies = data.ask_whole("agency_options")
     if agencies.empty:
         agencies = pd.DataFrame(columns=AGENCY_COLUMNS)
-    years_df = data.ask("report_years", everything)
+    years_df = data.ask_whole("report_years")
     years = [int(y) for y in years_df["year"]] if not years_df.empty else []
     state.sidebar_filters(agencies, years)
     with st.sidebar:

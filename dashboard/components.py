@@ -7,7 +7,7 @@ plotly) — never as raw HTML.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -29,10 +29,21 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame], filters=None) -> bytes:
     """XLSX with the data sheets plus 「筛选条件」 and 「指标定义」 sheets (warehouse.export)."""
+    return deferred_xlsx(sheets, filters)()
+
+
+def deferred_xlsx(sheets: dict[str, pd.DataFrame], filters=None) -> Callable[[], bytes]:
+    """A zero-argument XLSX builder for ``st.download_button``: the workbook is made on click only.
+
+    Building a workbook (openpyxl) costs far more than the chart it belongs to, so no page pays
+    for it on every run (P4). Everything it needs is captured now: it runs outside the script
+    thread and makes no Streamlit calls.
+    """
     from . import data, state
 
-    return export.to_xlsx_bytes(sheets, filters if filters is not None else state.current(),
-                                data_version=data.version())
+    f = filters if filters is not None else state.current()
+    version = data.version()
+    return lambda: export.to_xlsx_bytes(sheets, f, data_version=version)
 
 
 def display_table(df: pd.DataFrame, rate_cols: Iterable[str] = ()) -> pd.DataFrame:
@@ -48,17 +59,24 @@ def chinese_headers(df: pd.DataFrame) -> pd.DataFrame:
     return df.rename(columns=lambda c: COLUMN_NAMES.get(c, c))
 
 
+MAX_TABLE_ROWS = 1000  # on screen; downloads always carry every row (P5)
+
+
 def table(df: pd.DataFrame, *, key: str, rate_cols: Iterable[str] = (), height: int | str = "auto") -> None:
-    """A read-only table with Chinese headers; rates as '12.3%' / '—'."""
-    st.dataframe(chinese_headers(display_table(df, rate_cols)), hide_index=True, key=key, height=height)
+    """A read-only table with Chinese headers; rates as '12.3%' / '—'. Long tables show the first
+    ``MAX_TABLE_ROWS`` rows and say so; the download buttons beside them hold all rows."""
+    shown = df.head(MAX_TABLE_ROWS)
+    st.dataframe(chinese_headers(display_table(shown, rate_cols)), hide_index=True, key=key, height=height)
+    if len(df) > MAX_TABLE_ROWS:
+        st.caption(f"共 {len(df):,} 行，此处显示前 {MAX_TABLE_ROWS:,} 行；完整数据请下载。")
 
 
 def download_buttons(df: pd.DataFrame, stem: str, *, key: str, label: str = "") -> None:
     """CSV (UTF-8 BOM) and XLSX of exactly the frame shown; clicking does not rerun the page."""
     c1, c2 = st.columns(2)
-    c1.download_button(f"下载{label} CSV", csv_bytes(df), file_name=f"{stem}.csv", mime=CSV_MIME,
+    c1.download_button(f"下载{label} CSV", lambda: csv_bytes(df), file_name=f"{stem}.csv", mime=CSV_MIME,
                        key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    c2.download_button(f"下载{label} Excel", xlsx_bytes({"数据": df}), file_name=f"{stem}.xlsx", mime=XLSX_MIME,
+    c2.download_button(f"下载{label} Excel", deferred_xlsx({"数据": df}), file_name=f"{stem}.xlsx", mime=XLSX_MIME,
                        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 

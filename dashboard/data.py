@@ -80,6 +80,17 @@ def ask(name: str, filters: Filters, *args) -> pd.DataFrame:
     return _cached(name, db_path(), version(), filters.key(), filters, tuple(args))
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _cached_whole(name: str, path: str, data_version: str) -> pd.DataFrame:
+    return _cached.__wrapped__(name, path, data_version, (), Filters(), ())
+
+
+def ask_whole(name: str) -> pd.DataFrame:
+    """A question about the whole warehouse (the filter options): cached apart from the slices,
+    so changing a filter never evicts or recomputes it."""
+    return _cached_whole(name, db_path(), version())
+
+
 def original_file(stored_path: str) -> Path:
     """Where the warehouse keeps a source document's original bytes."""
     return source_file(db_path(), stored_path)

@@ -83,19 +83,21 @@ def sidebar_filters(agencies: pd.DataFrame, years: list[int]) -> Filters:
     if county:
         a = a[a["county"] == county]
 
-    level_codes = [c for c in LEVEL_LABELS if c in set(a["level"].dropna())]
+    present = set(a["level"].dropna())
+    level_codes = [c for c in LEVEL_LABELS if c in present]
     levels = sb.multiselect("层级", level_codes, format_func=lambda c: LEVEL_LABELS.get(c, c),
                             placeholder="全部", key=LEVEL, bind="query-params")
     if levels:
         a = a[a["level"].isin(levels)]
-    cat_codes = [c for c in CATEGORY_LABELS if c in set(a["category"].dropna())]
+    present = set(a["category"].dropna())
+    cat_codes = [c for c in CATEGORY_LABELS if c in present]
     categories = sb.multiselect("类别", cat_codes, format_func=lambda c: CATEGORY_LABELS.get(c, c),
                                 placeholder="全部", key=CATEGORY, bind="query-params")
     if categories:
         a = a[a["category"].isin(categories)]
     # Options are the names the reports give (the filter matches reports.agency); the region
     # pickers above tell same-name agencies apart.
-    chosen = sb.multiselect("单位（可输入名称搜索）", _options(a["agency_key"].str.split("|").str[-1]), placeholder="全部单位",
+    chosen = sb.multiselect("单位（可输入名称搜索）", _options(a["name"]), placeholder="全部单位",
                             key=AGENCY, bind="query-params")
 
     sel = Filters(

@@ -120,6 +120,7 @@ def label_agencies(df: pd.DataFrame) -> pd.DataFrame:
     if df.empty or "agency_key" not in df:
         return df
     out = df.copy()
+    out["name"] = out["agency"]  # the name as the reports give it (what Filters.agencies matches)
     dup = out.groupby("agency")["agency_key"].transform("nunique") > 1
     place = out["agency_key"].str.split("|").map(lambda p: p[1] or p[0] if isinstance(p, list) else "")
     out.loc[dup, "agency"] = out.loc[dup, "agency"] + "（" + place[dup] + "）"

@@ -42,12 +42,12 @@ def published_table(cells: pd.DataFrame, fmt: str, table: str) -> pd.DataFrame:
 def render() -> None:
     f = state.current()
     components.page_header("单位详情", f)
-    options = data.ask("agency_options", f)
+    options = data.ask_whole("agency_options")
     if options.empty:
         components.empty_state("数据仓库中还没有任何单位。")
         return
     if f.agencies:  # the sidebar's agency filter narrows the choice
-        narrowed = options[options["agency_key"].str.split("|").str[-1].isin(f.agencies)]
+        narrowed = options[options["name"].isin(f.agencies)]
         options = narrowed if not narrowed.empty else options
     names = dict(zip(options["agency_key"], options["agency"], strict=True))
     agency_key = st.selectbox("选择单位（可输入名称搜索）", list(names), format_func=names.get, key="unit",
@@ -67,12 +67,13 @@ def render() -> None:
                                              "n_errors": "错误数", "n_warnings": "警告数", "is_demo": "示例数据"}),
                      key="ag_reports")
     labels = {int(r.report_id): f"{int(r.year)}年 · 第{int(r.version)}版" + ("（最新）" if r.is_current else "（旧版）")
-              + f" · {r.source_name}" for r in reports.itertuples()}
+              + ("" if pd.isna(r.source_name) else f" · {r.source_name}") for r in reports.itertuples()}
     report_id = st.selectbox("查看报告", list(labels), format_func=labels.get, key="ag_report")
     chosen = reports[reports["report_id"] == report_id].iloc[0]
-    original = data.file_bytes(str(data.original_file(chosen["stored_path"])), data.version())
+    stored = chosen["stored_path"]
+    original = None if pd.isna(stored) else data.file_bytes(str(data.original_file(str(stored))), data.version())
     if original is None:
-        st.caption("原始文件未保存在数据仓库中，无法下载。")
+        st.caption("该报告的原始文件未保存在数据仓库中（如快速导入的示例数据），无法下载。")
     else:
         st.download_button(f"下载原始文件：{chosen['source_name']}", original, file_name=str(chosen["source_name"]),
                            key="ag_original", on_click="ignore", icon=":material/download:")
@@ -80,8 +81,10 @@ def render() -> None:
     st.subheader(f"{int(chosen['year'])}年报告的统计表（按原文）")
     fmt = str(chosen["format"])
     cells = data.ask("report_cells", f, int(report_id))
-    if fmt not in CELLS or cells.empty:
-        st.caption("该报告为2019年以前的格式或未识别出统计表格。")
+    if fmt not in CELLS:
+        st.caption("该报告为2019年以前的格式，没有统一的统计表格。")
+    elif cells.empty:
+        st.caption("数据仓库中没有该报告的逐单元格记录（如快速导入的示例数据），请看下方的历年指标。")
     else:
         for t, title in _TABLE_TITLES.items():
             with st.expander(title, expanded=t == "t3"):

@@ -37,7 +37,7 @@ def _rule_names(df: pd.DataFrame) -> pd.DataFrame:
 def render() -> None:
     f = state.current()
     components.page_header("数据质量", f, "需要核对或退回的报告清单。每个清单都可以下载，交给经办人逐条处理。")
-    if not data.available() or data.ask("report_years", f).empty:
+    if not data.available() or data.ask_whole("report_years").empty:
         components.empty_state("数据仓库中还没有年报。")
         return
     frames = {name: data.ask(name, f) for name, _, _ in SECTIONS}
@@ -60,7 +60,7 @@ def render() -> None:
 
     if sheets:
         st.divider()
-        st.download_button("下载全部清单（Excel，每类一个工作表）", components.xlsx_bytes(sheets),
+        st.download_button("下载全部清单（Excel，每类一个工作表）", components.deferred_xlsx(sheets),
                            file_name=f"数据质量清单_{state.stem(f)}.xlsx", mime=components.XLSX_MIME,
                            key="q_all_xlsx", on_click="ignore", icon=":material/download:", type="primary")
 

@@ -43,3 +43,13 @@ def make_app(monkeypatch):
         return AppTest.from_file(str(APP), default_timeout=120)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def fastpath_db(tmp_path_factory) -> Path:
+    """A bulk-loaded warehouse (``warehouse.fastpath``): no source files and no long-form cells."""
+    from warehouse.fastpath import load
+
+    db = tmp_path_factory.mktemp("fastpath") / "gongkai.duckdb"
+    load(db, 300, seed=3)
+    return db

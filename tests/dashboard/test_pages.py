@@ -185,3 +185,10 @@ def test_download_page_counts_the_slice(make_app, demo_db, reader):
     labels = [b.proto.label for b in at.get("download_button")]
     for name in ("按报告（宽表）", "按单元格（长表）", "按指标"):
         assert f"下载{name} CSV" in labels and f"下载{name} Excel" in labels
+
+
+@pytest.mark.parametrize(("file", "title"), [(p[0], p[1]) for p in PAGES], ids=PAGE_IDS)
+def test_page_renders_on_a_bulk_loaded_warehouse_without_sources_or_cells(make_app, fastpath_db, file, title):
+    at = open_page(make_app(fastpath_db), file)
+    assert [t.value for t in at.title] == [title]
+    assert not at.error
