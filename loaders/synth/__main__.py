@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .records import generate_reports, parse_years
+from .records import generate_reports, parse_years, roster_row
 from .render import expand
 from .truth import MANIFEST_COLUMNS, ROSTER_COLUMNS, write_csv, write_report
 
@@ -45,12 +45,7 @@ def main(agencies: int, years: str, formats: str, each: bool, defect_rate: float
                                  param_hint="--years")
     manifest, roster, n = [], [], 0
     for i, rec in enumerate(generate_reports(agencies, year_list, seed, defect_rate, include_missing=True)):
-        roster.append({
-            "agency_id": rec.agency_id, "agency": rec.agency, "level": rec.level, "category": rec.category,
-            "region": rec.region, "year": rec.year, "expected": True, "published": rec.published,
-            "deadline": rec.deadline.isoformat(),
-            "publish_date": rec.publish_date.isoformat() if rec.publish_date else "", "late": rec.late, "demo": True,
-        })
+        roster.append(roster_row(rec))
         if not rec.published or (limit and n >= limit):
             continue
         for renderer in renderers if each else [renderers[i % len(renderers)]]:

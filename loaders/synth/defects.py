@@ -127,7 +127,7 @@ def inject(p: PrintedReport, kind: str, rng: np.random.Generator) -> None:
         keys = ["t3.carry_forward.natural_person", "t3.carry_forward.total"]
         for k in keys:
             _bump(p, k, d)
-        rec.update(rule="R1", keys=keys, detail=f"结转下年度多印{d}件（自然人列与总计列）")
+        rec.update(rule="R1", keys=keys, detail=f"结转下年度多印{d}件（自然人列与总计列；下一年度上年结转因此也不衔接）")
     elif kind == "R2":
         keys = ["t3.result.grant.natural_person", "t3.result.grant.total"]
         for k in keys:

@@ -154,9 +154,14 @@ def roster_rows(agencies: int | Sequence[Agency] = 50, years: str | Sequence[int
                 seed: int = 0, defect_rate: float = 0.0) -> Iterator[dict]:
     """One row per agency and year the agency was expected to report, with whether/when it did."""
     for r in generate_reports(agencies, years, seed, defect_rate, include_missing=True):
-        yield {
-            "agency_id": r.agency_id, "agency": r.agency, "level": r.level, "category": r.category,
-            "region": r.region, "year": r.year, "expected": True, "published": r.published,
-            "deadline": r.deadline.isoformat(),
-            "publish_date": r.publish_date.isoformat() if r.publish_date else "", "late": r.late, "demo": True,
-        }
+        yield roster_row(r)
+
+
+def roster_row(r: ReportRecord) -> dict:
+    """The roster line of one expected report: who, which year, the deadline, whether and when published."""
+    return {
+        "agency_id": r.agency_id, "agency": r.agency, "level": r.level, "category": r.category,
+        "region": r.region, "year": r.year, "expected": True, "published": r.published,
+        "deadline": r.deadline.isoformat(),
+        "publish_date": r.publish_date.isoformat() if r.publish_date else "", "late": r.late, "demo": True,
+    }

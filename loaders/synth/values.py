@@ -33,7 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..spec import F2019, F2021, cell_keys, t3_rows
-from ..spec.tables import T3_COLUMNS, T3_PART_COLUMNS, T4_GROUPS, T4_PART_RESULTS
+from ..spec.tables import T3_PART_COLUMNS, T4_GROUPS, T4_PART_RESULTS
 from .province import Agency
 
 # The 2021 result rows, in spec order, with their calibrated mean share (see module docstring).
@@ -286,7 +286,3 @@ def from_agencies(agencies: Sequence[Agency], rng: np.random.Generator) -> Yearl
         has_regulation=np.array([a.category == "government" and a.level in ("province", "city") for a in agencies]),
         rng=rng,
     )
-
-
-# Re-exported so tests and the warehouse can name the t3 columns without reaching into spec.
-T3_COLUMN_CODES = tuple(c.code for c in T3_COLUMNS)

@@ -56,7 +56,9 @@ def _date(d) -> str:
 def prose_for(rec: ReportRecord) -> Prose:
     rng = np.random.default_rng(zlib.crc32(rec.report_id.encode()))
     y, who = rec.year, rec.short_name if rng.random() < 0.4 else rec.agency
-    v, nar = rec.values, rec.narrative
+    nar = rec.narrative
+    # The prose states the agency's real figures; a cell the table leaves blank does not blank the prose.
+    v = {k: (x if x is not None else rec.clean_values[k]) for k, x in rec.values.items()}
     preamble = [
         f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求编制。"
         f"本报告所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。"
