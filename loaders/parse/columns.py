@@ -66,3 +66,12 @@ def t3_column_plan(table: Table, index: LabelIndex, settings: ParseSettings, min
     if set(CANONICAL) - set(plan) or len([c for c in plan if c != EXTRA]) != len(CANONICAL):
         return None
     return None if plan == CANONICAL else plan
+
+
+def t3_value_start(table: Table, settings: ParseSettings) -> int | None:
+    """The grid column where table 三's values start: the column of its header's 自然人 cell."""
+    for row in table.rows[:6]:
+        for j, cell in enumerate(row):
+            if not cell.is_merged_copy and column_code(match_form(cell.text), settings) == CANONICAL[0]:
+                return j
+    return None

@@ -14,8 +14,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..document import Cell, Document, Location, Paragraph, Table
+from ..spec.tables import T3_COLUMNS
 from .cellvalue import is_blank, is_value_text, number_of
-from .columns import t3_column_plan
+from .columns import t3_column_plan, t3_value_start
 from .labels import LabelIndex, Marker, RowTarget, match_form, match_marker, match_row
 from .settings import ParseSettings
 
@@ -38,7 +39,13 @@ class Obs:
     cells: list[Cell] = field(default_factory=list)  # grid origin: the value cells, in order
     run: str = ""  # text origin: the numeric text after the label
     line_start: bool = True  # text origin: the label starts its line (not inside prose)
-    stray: bool = False  # text origin: numbers after another row's, kept only inside a flattened table
+    # grid rows of a table whose header places 自然人: the 7 cells under the header's value columns,
+    # when they are all value cells and hold every number of the row (blanks kept in place)
+    positional: list[Cell] | None = None
+    stray: bool = False
+    # text origin: other rows of this document lost cells (fewer digits than cells): blank cells
+    # vanish from this text, so a cut that happens to add up proves nothing
+    blanks_vanished: bool = False  # text origin: numbers after another row's, kept only inside a flattened table
     col_plan: tuple[str, ...] | None = None  # t3 value columns in the order the table's header prints them
 
     @property
@@ -77,12 +84,15 @@ def observe(doc: Document, index: LabelIndex, settings: ParseSettings) -> list[O
     for bi, block in enumerate(doc.blocks):
         if isinstance(block, Table):
             plan = t3_column_plan(block, index, settings, ROW_MIN_SCORE)
+            start = t3_value_start(block, settings)
             for row in block.rows:
                 cells = [c for c in row if not c.is_merged_copy]
                 loc = next((c.loc for c in cells if c.loc), block.loc)
                 for o in _observe_cells(cells, bi, loc, index, settings):
-                    if plan and o.origin == "grid" and o.kind in ("row", "anon"):
+                    if o.origin == "grid" and o.kind in ("row", "anon"):
                         o.col_plan = plan
+                        if start is not None:
+                            o.positional = _positional_values(row, start)
                     out.append(o)
         elif isinstance(block, Paragraph):
             text = block.text or ""
@@ -96,9 +106,10 @@ def observe(doc: Document, index: LabelIndex, settings: ParseSettings) -> list[O
 def _observe_cells(cells: list[Cell], bi: int, loc: Location | None, index: LabelIndex, settings: ParseSettings) -> list[Obs]:
     label_idx = [i for i, c in enumerate(cells) if not is_value_text(c.text)]
     if not label_idx:
-        vals = _strip_blank_edges(cells)
-        if any(number_of(c.text) is not None for c in vals):
-            return [Obs("anon", None, "grid", bi, loc, cells=vals)]
+        # blanks kept in place (a blank first cell of table 四 is 结果维持 left empty); padding
+        # around the values is dropped when the row is read, knowing how many cells it needs
+        if any(number_of(c.text) is not None for c in cells):
+            return [Obs("anon", None, "grid", bi, loc, cells=list(cells))]
         return []
     last = label_idx[-1]
     label_cells = [c for c in cells[: last + 1] if not is_blank(c.text)]
@@ -142,6 +153,18 @@ def _observe_cells(cells: list[Cell], bi: int, loc: Location | None, index: Labe
         # place it between known rows; it is never matched by its label
         return [Obs("anon", None, "grid", bi, loc, label=label, cells=values)]
     return []
+
+
+def _positional_values(row: list[Cell], start: int) -> list[Cell] | None:
+    width = len(T3_COLUMNS)
+    window = row[start:start + width]
+    if len(window) != width or any(c.is_merged_copy or not is_value_text(c.text) for c in window):
+        return None
+    outside = [c for c in row[start + width:] if number_of(c.text) is not None and not c.is_merged_copy]
+    before = [c for c in row[:start] if number_of(c.text) is not None and not c.is_merged_copy]
+    if outside or before:
+        return None
+    return window
 
 
 def _strip_blank_edges(cells: list[Cell]) -> list[Cell]:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -139,11 +140,17 @@ def _one_too_many(v: list[Cell], sizes: Sequence[int], check: Check, settings: P
 
 
 def _read_run(run: str, sizes: Sequence[int], check: Check, decimal_ok: Sequence[bool],
-              settings: ParseSettings, loc, signed_ok: Sequence[bool] | None = None) -> RowRead:
+              settings: ParseSettings, loc, signed_ok: Sequence[bool] | None = None,
+              blanks_vanished: bool = False) -> RowRead:
     n = sum(sizes)
     toks = run.split()
     if len(toks) == n and all(number_of(t) is not None or t in DASH_CHARS for t in toks):
         return RowRead([parse_cell(t, loc) for t in toks])
+    if blanks_vanished and _fewer_cells_possible(run, sizes, check, decimal_ok, signed_ok, settings):
+        loose = distinct_values(split_run(run, sizes, check, decimal_ok=decimal_ok, signed_ok=signed_ok,
+                                          max_digits=settings.max_digits_per_cell))
+        return RowRead(None, loose[: settings.max_candidates],
+                       f"连写数字「{run}」：本文件的表格文字丢失了空白单元格，拆分无法确定各数所在列")
     if len(toks) == n + 1 and all(number_of(t) is not None for t in toks):
         return _one_too_many([Cell(t, t, loc) for t in toks], sizes, check, settings)
     splits = split_run(run, sizes, check, decimal_ok=decimal_ok, signed_ok=signed_ok,
@@ -171,6 +178,20 @@ def _cand_cell(v: Number | None, loc, note: str) -> CellValue:
     return CellValue(v, ValueStatus.NUMBER, str(v), loc, None, note)
 
 
+def _fewer_cells_possible(run: str, sizes: Sequence[int], check: Check, decimal_ok: Sequence[bool],
+                          signed_ok: Sequence[bool] | None, settings: ParseSettings) -> bool:
+    """Could the run be fewer printed numbers (the rest blank cells that vanished) that still add
+    up? Then a cut into every cell proves nothing. One group (a t3 row): its last number is the
+    total; several groups (table 四): any shorter cut counts."""
+    lo = len(run.split())
+    for k in range(max(lo, 1), sum(sizes)):
+        group_check = check if len(sizes) == 1 else None
+        if split_run(run, (k,), group_check, decimal_ok=decimal_ok, signed_ok=signed_ok,
+                     max_digits=settings.max_digits_per_cell, limit=1):
+            return True
+    return False
+
+
 def _run_cell(val, txt: str, unit: str | None, loc) -> CellValue:
     if val is None:
         return parse_cell(txt, loc, NOTE_SPLIT)
@@ -180,9 +201,12 @@ def _run_cell(val, txt: str, unit: str | None, loc) -> CellValue:
 def _by_header(o: Obs, n: int) -> list[Cell]:
     """Value cells in canonical column order when the grid's header prints another order or an
     extra column (columns.t3_column_plan); as printed otherwise."""
-    plan = o.col_plan
-    if not plan or n != len(CANONICAL) or (o.target is not None and o.target.table != "t3"):
+    if n != len(CANONICAL) or (o.target is not None and o.target.table != "t3"):
         return o.cells
+    plan = o.col_plan
+    if not plan:
+        # the header says where the values are: use the cells under it, blanks in place
+        return o.positional if o.positional is not None else o.cells
     cells = list(o.cells)
     while len(cells) > len(plan) and is_blank(cells[-1].text):
         cells.pop()
@@ -228,11 +252,23 @@ def build_tables(obs: list[Obs], fmt: str, settings: ParseSettings, narrative: d
     index = label_index(fmt)
     res = TableResult()
     ctx = _context(obs, index)
+    lost = {c for o, c in zip(obs, ctx, strict=True) if _lost_cells(o)}
+    for o, c in zip(obs, ctx, strict=True):
+        if o.origin == "text" and c in lost:
+            o.blanks_vanished = True
     res.found.update(c for c in ctx if c)
     _build_t2(obs, ctx, fmt, index, settings, res)
     _build_t3(obs, ctx, fmt, index, settings, res)
     _build_t4(obs, ctx, settings, res, narrative or {})
     return res
+
+
+def _lost_cells(o: Obs) -> bool:
+    """A flattened row with fewer digits (and dashes) than cells: its blank cells were not printed."""
+    if o.kind != "row" or o.origin != "text" or o.target is None:
+        return False
+    printed = len(re.findall(r"[0-9]", o.run)) + len(re.findall(r"[—–―]|-(?![0-9])", o.run))
+    return printed < o.target.n_values
 
 
 def _pick(obs: list[Obs], ctx: list[str | None], target: RowTarget, reads: Callable[[Obs], bool]) -> Obs | None:
@@ -259,7 +295,7 @@ def _obs_read(o: Obs, sizes: Sequence[int], check: Check, dec: Sequence[bool], s
               signed: Sequence[bool] | None = None) -> RowRead:
     if o.origin == "grid":
         return _read_cells(_by_header(o, sum(sizes)), sizes, check, dec, settings)
-    return _read_run(o.run, sizes, check, dec, settings, o.loc, signed)
+    return _read_run(o.run, sizes, check, dec, settings, o.loc, signed, o.blanks_vanished)
 
 
 def _build_t2(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult) -> None:

@@ -466,3 +466,16 @@ def test_item_printed_without_its_number_is_still_placed():
     r = parse_document(text_doc("\n".join(lines)))
     assert r.value("t3.result.other.other.natural_person") == 1
     assert r.value("t3.result.other.other.total") == 1
+
+
+def test_rows_are_not_cut_when_the_text_lost_its_blank_cells():
+    # crawler text of a table with empty cells: "12113" is 12, blank×3, 1, blank, 13 — fewer digits
+    # than cells. Then "832131201867" (832, 13, blank, 1, 20, 1, 867) must not be read as the cut
+    # 832/1/31/2/0/1/867 that happens to add up too.
+    flat = FLAT.replace("640020470", "832131201867").replace("二、上年结转政府信息公开申请数量0000000",
+                                                                   "二、上年结转政府信息公开申请数量12113")
+    r = parse_document(text_doc("2021年某区政府信息公开工作年度报告\n" + flat, "2021_x.txt"))
+    assert r.value("t3.new_received.legal.commercial") is None
+    assert r.value("t3.carried_over.total") is None
+    assert any(f.rule == "P1" and "t3.new_received.total" in f.keys for f in r.findings)
+    assert r.value("t3.result.grant.total") is None or r.value("t3.result.grant.total") == 30
