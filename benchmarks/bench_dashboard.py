@@ -93,13 +93,12 @@ def bench_apptest(db: Path, sets: list[dict]) -> tuple[dict[str, list[float]], d
 # The warehouse questions each page asks on open (default widget values).
 PAGE_QUESTIONS = {
     "总览": [("overview_by_year", ())],
-    "依申请公开": [("outcomes_by_year", ()), ("outcomes_by_agency", (20,)), ("applicant_mix", ()),
-                ("reasons_by_year", ("deny",)), ("reasons_by_year", ("unable",)),
-                ("reasons_by_year", ("not_processed",)), ("carry_over_by_year", ())],
+    "依申请公开": [("applications_by_year", ()), ("outcomes_by_agency", (20,))],
     "复议诉讼": [("review_litigation_by_year", ()), ("correction_rates_by_year", ("decided",))],
     "主动公开": [("proactive_by_year", ())],
     "机构对比": [("ranking", ("new_applications", "sum", 10)), ("movers", ("new_applications", "sum", 10))],
-    "单位详情": [("agency_options", ())],
+    "单位详情": [("agency_options", ()), ("agency_reports", None), ("agency_indicators", None),
+             ("agency_findings", None)],
     "数据质量": [("report_years", ()), ("inconsistent_reports", ()), ("parse_uncertain", ()),
              ("missing_reports", ()), ("changed_reports", ()), ("cross_year_breaks", ())],
     "数据下载": [("overview_by_year", ())],
@@ -125,6 +124,8 @@ def bench_direct(db: Path, sets: list[dict]) -> dict[str, list[float]]:
             con = open_reader(db)
             t = time.perf_counter()
             for name, args in qs:
+                if args is None:  # the agency page's questions take the agency shown first
+                    args = (queries.agency_options(con, f)["agency_key"].iloc[0],)
                 queries.QUESTIONS[name](con, f, *args)
             out[title].append((time.perf_counter() - t) * 1000)
             con.close()

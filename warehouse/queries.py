@@ -159,12 +159,58 @@ def _long(wide: pd.DataFrame, by: str, columns: Sequence[str], var_name: str) ->
     return long.dropna(subset=["count"]).reset_index(drop=True)
 
 
-def outcomes_by_year(con: Con, f: Filters) -> pd.DataFrame:
-    """Long: year, outcome code (grant … other), count — the six outcome groups of table 三."""
+_APPLICANT_ROW = ind.NEW.removesuffix(".total")
+_CARRY = ("carried_over", "new_received", "handled", "carry_forward", "backlog_rate")
+
+
+def applications_by_year(con: Con, f: Filters) -> pd.DataFrame:
+    """Per year, one scan for the whole 依申请公开 page: the six outcome groups, new applications
+    by applicant type (``applicant:<col>``), every reason row (``reason:<row code>``) and the
+    carry-over figures with the backlog rate. The functions below reshape it per chart."""
     w, p = where_clause(f)
-    wide = _df(con, f"SELECT r.year AS year, {_outcome_select()} FROM reports_wide r WHERE {w} "
-                    "GROUP BY r.year ORDER BY r.year", p)
-    return _long(wide, "year", OUTCOME_KEYS, "outcome")
+    applicants = ", ".join(f"{sum_sql([f'{_APPLICANT_ROW}.{c}'])} AS \"applicant:{c}\"" for c in T3_PART_COLUMNS)
+    reasons = ", ".join(f"{sum_sql([k])} AS \"reason:{k.removesuffix('.total')}\""
+                        for g in REASON_GROUPS for k in OUTCOME_KEYS[g])
+    carry = (f"{sum_sql([ind.CARRIED_OVER])} AS carried_over, {sum_sql([ind.NEW])} AS new_received, "
+             f"{sum_sql([ind.RESULT_TOTAL])} AS handled, {sum_sql([ind.CARRY_FORWARD])} AS carry_forward, "
+             f"{_agg('backlog_rate')['value']} AS backlog_rate")
+    sql = (f"SELECT r.year AS year, {_outcome_select()}, {applicants}, {reasons}, {carry} "
+           f"FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year")
+    return _df(con, sql, p)
+
+
+def outcomes_long(wide: pd.DataFrame) -> pd.DataFrame:
+    """Long: year, outcome code (grant … other), count — from ``applications_by_year``."""
+    return _long(wide, "year", OUTCOME_KEYS, "outcome") if len(wide) else pd.DataFrame(columns=["year", "outcome", "count"])
+
+
+def applicants_long(wide: pd.DataFrame) -> pd.DataFrame:
+    """Long: year, applicant type code (natural_person, legal.*), new applications from that type."""
+    if not len(wide):
+        return pd.DataFrame(columns=["year", "applicant", "count"])
+    cols = {f"applicant:{c}": c for c in T3_PART_COLUMNS}
+    return _long(wide[["year", *cols]].rename(columns=cols), "year", T3_PART_COLUMNS, "applicant")
+
+
+def reasons_long(wide: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Long: year, reason (t3 row code), count — the rows under one outcome heading (总计 column)."""
+    if group not in REASON_GROUPS:
+        raise ValueError(f"unknown reason group {group!r}")
+    if not len(wide):
+        return pd.DataFrame(columns=["year", "reason", "count"])
+    rows = [k.removesuffix(".total") for k in OUTCOME_KEYS[group]]
+    return _long(wide[["year", *(f"reason:{r}" for r in rows)]].rename(columns=lambda c: c.removeprefix("reason:")),
+                 "year", rows, "reason")
+
+
+def carry_over(wide: pd.DataFrame) -> pd.DataFrame:
+    """Per year: carried over, new, handled, carried forward, backlog rate."""
+    return wide[["year", *_CARRY]] if len(wide) else pd.DataFrame(columns=["year", *_CARRY])
+
+
+def outcomes_by_year(con: Con, f: Filters) -> pd.DataFrame:
+    """Long: year, outcome, count for the slice (``applications_by_year`` reshaped)."""
+    return outcomes_long(applications_by_year(con, f))
 
 
 def outcomes_by_agency(con: Con, f: Filters, top_n: int = 20) -> pd.DataFrame:
@@ -179,34 +225,18 @@ def outcomes_by_agency(con: Con, f: Filters, top_n: int = 20) -> pd.DataFrame:
 
 
 def applicant_mix(con: Con, f: Filters) -> pd.DataFrame:
-    """Long: year, applicant type code (natural_person, legal.*), new applications from that type."""
-    w, p = where_clause(f)
-    row = ind.NEW.removesuffix(".total")
-    sel = ", ".join(f"{sum_sql([f'{row}.{c}'])} AS \"{c}\"" for c in T3_PART_COLUMNS)
-    wide = _df(con, f"SELECT r.year AS year, {sel} FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year", p)
-    return _long(wide, "year", T3_PART_COLUMNS, "applicant")
+    """Long: year, applicant type, count for the slice."""
+    return applicants_long(applications_by_year(con, f))
 
 
 def reasons_by_year(con: Con, f: Filters, group: str) -> pd.DataFrame:
-    """Long: year, reason (t3 row code), count — the rows under one outcome heading (总计 column)."""
-    if group not in REASON_GROUPS:
-        raise ValueError(f"unknown reason group {group!r}")
-    keys = OUTCOME_KEYS[group]
-    rows = [k.removesuffix(".total") for k in keys]
-    w, p = where_clause(f)
-    sel = ", ".join(f"{sum_sql([k])} AS \"{r}\"" for k, r in zip(keys, rows, strict=True))
-    wide = _df(con, f"SELECT r.year AS year, {sel} FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year", p)
-    return _long(wide, "year", rows, "reason")
+    """Long: year, reason row, count for one outcome heading (deny | unable | not_processed | other)."""
+    return reasons_long(applications_by_year(con, f), group)
 
 
 def carry_over_by_year(con: Con, f: Filters) -> pd.DataFrame:
-    """Per year: carried over from last year, new, handled, carried forward, and the backlog rate."""
-    w, p = where_clause(f)
-    sql = (f"SELECT r.year AS year, {sum_sql([ind.CARRIED_OVER])} AS carried_over, "
-           f"{sum_sql([ind.NEW])} AS new_received, {sum_sql([ind.RESULT_TOTAL])} AS handled, "
-           f"{sum_sql([ind.CARRY_FORWARD])} AS carry_forward, {_agg('backlog_rate')['value']} AS backlog_rate "
-           f"FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year")
-    return _df(con, sql, p)
+    """Per year: carry-over figures and the backlog rate for the slice."""
+    return carry_over(applications_by_year(con, f))
 
 
 # ---------------------------------------------------------------- 复议诉讼
@@ -433,7 +463,7 @@ def slice_indicators(con: Con, f: Filters) -> pd.DataFrame:
 
 
 QUESTIONS: dict[str, Callable[..., pd.DataFrame]] = {fn.__name__: fn for fn in (
-    report_years, agency_options, overview_by_year, outcomes_by_year, outcomes_by_agency, applicant_mix,
+    report_years, agency_options, overview_by_year, applications_by_year, outcomes_by_year, outcomes_by_agency, applicant_mix,
     reasons_by_year, carry_over_by_year, review_litigation_by_year, correction_rates_by_year,
     proactive_by_year, ranking, indicator_by_agency_year, movers, agency_reports, report_cells,
     agency_indicators, agency_findings, inconsistent_reports, parse_uncertain, cross_year_breaks,

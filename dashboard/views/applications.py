@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, components, data, labels, state
+from warehouse import queries
 
 _OUTCOME_ORDER = [name for _, name in labels.OUTCOME_GROUPS]
 _REASON_SECTIONS = (
@@ -25,7 +26,8 @@ def _outcomes(df):
 def render() -> None:
     f = state.current()
     components.page_header("依申请公开", f)
-    by_year = data.ask("outcomes_by_year", f)
+    wide = data.ask("applications_by_year", f)
+    by_year = queries.outcomes_long(wide)
     if by_year.empty:
         components.empty_state()
         return
@@ -56,7 +58,7 @@ def render() -> None:
                                definition=_OUTCOME_DEFINITION, stem=f"依申请_办理结果_按单位_{stem}")
 
     st.subheader("申请人类型")
-    mix = data.ask("applicant_mix", f)
+    mix = queries.applicants_long(wide)
     if mix.empty:
         st.caption("没有申请人类型数据。")
     else:
@@ -71,7 +73,7 @@ def render() -> None:
 
     for group, heading, reasons, rate_key in _REASON_SECTIONS:
         st.subheader(heading)
-        df = data.ask("reasons_by_year", f, group)
+        df = queries.reasons_long(wide, group)
         if df.empty:
             st.caption("所选范围内没有相关数据。")
             continue
@@ -87,7 +89,7 @@ def render() -> None:
                                definition=components.definition(rate_key), stem=f"依申请_{heading}_{stem}")
 
     st.subheader("结转情况")
-    carry = data.ask("carry_over_by_year", f)
+    carry = queries.carry_over(wide)
     fig = charts.trend(carry, x="year", series={"carried_over": "上年结转", "carry_forward": "结转下年度继续办理"},
                        title="上年结转与结转下年度的申请数（件）")
     components.chart_block(fig, carry, key="apps_carry", definition=components.definition("backlog_rate"),
