@@ -34,7 +34,7 @@ def test_carried_over_continues_last_years_carry_forward(records):
     by_agency = defaultdict(dict)
     for r in records:
         by_agency[r.agency_id][r.year] = r
-    checked = 0
+    checked = w1_seen = 0
     for years in by_agency.values():
         for y, r in years.items():
             prev = years.get(y - 1)
@@ -43,11 +43,15 @@ def test_carried_over_continues_last_years_carry_forward(records):
             for c in T3_COLUMNS:
                 assert r.clean_values[f"t3.carried_over.{c.code}"] == prev.clean_values[f"t3.carry_forward.{c.code}"]
             checked += 1
+            if any(d["kind"] == "W1" for d in r.defects) and not prev.defects:
+                # what a cross-year W1 check compares: printed 上年结转 vs last year's printed 结转下年度
+                assert r.values["t3.carried_over.total"] != prev.values["t3.carry_forward.total"]
+                w1_seen += 1
             if not any(d["kind"] in ("W1", "blank") for d in r.defects) and not any(
                 d["kind"] in ("R1", "missing_table", "blank") for d in prev.defects
             ):
                 assert r.values["t3.carried_over.total"] == prev.values["t3.carry_forward.total"]
-    assert checked > 400
+    assert checked > 400 and w1_seen > 0
 
 
 def test_sizes_are_realistic(records):
