@@ -8,9 +8,9 @@ overrides what the parser extracted, with source "清单(manifest)".
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path, PurePath
 
+from .csvinput import read_csv_records
 from .errors import LoaderError
 
 MANIFEST_SOURCE = "清单(manifest)"
@@ -30,30 +30,14 @@ def manifest_key(name: str) -> str:
 
 def read_manifest(path: str | Path) -> dict[str, dict[str, str]]:
     """file name → row (column → stripped text). Raises ManifestError for an unusable CSV."""
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise ManifestError(str(p), f"无法打开（{e.strerror or e}）") from e
-    text = None
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise ManifestError(str(p), "无法识别文本编码")
-    reader = csv.DictReader(text.splitlines())
-    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    fields, records = read_csv_records(path, ManifestError)
     if "file" not in fields:
-        raise ManifestError(str(p), "缺少 file 列")
+        raise ManifestError(str(path), "缺少 file 列")
     rows: dict[str, dict[str, str]] = {}
-    for line_no, rec in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in rec.items() if k is not None}
+    for line_no, row in records:
         name = row.get("file", "")
         if not name:
-            raise ManifestError(str(p), f"第{line_no}行缺少文件名")
+            raise ManifestError(str(path), f"第{line_no}行缺少文件名")
         rows[manifest_key(name)] = row
     return rows
 

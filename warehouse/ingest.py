@@ -10,7 +10,6 @@ dimension) is recomputed at the end of every run.
 
 from __future__ import annotations
 
-import csv
 import ctypes
 import hashlib
 import json
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from loaders.csvinput import read_csv_records
 from loaders.errors import LoaderError, ScannedDocument
 from loaders.model import ParsedReport
 
@@ -420,32 +420,17 @@ class RosterError(LoaderError):
 
 def read_roster(path: str | os.PathLike) -> list[dict]:
     """Roster CSV (UTF-8 or GB18030): columns ``agency, year`` required, the rest optional."""
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise RosterError(str(p), str(e)) from e
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise RosterError(str(p), "无法识别文本编码")
-    reader = csv.DictReader(text.splitlines())
-    fields = {(f or "").strip().lower() for f in reader.fieldnames or []}
+    fields, records = read_csv_records(path, RosterError)
     if not {"agency", "year"} <= fields:
-        raise RosterError(str(p), "缺少 agency 或 year 列")
+        raise RosterError(str(path), "缺少 agency 或 year 列")
     rows = []
-    for n, rec in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in rec.items() if k}
+    for n, row in records:
         try:
             year = int(row["year"])
         except ValueError:
-            raise RosterError(str(p), f"第{n}行年度无法识别：{row['year']!r}") from None
+            raise RosterError(str(path), f"第{n}行年度无法识别：{row['year']!r}") from None
         if not row["agency"]:
-            raise RosterError(str(p), f"第{n}行缺少机关名称")
+            raise RosterError(str(path), f"第{n}行缺少机关名称")
         rows.append({c: (year if c == "year" else (row.get(c) or None)) for c in ROSTER_COLUMNS})
     return rows
 
