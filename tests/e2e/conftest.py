@@ -92,7 +92,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, tmp_path):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1440, "height": 2200}, accept_downloads=True, locale="zh-CN")
     pg = context.new_page()
     pg.set_default_timeout(60_000)
     yield pg

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.e2e
 
 
 def wait_idle(page: Page) -> None:
-    """Wait until the script run finished: the app is mounted and the running indicator is gone."""
-    page.wait_for_selector('[data-testid="stApp"]')
+    """Wait until the page has rendered: a title is shown, the script run is over, and no element
+    is still a loading skeleton (charts and widgets load their code lazily)."""
+    expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible()
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
@@ -29,7 +30,6 @@ def wait_idle(page: Page) -> None:
                 && !document.querySelector('[data-testid="stSkeleton"]');
         }"""
     )
-    expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible()
 
 
 def open_path(page: Page, base: str, path: str) -> None:
@@ -57,8 +57,12 @@ def test_every_page_loads_without_error_and_is_screenshotted(page, server, scree
     expect(nav).to_be_visible()
     for _, t, _, _ in PAGES:
         expect(nav).to_contain_text(t)
-    if page.locator('[data-testid="stPlotlyChart"]').count():
-        expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible()
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(e => e.querySelector('.main-svg'))")
+    if title not in ("单位详情", "数据质量", "数据下载"):  # the pages that are tables and lists
+        assert charts.count() > 0
+        expect(charts.first.locator(".gtitle")).not_to_be_empty()  # every chart states what it shows
     page.screenshot(path=str(screenshots / f"{number:02d}_{url_path}.png"), full_page=True)
 
 
