@@ -27,13 +27,12 @@ import duckdb
 
 from loaders.csvinput import read_csv_records
 from loaders.errors import LoaderError, ScannedDocument
+from loaders.manifest import MANIFEST_SOURCE, manifest_row_for
 from loaders.model import ParsedReport
 
 from . import derive
 from .connect import Writer, close_inherited_locks, open_writer
 from .store import REPARSED, STORED, UNCHANGED, write_report
-
-MANIFEST_SOURCE = "清单(manifest)"
 
 
 # ----------------------------------------------------------------------------- the work items
@@ -75,7 +74,6 @@ def parse_path(path: str, manifest: dict | None = None) -> list[Parsed]:
     """Read and parse one file (a zip gives one result per member). Runs in a worker process."""
     from loaders.archive import iter_members
     from loaders.detect import ZIP, sniff_type
-    from loaders.manifest import manifest_row_for
     from loaders.parse import parse_document
     from loaders.readers import iter_documents
 
@@ -367,7 +365,6 @@ def reparse(
     Report ids, ingest order and manifest-given metadata are kept; cells and findings are replaced.
     A ``manifest`` given now (matched on the original file name) replaces the stored manifest values.
     """
-    from loaders.manifest import manifest_row_for
 
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
