@@ -63,5 +63,23 @@ def expand_grid(rows: list[list[tuple[str, int, int, Location | None]]]) -> list
     return out
 
 
+def respan(rows: list[list[Cell]]) -> None:
+    """Recompute rowspan/colspan of every origin (and its copies) from where its copies are."""
+    ext: dict[tuple[int, int], list[int]] = {}
+    for r, row in enumerate(rows):
+        for c, cl in enumerate(row):
+            o = cl.merged_from or (r, c)
+            e = ext.setdefault(o, [r, c])
+            e[0], e[1] = max(e[0], r), max(e[1], c)
+    for r, row in enumerate(rows):
+        for c, cl in enumerate(row):
+            o = cl.merged_from or (r, c)
+            origin = rows[o[0]][o[1]]
+            cl.rowspan = ext[o][0] - o[0] + 1
+            cl.colspan = ext[o][1] - o[1] + 1
+            if cl.merged_from is not None:
+                cl.text, cl.norm = origin.text, origin.norm
+
+
 def table(rows: list[list[Cell]], loc: Location | None = None, pages: tuple[int, ...] = ()) -> Table:
     return Table(rows=rows, loc=loc, pages=pages)

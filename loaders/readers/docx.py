@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from ..document import Cell, Document, Location, SourceInfo, Table
 from ..errors import ConverterMissing, CorruptFile, EncryptedFile
 from .common import cell as make_cell
-from .common import paragraph
+from .common import paragraph, respan
 from .text import guess_title
 
 _HEADING_STYLE = re.compile(r"^(heading|标题)\s*(\d)$", re.I)
@@ -151,20 +151,7 @@ def _table(tbl, doc: Document, path: str) -> None:
     width = max(len(r) for r in grid)
     rows = [[c if c is not None else make_cell("") for c in r] + [make_cell("") for _ in range(width - len(r))]
             for r in grid]
-    # Copies take the origin's text; spans are where the copies reach.
-    ext: dict[tuple[int, int], list[int]] = {}
-    for r, row in enumerate(rows):
-        for c, cl in enumerate(row):
-            o = cl.merged_from or (r, c)
-            e = ext.setdefault(o, [r, c])
-            e[0], e[1] = max(e[0], r), max(e[1], c)
-    for r, row in enumerate(rows):
-        for c, cl in enumerate(row):
-            o = cl.merged_from or (r, c)
-            origin = rows[o[0]][o[1]]
-            cl.rowspan, cl.colspan = ext[o][0] - o[0] + 1, ext[o][1] - o[1] + 1
-            if cl.merged_from is not None:
-                cl.text, cl.norm = origin.text, origin.norm
+    respan(rows)  # copies take the origin's text; spans are where the copies reach
     doc.blocks.append(Table(rows=rows, loc=Location(path=path)))
 
 

@@ -34,7 +34,7 @@ from ..document import Cell, Document, Location, Paragraph, SourceInfo, Table
 from ..errors import CorruptFile, EncryptedFile
 from ..normalize import norm
 from .common import cell as make_cell
-from .common import paragraph
+from .common import paragraph, respan
 
 SNAP = 2.5  # points: lines closer than this are the same ruling
 MIN_RULE = 6.0  # points: shorter segments are glyph strokes, arrows, underline fragments
@@ -722,24 +722,6 @@ def _remap_columns(rows: list[list[Cell]], xs: list[float], union: list[float]) 
     return out
 
 
-def _respan(rows: list[list[Cell]]) -> None:
-    """Recompute rowspan/colspan of every origin (and its copies) from where its copies are."""
-    ext: dict[tuple[int, int], list[int]] = {}
-    for r, row in enumerate(rows):
-        for c, cl in enumerate(row):
-            o = cl.merged_from or (r, c)
-            e = ext.setdefault(o, [r, c])
-            e[0], e[1] = max(e[0], r), max(e[1], c)
-    for r, row in enumerate(rows):
-        for c, cl in enumerate(row):
-            o = cl.merged_from or (r, c)
-            origin = rows[o[0]][o[1]]
-            cl.rowspan = ext[o][0] - o[0] + 1
-            cl.colspan = ext[o][1] - o[1] + 1
-            if cl.merged_from is not None:
-                cl.text, cl.norm = origin.text, origin.norm
-
-
 def _same_row(a: list[Cell], b: list[Cell]) -> bool:
     return len(a) == len(b) and any(c.norm for c in a) and all(x.norm == y.norm for x, y in zip(a, b, strict=True))
 
@@ -802,7 +784,7 @@ def _append_rows(rows: list[list[Cell]], xs: list[float], nxt: PageTable, split_
             elif k == 0 and shift == 0 and (0, c) in dropped:
                 cl.merged_from = dropped[(0, c)]
         rows.append(row)
-    _respan(rows)
+    respan(rows)
     return rows, union
 
 
