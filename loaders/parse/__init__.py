@@ -19,7 +19,7 @@ from ..validate import validate_report
 from .labels import label_index, match_form
 from .rows import observe
 from .settings import ParseSettings, resolve_settings
-from .tables import build_tables
+from .tables import build_tables, report_silent_rows
 from .version import detect_version
 
 PARSER_VERSION = "0.4.0"
@@ -65,6 +65,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
         report.legacy_figures = legacy_figures(doc, sections)
     else:
         result = build_tables(observe(doc, label_index(fmt), settings), fmt, settings, report.narrative)
+        report_silent_rows(doc_form, fmt, result, settings)
         report.cells.update(result.cells)
         report.findings.extend(result.findings)
         for t, name in _TABLE_NAMES.items():

@@ -22,7 +22,8 @@ from .settings import ParseSettings
 
 ROW_MIN_SCORE = 0.8  # score_label: ≥ 1 containment/prefix, < 1 fuzzy ratio (threshold in settings)
 
-_NUMERIC_LEAD = re.compile(r"^[\s\u3000]*((?:(?:[0-9]+(?:\.[0-9]+)?(?:万元|元)?|[—–－―])[\s\u3000]*)+)")
+# "-18" is a signed number (2019 本年增/减) or a dash cell before 18: runs.split_run decides by column
+_NUMERIC_LEAD = re.compile(r"^[\s\u3000]*((?:(?:-?[0-9]+(?:\.[0-9]+)?(?:万元|元)?|[—–－―])[\s\u3000]*)+)")
 _NUMERIC_ONLY = re.compile(r"^[\s\u3000|]*(?:(?:-?[0-9]+(?:\.[0-9]+)?|[-—–－/])[\s\u3000|]*)+$")
 
 
@@ -47,6 +48,9 @@ class Obs:
     # vanish from this text, so a cut that happens to add up proves nothing
     blanks_vanished: bool = False  # text origin: numbers after another row's, kept only inside a flattened table
     col_plan: tuple[str, ...] | None = None  # t3 value columns in the order the table's header prints them
+    # text origin: a row label followed by numbers in a shape no reader knows ("行政许可12+3"): kept
+    # with its raw text so the cells are reported unread (P1), never silently absent
+    unreadable: str = ""
 
     @property
     def n_numbers(self) -> int:
@@ -233,6 +237,8 @@ class _SplitLabel:
 
 _LABEL_CLOSERS = frozenset("）)」』”’\"'】]》〉>:：")
 _COUNT_UNITS = frozenset("件条项个次家人份篇元万亿%")  # a number followed by these is prose
+# a row's numbers followed by one of these are neither prose nor a readable run
+_UNREADABLE_AFTER = frozenset("-+/−－*#~=")
 _T4_HEADER_DEBRIS = 48  # characters of broken header text tolerated before table 四's numbers
 _DIGIT_RUN = re.compile(r"[0-9][0-9.]*")
 _MIN_LABEL_PART = 3
@@ -305,7 +311,12 @@ def _scan_labels(text: str, bi: int, loc: Location | None, index: LabelIndex, li
             glued = bool(m) and bool(match_form(tail)) and (
                 not seg[m.end() - 1].isspace() or tail.lstrip()[:1] in _COUNT_UNITS
             )
-            if run and not glued:
+            if glued and m is not None and tail[:1] in _UNREADABLE_AFTER:
+                raw = seg[: m.end() + 24].strip()
+                out.append(Obs("row", obj.table, "text", bi, loc, target=obj, label=label, run=raw,
+                               line_start=line_start or not form[:s].strip("0123456789一二三四五六七八九十"),
+                               unreadable=f"「{raw}」的数字后紧跟「{tail[:1]}」，无法读取"))
+            elif run and not glued:
                 at_start = line_start or not form[:s].strip("0123456789一二三四五六七八九十")
                 out.append(Obs("row", obj.table, "text", bi, loc, target=obj, label=label, run=run, line_start=at_start))
                 out.extend(_strays(seg[m.end():], bi, loc))  # type: ignore[union-attr]

@@ -295,6 +295,8 @@ def _obs_read(o: Obs, sizes: Sequence[int], check: Check, dec: Sequence[bool], s
               signed: Sequence[bool] | None = None) -> RowRead:
     if o.origin == "grid":
         return _read_cells(_by_header(o, sum(sizes)), sizes, check, dec, settings)
+    if o.unreadable:
+        return RowRead(None, [], o.unreadable)
     return _read_run(o.run, sizes, check, dec, settings, o.loc, signed, o.blanks_vanished)
 
 
@@ -525,3 +527,47 @@ def _agrees_with_prose(values: dict[str, Number | None], narrative: dict) -> boo
         if not any(abs(sum(values[k] for k in alt) - stated) < 1e-9 for alt in usable):  # type: ignore[misc]
             return False
     return checked
+
+
+_FIGURE_AFTER = re.compile(r"^[0-9]+(?:[0-9.]*)(?:件|条|项|个|次|家|人|份|篇|元|万|亿|年|月|日|%)")
+
+
+def report_silent_rows(doc_form: str, fmt: str, res: TableResult, settings: ParseSettings) -> None:
+    """Last guard: a table 二 row whose label the text prints directly before digits, yet no
+    reading (cells or finding) came out of it, is reported unread (P1) with the text — a cell
+    never goes missing silently. A label followed by a counted figure ("行政许可2293件") is prose."""
+    if "t2" not in res.found:
+        return
+    index = label_index(fmt)
+    flagged = {k for f in res.findings for k in f.keys}
+    forms = sorted({f for r in index.rows for f in r.forms}, key=len, reverse=True)
+    for target in index.rows_of("t2"):
+        keys = _keys_for(target, fmt)
+        if any(k in res.cells or k in flagged for k in keys):
+            continue
+        for form in target.forms:
+            hit = _label_before_digits(doc_form, form, forms)
+            if hit is None:
+                continue
+            where = f"表二「{target.row.label}」行"
+            problem = f"文中（去标点后）「{hit}」标签后有数字，但未能读取为该行各列"
+            for k in keys:
+                res.cells[k] = CellValue(None, ValueStatus.MISSING, hit, None, None, "识别存疑：" + problem)
+            res.findings.append(_p1(f"{where}：{problem}，未取值，请人工核对", keys, [], where, settings))
+            break
+
+
+def _label_before_digits(doc_form: str, form: str, all_forms: Sequence[str]) -> str | None:
+    start = doc_form.find(form)
+    while start >= 0:
+        end = start + len(form)
+        inside_longer = any(
+            len(f) > len(form) and form in f
+            and doc_form.find(f, max(0, end - len(f)), start + len(f)) != -1
+            for f in all_forms
+        )
+        after = doc_form[end:end + 24]
+        if not inside_longer and after[:1].isdigit() and not _FIGURE_AFTER.match(after):
+            return doc_form[start:end + 24]
+        start = doc_form.find(form, start + 1)
+    return None
