@@ -99,18 +99,32 @@ def read_file(
         p = Path(path)
         if p.is_dir():
             raise UnsupportedFormat(label, "这是文件夹，请用 iter_documents 读取其中的文件")
-        try:
-            size = p.stat().st_size
-            if size > max_bytes:
-                raise FileTooLarge(label, f"{size} 字节，上限 {max_bytes} 字节")
-            data = p.read_bytes()
-        except OSError as e:
-            raise CorruptFile(label, f"无法打开：{e.strerror}") from None
-    if len(data) > max_bytes:
-        raise FileTooLarge(label, f"{len(data)} 字节，上限 {max_bytes} 字节")
-    file_type = detect.sniff_type(data, label)
+        data = _read_bytes(p, label, max_bytes)
+    file_type = _file_type(data, label, max_bytes)
     if file_type == detect.ZIP:
         raise UnsupportedFormat(label, "压缩包请用 iter_documents 读取其中的文件")
+    return _read_typed(data, label, file_type, check_report=check_report, member_of=member_of)
+
+
+def _read_bytes(p: Path, label: str, max_bytes: int) -> bytes:
+    """A file's bytes; a file over ``max_bytes`` is refused before it is read."""
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise FileTooLarge(label, f"{size} 字节，上限 {max_bytes} 字节")
+        return p.read_bytes()
+    except OSError as e:  # permissions, vanished file, device errors
+        raise CorruptFile(label, f"无法打开：{e.strerror}") from None
+
+
+def _file_type(data: bytes, label: str, max_bytes: int) -> str:
+    if len(data) > max_bytes:
+        raise FileTooLarge(label, f"{len(data)} 字节，上限 {max_bytes} 字节")
+    return detect.sniff_type(data, label)
+
+
+def _read_typed(data: bytes, label: str, file_type: str, *, check_report: bool, member_of: str | None) -> Document:
+    """Bytes of a sniffed (non-archive) type → Document, through its reader."""
     source = SourceInfo(name=label, sha256=hashlib.sha256(data).hexdigest(), size=len(data), file_type=file_type,
                         member_of=member_of)
     if file_type not in READERS:
@@ -171,19 +185,28 @@ def iter_documents(
         try:
             if not p.exists():
                 raise CorruptFile(label, "文件不存在")
-            try:
-                size = p.stat().st_size
-                if size > max_bytes:
-                    raise FileTooLarge(label, f"{size} 字节，上限 {max_bytes} 字节")
-                data = p.read_bytes()
-            except OSError as e:  # permissions, vanished file, device errors
-                raise CorruptFile(label, f"无法打开：{e.strerror}") from None
-            if detect.sniff_type(data, label) == detect.ZIP:
-                yield from _iter_archive(data, label, max_bytes=max_bytes, check_report=check_report)
-                continue
-            yield read_file(p, data=data, name=label, max_bytes=max_bytes, check_report=check_report)
+            data = _read_bytes(p, label, max_bytes)
         except LoaderError as e:
             yield e
+            continue
+        yield from iter_data(data, label, max_bytes=max_bytes, check_report=check_report)
+
+
+def iter_data(
+    data: bytes, label: str, *, max_bytes: int = DEFAULT_MAX_BYTES, check_report: bool = True
+) -> Iterator[Document | LoaderError]:
+    """``iter_documents`` for one file's bytes already in memory (``label`` names it): a Document or
+    LoaderError per member of a zip archive, else exactly one."""
+    try:
+        file_type = _file_type(data, label, max_bytes)
+        if file_type == detect.ZIP:
+            yield from _iter_archive(data, label, max_bytes=max_bytes, check_report=check_report)
+            return
+        doc = _read_typed(data, label, file_type, check_report=check_report, member_of=None)
+    except LoaderError as e:
+        yield e
+        return
+    yield doc
 
 
 def _iter_archive(data: bytes, label: str, *, max_bytes: int, check_report: bool) -> Iterator[Document | LoaderError]:
@@ -194,11 +217,11 @@ def _iter_archive(data: bytes, label: str, *, max_bytes: int, check_report: bool
                 yield m.error if isinstance(m.error, LoaderError) else CorruptFile(member_label, str(m.error))
                 continue
             try:
-                if detect.sniff_type(m.data, m.name) == detect.ZIP:
+                file_type = _file_type(m.data, member_label, max_bytes)
+                if file_type == detect.ZIP:
                     # Nested archives are not opened: one level is what offices send, more is a bomb pattern.
                     raise UnsupportedFormat(member_label, "压缩包内嵌套的压缩包")
-                doc = read_file(data=m.data, name=member_label, max_bytes=max_bytes, check_report=check_report,
-                                member_of=label)
+                doc = _read_typed(m.data, member_label, file_type, check_report=check_report, member_of=label)
                 _mark_member(doc, m.name)
                 yield doc
             except LoaderError as e:
@@ -221,5 +244,5 @@ def _mark_member(doc: Document, member: str) -> None:
                     c.loc = replace(c.loc or Location(), member=member)
 
 
-__all__ = ["DEFAULT_MAX_BYTES", "READERS", "check_annual_report", "iter_documents", "read_file", "register_reader",
-           "require_text"]
+__all__ = ["DEFAULT_MAX_BYTES", "READERS", "check_annual_report", "iter_data", "iter_documents", "read_file",
+           "register_reader", "require_text"]
