@@ -32,7 +32,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
     """One document → one validated ParsedReport with every canonical cell of its format."""
     from .legacy import legacy_figures
     from .metadata import extract_metadata, report_title
-    from .narrative import narrative_figures
+    from .narrative import narrative_figures, t2_figures
     from .sections import find_sections
 
     settings = resolve_settings(settings)
@@ -61,6 +61,9 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
     for f in _META_FIELDS[3:]:
         setattr(report, f, meta.get(f, Meta(None)))
     report.narrative = narrative_figures(sections)
+    if fmt != LEGACY:
+        # table 二 cells the prose states, by cell key: evidence for splitting digit runs
+        report.narrative.update(t2_figures(sections, fmt, year if isinstance(year, int) else None))
     if fmt == LEGACY:
         report.legacy_figures = legacy_figures(doc, sections)
     else:

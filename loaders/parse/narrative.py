@@ -181,3 +181,56 @@ def narrative_value(fig: dict | int | float | None) -> int | float | None:
     if isinstance(fig, dict):
         return fig.get("value")
     return fig
+
+
+# ------------------------------------------------------------------ table 二 figures ----------
+_CLAUSE_SPLIT = re.compile(r"[。；;，,！!？?\n]")
+_CONNECT = r"(?:共|合计|总计|计|为|达|共计)?"
+_OTHER_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_CUMULATIVE = ("累计", "历年", "以来")
+
+
+def t2_figures(sections: Sections, fmt: str, year: int | None = None) -> dict[str, dict]:
+    """cell key → {"value", "values", "unit", "raw", "section"} for table 二 cells the prose states.
+
+    A figure is taken only when one clause names the row (its label, "行政规范性文件") and exactly
+    one column of its sub-table (spec.prose.T2_COLUMN_WORDS: "制发", "现行有效") with the number
+    right after the label ("动态更新本年度制发的规范性文件88件"). A clause about another year or a
+    cumulative count ("累计制发…") is not this year's cell. ``values`` holds every distinct figure
+    stated for the key (two different ones leave the cell undecidable by prose)."""
+    from ..spec.prose import T2_COLUMN_WORDS, T2_COUNT_UNITS
+    from ..spec.tables import table_spec
+
+    if fmt not in ("2019", "2021"):
+        return {}
+    out: dict[str, dict] = {}
+    units = "|".join(T2_COUNT_UNITS)
+    for code in ("s1", "s2", "s6"):
+        text = norm(sections.body_of(code))
+        if code == "s2":
+            text = _prose_only(text)
+        for clause in _CLAUSE_SPLIT.split(text):
+            if not clause or any(w in clause for w in _CUMULATIVE):
+                continue
+            years = {int(y) for y in _OTHER_YEAR.findall(clause)}
+            if year is not None and years - {year}:
+                continue
+            for block in table_spec(fmt, "t2").blocks:
+                words = {c.code: T2_COLUMN_WORDS.get((fmt, block.code, c.code), ()) for c in block.columns}
+                for row in block.rows:
+                    labels = sorted({norm(lab) for lab in row.all_labels}, key=len, reverse=True)
+                    pat = "(?:" + "|".join(re.escape(lab) for lab in labels) + f"){_CONNECT}(\\d+)({units})"
+                    for m in re.finditer(pat, clause):
+                        if m.end() < len(clause) and clause[m.end()] in "以左右余多":
+                            continue  # "约88件", "88件以上": not an exact figure
+                        before = clause[: m.start()]
+                        named = [c for c, ws in words.items() if any(w in before for w in ws)]
+                        if len(named) != 1:
+                            continue
+                        key = f"t2.{block.code}.{row.code}.{named[0]}"
+                        value = int(m.group(1))
+                        fig = out.setdefault(key, {"value": value, "values": [], "unit": m.group(2),
+                                                   "raw": clause, "section": code})
+                        if value not in fig["values"]:
+                            fig["values"].append(value)
+    return out

@@ -257,7 +257,7 @@ def build_tables(obs: list[Obs], fmt: str, settings: ParseSettings, narrative: d
         if o.origin == "text" and c in lost:
             o.blanks_vanished = True
     res.found.update(c for c in ctx if c)
-    _build_t2(obs, ctx, fmt, index, settings, res)
+    _build_t2(obs, ctx, fmt, index, settings, res, narrative or {})
     _build_t3(obs, ctx, fmt, index, settings, res)
     _build_t4(obs, ctx, settings, res, narrative or {})
     return res
@@ -300,7 +300,7 @@ def _obs_read(o: Obs, sizes: Sequence[int], check: Check, dec: Sequence[bool], s
     return _read_run(o.run, sizes, check, dec, settings, o.loc, signed, o.blanks_vanished)
 
 
-def _build_t2(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult) -> None:
+def _build_t2(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult, narrative: dict) -> None:
     for target in index.rows_of("t2"):
         keys = _keys_for(target, fmt)
         block = _block_of(target, fmt)
@@ -314,8 +314,28 @@ def _build_t2(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult) -> N
         o = _pick(obs, ctx, target, reads)
         if o is None:
             continue
-        read = _obs_read(o, (len(keys),), None, dec, settings, signed)
+        read = _t2_by_prose(_obs_read(o, (len(keys),), None, dec, settings, signed), keys, narrative)
         _store(res, keys, read, o, settings, f"表二「{target.row.label}」行")
+
+
+def _t2_by_prose(read: RowRead, keys: list[str], narrative: dict) -> RowRead:
+    """A table 二 row split several ways: keep the cuts consistent with every figure the prose
+    states for one of its cells (narrative.t2_figures); decide only when exactly one is left.
+    Otherwise the row stays unread and the finding says which figures were used."""
+    if read.cells is not None or len(read.candidates) < 2:
+        return read
+    stated = {k: narrative[k] for k in keys if isinstance(narrative.get(k), dict) and narrative[k].get("values")}
+    if not stated:
+        return read
+    kept = [c for c in read.candidates
+            if all(all(dict(zip(keys, c, strict=True))[k] == v for v in fig["values"]) for k, fig in stated.items())]
+    used = "；".join(f"{k.rsplit('.', 1)[1]}={'/'.join(str(v) for v in fig['values'])}（正文：“{fig['raw']}”）"
+                    for k, fig in stated.items())
+    if len(kept) == 1:
+        return RowRead([_cand_cell(v, None, NOTE_SPLIT_PROSE) for v in kept[0]])
+    if kept:
+        return RowRead(None, kept, f"{read.problem}；按正文所述数字（{used}）筛选后仍有{len(kept)}种")
+    return RowRead(None, read.candidates, f"{read.problem}；正文所述数字（{used}）与任何拆分都不符")
 
 
 def _store(res: TableResult, keys: list[str], read: RowRead, o: Obs, settings: ParseSettings, where: str) -> None:
