@@ -75,7 +75,7 @@ def parse_path(path: str, manifest: dict | None = None) -> list[Parsed]:
     from loaders.archive import iter_members
     from loaders.detect import ZIP, sniff_type
     from loaders.parse import parse_document
-    from loaders.readers import iter_documents
+    from loaders.readers import DEFAULT_MAX_BYTES, iter_data
 
     try:
         data = Path(path).read_bytes()
@@ -84,11 +84,11 @@ def parse_path(path: str, manifest: dict | None = None) -> list[Parsed]:
     member_bytes: dict[str, bytes] = {}
     try:
         if sniff_type(data, path) == ZIP:
-            member_bytes = {f"{path}!{m.name}": m.data for m in iter_members(data, path, max_bytes=50 << 20) if m.data}
+            member_bytes = {f"{path}!{m.name}": m.data for m in iter_members(data, path, max_bytes=DEFAULT_MAX_BYTES) if m.data}
     except LoaderError:
-        pass  # iter_documents below reports the file's or archive's error
+        pass  # iter_data below reports the file's or archive's error
     out: list[Parsed] = []
-    for item in iter_documents([path]):
+    for item in iter_data(data, path):  # the bytes already read: no second read of the file
         if isinstance(item, LoaderError):
             out.append(Parsed(item.file or path, error=_error(path, item)))
             continue
