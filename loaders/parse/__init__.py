@@ -30,7 +30,7 @@ _TABLE_NAMES = {"t2": "表二（主动公开）", "t3": "表三（依申请公�
 
 def parse_document(doc: Document, settings: ParseSettings | None = None, manifest_row: dict | None = None) -> ParsedReport:
     """One document → one validated ParsedReport with every canonical cell of its format."""
-    from .legacy import legacy_figures
+    from .legacy import legacy_figures, legacy_findings
     from .metadata import extract_metadata, report_title
     from .narrative import narrative_figures, t2_figures
     from .sections import find_sections
@@ -66,6 +66,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
         report.narrative.update(t2_figures(sections, fmt, year if isinstance(year, int) else None))
     if fmt == LEGACY:
         report.legacy_figures = legacy_figures(doc, sections)
+        report.findings.extend(legacy_findings(report.legacy_figures))
     else:
         result = build_tables(observe(doc, label_index(fmt), settings), fmt, settings, report.narrative)
         report_silent_rows(doc_form, fmt, result, settings)

@@ -49,3 +49,50 @@ def test_prose_only_report(make_doc):
 
 def test_nothing_stated(make_doc):
     assert figs(make_doc, "一、概述 做了很多工作。") == {"detail": {}}
+
+
+SPACED_HEAD = "附件1：某区2012年政府信息公开情况统计表 指标名称 计量单位 2012年度 历年累计 "
+
+
+def test_printed_spaces_are_cell_boundaries(make_doc):
+    # crawler text keeping the table's cell gaps: 739 | 4359, not one run with four possible cuts
+    f = figs(make_doc, SPACED_HEAD + "主动公开信息数 条 739 4359 其中：1、网站公开 条 739 4359 2、政府公报公开 条 0 0 "
+                       "受理依申请公开信息总数 条 0 0")
+    assert f["proactively_disclosed"] == 739 and f["detail"]["proactively_disclosed"]["cumulative"] == 4359
+    assert "空格" in f["detail"]["proactively_disclosed"]["note"]
+    assert f["applications_received"] == 0
+
+
+def test_next_rows_item_number_is_not_a_cell(make_doc):
+    f = figs(make_doc, SPACED_HEAD + "主动公开信息数 条 425 1516 1.网站公开 条 418 1509 受理依申请公开信息总数 条 2 9")
+    assert f["proactively_disclosed"] == 425 and f["detail"]["proactively_disclosed"]["cumulative"] == 1516
+    assert f["applications_received"] == 2
+
+
+def test_three_printed_numbers_for_two_columns_are_not_guessed(make_doc):
+    f = figs(make_doc, SPACED_HEAD + "主动公开信息数 条 739 4 359 受理依申请公开信息总数 条 0 0")
+    assert "proactively_disclosed" not in f
+    assert f["detail"]["proactively_disclosed"]["candidates"] == []
+
+
+def test_table_and_prose_disagreeing_keeps_the_table_and_warns(make_doc):
+    from loaders.parse import parse_document
+
+    doc = make_doc(["某区2012年政府信息公开工作年度报告", "一、概述 全年共主动公开政府信息1913条。",
+                    SPACED_HEAD + "主动公开信息数 条 739 4359 受理依申请公开信息总数 条 0 0"])
+    r = parse_document(doc)
+    assert r.fmt == "legacy"
+    assert r.legacy_figures["proactively_disclosed"] == 739
+    (w4,) = [x for x in r.findings if x.rule == "W4"]
+    assert w4.severity == "warning" and w4.kind == "source"
+    assert w4.expected == 739 and w4.found == 1913 and "1913" in w4.message
+
+
+def test_table_and_prose_agreeing_raise_nothing(make_doc):
+    from loaders.parse import parse_document
+
+    doc = make_doc(["某区2012年政府信息公开工作年度报告", "一、概述 全年共主动公开政府信息739条。",
+                    SPACED_HEAD + "主动公开信息数 条 739 4359 受理依申请公开信息总数 条 0 0"])
+    r = parse_document(doc)
+    assert r.legacy_figures["proactively_disclosed"] == 739
+    assert not [x for x in r.findings if x.rule == "W4"]
