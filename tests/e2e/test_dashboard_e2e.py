@@ -128,3 +128,23 @@ def test_csv_downloaded_through_the_button_equals_the_warehouse_query(page, serv
     pd.testing.assert_frame_equal(got[numeric].astype("float64"), want[numeric].astype("float64"),
                                   check_dtype=False)
     assert set(got["year"]) == {2021, 2022, 2023}
+
+
+def test_xlsx_download_carries_the_filters_and_the_definitions(page, server, demo_warehouse, tmp_path):
+    import openpyxl
+
+    open_path(page, server, "download?years=2022&years=2023")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载按指标 Excel").click()
+    path = tmp_path / "indicators.xlsx"
+    info.value.save_as(path)
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert book.sheetnames == ["按指标", "筛选条件", "指标定义"]
+    filters = {row[0]: row[1] for row in book["筛选条件"].iter_rows(min_row=2, values_only=True)}
+    assert filters["年度"] == "2022–2023"
+    con = open_reader(demo_warehouse)
+    want = queries.slice_indicators(con, Filters(year_from=2022, year_to=2023))
+    con.close()
+    assert book["按指标"].max_row - 1 == len(want)
+    header = [c.value for c in next(book["指标定义"].iter_rows(max_row=1))]
+    assert "口径" in header and "空值规则" in header
