@@ -146,11 +146,24 @@ def _find(fig: FigurePattern, text: str, section: str) -> dict | None:
     if hit is not None:
         return hit
     for pat in fig.zero_patterns:
-        m = re.search(pat, text)
+        m = next((m for m in re.finditer(pat, text) if not _outcome_negated(text, m)), None)
         if m:
             return {"value": 0, "unit": fig.unit, "raw": _sentence(text, m.start(), m.end()), "section": section,
                     "note": "正文以文字说明为无，按0记"}
     return None
+
+
+# "未发生…被行政复议纠错或行政诉讼败诉" says no review was *corrected* and no suit *lost* — not
+# that there were none: a none-phrase whose case word is followed by an outcome is no count.
+_OUTCOMES = ("纠错", "纠正", "败诉", "撤销", "确认违法", "被改变", "错案")
+_OUTCOME_REACH = 6
+
+
+def _outcome_negated(text: str, m: re.Match) -> bool:
+    clause_end = min([i for i in (text.find(c, m.end()) for c in "。;，,") if i != -1] or [len(text)])
+    after = text[m.end():min(m.end() + _OUTCOME_REACH, clause_end)]
+    in_match = text[m.start():m.end()]
+    return any(w in after or w in in_match for w in _OUTCOMES)
 
 
 def narrative_figures(sections: Sections) -> dict[str, dict]:

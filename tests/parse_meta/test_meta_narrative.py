@@ -116,3 +116,30 @@ def test_w4_not_applied_to_legacy_reports():
     r = empty_report("old.txt", fmt="legacy")
     r.narrative = {"applications_received": 5}
     assert check_narrative(r) == []
+
+
+def test_no_corrected_review_or_lost_suit_is_not_zero_cases(make_doc):
+    # 未发生…被行政复议纠错或行政诉讼败诉: no review was corrected, no suit lost — the counts are not 0
+    body = ["一、总体情况", "全年未发生因依申请公开被行政复议纠错或行政诉讼败诉情形。", "四、政府信息公开行政复议、行政诉讼情况"]
+    f = figures(make_doc, body)
+    assert "reviews" not in f and "litigations" not in f
+
+
+def test_outcome_sentence_does_not_hide_a_real_none_phrase(make_doc):
+    body = ["一、总体情况", "全年未发生行政诉讼败诉情形。本年度未发生政府信息公开行政复议。", "四、政府信息公开行政复议、行政诉讼情况"]
+    f = figures(make_doc, body)
+    assert f["reviews"]["value"] == 0 and "未发生政府信息公开行政复议" in f["reviews"]["raw"]
+    assert "litigations" not in f
+
+
+def test_negated_outcome_raises_no_false_w4(make_doc):
+    from loaders.parse import parse_document
+
+    doc = make_doc(["2024年某市政府办公厅政府信息公开工作年度报告", "一、总体情况",
+                    "全年未发生因依申请公开被行政复议纠错或行政诉讼败诉情形。",
+                    "四、政府信息公开行政复议、行政诉讼情况",
+                    "行政复议 行政诉讼 结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉",
+                    "50 1 0 4 55 30 0 0 4 34 0 0 0 0 0"])
+    r = parse_document(doc)
+    assert r.value("t4.review.total") == 55
+    assert not [x for x in r.findings if x.rule == "W4"]
