@@ -9,7 +9,7 @@ says so.
 from __future__ import annotations
 
 from .model import Finding, ParsedReport
-from .spec import ERROR, RULE_BY_ID, SOURCE, WARNING, SumCheck, sum_checks
+from .spec import RULE_BY_ID, SOURCE, WARNING, SumCheck, sum_checks
 from .spec.values import ValueStatus
 
 
@@ -165,6 +165,3 @@ def validate_report(report: ParsedReport) -> ParsedReport:
     report.findings.extend(check_narrative(report))
     return report
 
-
-def source_errors(report: ParsedReport) -> list[Finding]:
-    return [f for f in report.findings if f.kind == SOURCE and f.severity == ERROR]

@@ -79,13 +79,6 @@ def to_xlsx_bytes(
     return buf.getvalue()
 
 
-def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | os.PathLike, filters: Filters | None = None,
-               data_version: str | None = None) -> Path:
-    p = Path(path)
-    p.write_bytes(to_xlsx_bytes(sheets, filters, data_version=data_version))
-    return p
-
-
 # Tables exported to Parquet, each partitioned by year (cells/findings get the report's year).
 PARQUET_TABLES: dict[str, str] = {
     "reports_wide": "SELECT * FROM reports_wide",

@@ -93,10 +93,6 @@ def _str(v: object) -> str | None:
     return None if v is None or v == "" else str(v)
 
 
-def is_stored(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
-    return con.execute("SELECT 1 FROM source_documents WHERE sha256 = ?", [sha256]).fetchone() is not None
-
-
 def write_report(
     con: duckdb.DuckDBPyConnection,
     report: ParsedReport,

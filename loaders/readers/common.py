@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..document import Cell, Document, Location, Paragraph, Table
+from ..document import Cell, Document, Location, Paragraph
 from ..normalize import norm
 
 
@@ -80,6 +80,3 @@ def respan(rows: list[list[Cell]]) -> None:
             if cl.merged_from is not None:
                 cl.text, cl.norm = origin.text, origin.norm
 
-
-def table(rows: list[list[Cell]], loc: Location | None = None, pages: tuple[int, ...] = ()) -> Table:
-    return Table(rows=rows, loc=loc, pages=pages)
