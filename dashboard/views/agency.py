@@ -63,6 +63,7 @@ def render() -> None:
     listing = reports[["year", "format", "version", "n_versions", "is_current", "publish_date", "source_name",
                        "file_type", "size_bytes", "ingested_at", "n_errors", "n_warnings", "is_demo"]].copy()
     listing["format"] = listing["format"].map(lambda v: VERSIONS[v].name if v in VERSIONS else v)
+    listing["publish_date"] = listing["publish_date"].map(lambda d: "—" if pd.isna(d) else str(d)[:10])
     components.table(listing.rename(columns={"file_type": "文件类型", "size_bytes": "大小（字节）",
                                              "n_errors": "错误数", "n_warnings": "警告数", "is_demo": "示例数据"}),
                      key="ag_reports")
