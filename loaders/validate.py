@@ -9,7 +9,7 @@ says so.
 from __future__ import annotations
 
 from .model import Finding, ParsedReport
-from .spec import RULE_BY_ID, SOURCE, WARNING, SumCheck, sum_checks
+from .spec import RULE_BY_ID, SOURCE, SumCheck, sum_checks
 from .spec.values import ValueStatus
 
 
@@ -93,7 +93,7 @@ def check_t2_within_report(report: ParsedReport) -> list[Finding]:
         out.append(
             Finding(
                 rule=rule_id,
-                severity=WARNING,
+                severity=RULE_BY_ID[rule_id].severity,
                 kind=SOURCE,
                 message=f"表二：{stock_key} 为 {_fmt(stock)}，小于本年新增 {_fmt(flow)}",
                 keys=(stock_key, flow_key),
