@@ -29,12 +29,9 @@ def render_indicator_docs() -> str:
         lines += [f"### {ind.name}（`{ind.key}`）", "", f"{ind.description}。", "",
                   f"- 单位：{ind.unit}", f"- 适用格式：{'、'.join(ind.formats)}", f"- 空值规则：{ind.null_rule}", ""]
         for v in ind.variants:
-            if ind is COVERAGE:
-                formula = "已入库（机关, 年度）数 ÷ 名单中应报送的（机关, 年度）数"
-            elif ind.kind == SHARE_OF_REPORTS:
-                formula = formula_text(ind, v.code)
-            else:
-                formula = "`" + formula_text(ind, v.code) + "`"
+            formula = formula_text(ind, v.code)
+            if ind is not COVERAGE and ind.kind != SHARE_OF_REPORTS:
+                formula = f"`{formula}`"  # cell keys, not words
             desc = f"（{v.description}）" if v.description else ""
             lines.append(f"- 口径「{v.name}」（`{v.code}`）{desc}：{formula}")
         lines.append("")

@@ -34,7 +34,6 @@ from .schema import WIDE_KEYS, wide_column
 COUNT = "count"
 RATE = "rate"
 SHARE_OF_REPORTS = "share_of_reports"  # special: share of reports with a property
-UNIT_NAMES = {"件": "件", "%": "%", "万元": "万元"}
 
 G_APPLICATIONS = "依申请公开"
 G_REVIEW = "复议诉讼"
@@ -461,10 +460,12 @@ def format_value(value: float | int | None, unit: str, digits: int = 1) -> str:
 
 
 def formula_text(ind: Indicator, variant: str | None = None) -> str:
-    """The formula in words and keys, for captions: 'Σ a + b ÷ Σ c'."""
+    """The formula in keys, for captions: 'Σ(a + b) ÷ Σ(c)'; in words where its terms are not cells."""
     v = ind.variant(variant)
     if ind.kind == SHARE_OF_REPORTS:
         return "勾稽关系全部成立的报告数 ÷ 有统计表格的报告数"
+    if ind is COVERAGE:
+        return "已入库（机关, 年度）数 ÷ 名单中应报送的（机关, 年度）数"
     num = " + ".join(v.numerator)
     if not v.denominator:
         return f"Σ({num})"
@@ -485,9 +486,7 @@ def definition_rows() -> list[dict]:
                     "单位": ind.unit,
                     "定义": ind.description,
                     "口径说明": v.description,
-                    "公式": formula_text(ind, v.code)
-                    if ind is not COVERAGE
-                    else "已入库（机关, 年度）数 ÷ 名单（机关, 年度）数",
+                    "公式": formula_text(ind, v.code),
                     "空值规则": ind.null_rule,
                 }
             )
