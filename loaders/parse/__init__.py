@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from ..document import Document
-from ..errors import ScannedDocument
+from ..errors import NotAnAnnualReport, ScannedDocument
 from ..model import Finding, Meta, ParsedReport
 from ..spec import INFO, LEGACY, PARSE, SOURCE, cell_keys
 from ..spec.rules import CELL_MISSING, PARSE_UNCERTAIN
@@ -31,7 +31,7 @@ _TABLE_NAMES = {"t2": "表二（主动公开）", "t3": "表三（依申请公�
 def parse_document(doc: Document, settings: ParseSettings | None = None, manifest_row: dict | None = None) -> ParsedReport:
     """One document → one validated ParsedReport with every canonical cell of its format."""
     from .legacy import legacy_figures, legacy_findings
-    from .metadata import extract_metadata, report_title
+    from .metadata import extract_metadata, is_non_report_title, report_title
     from .narrative import narrative_figures, t2_figures
     from .sections import find_sections
 
@@ -41,6 +41,10 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
     year = meta["year"].value
     doc_form = match_form(doc.text())
     has_tables = has_standard_tables(doc_form)
+    title = report_title(doc, sections) or doc.title
+    if is_non_report_title(title) and not has_tables and not (manifest_row and manifest_row.get("format")):
+        # the readers' gate passes any text quoting "年度报告"; a 函/通知 without the tables is not one
+        raise NotAnAnnualReport(doc.source.name, f"标题为「{title}」（函/通知等公文，非年度报告），且无标准统计表")
     fmt_meta = detect_version(doc_form, year if isinstance(year, int) else None, has_tables)
     if manifest_row and manifest_row.get("format"):
         fmt_meta = Meta(str(manifest_row["format"]), 1.0, "清单(manifest)")
@@ -53,7 +57,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
         year=meta["year"],
         agency=meta["agency"],
         region=meta["region"],
-        title=report_title(doc, sections) or doc.title,
+        title=title,
         sections=sections.to_dict(),
         parser_version=PARSER_VERSION,
         doc_status=doc.status,

@@ -33,6 +33,7 @@ from ..spec.agencies import (
     SELF_REFERENCES,
     TOWNSHIP_SUFFIXES,
 )
+from ..spec.sections import NOT_REPORT_TITLE_ENDINGS, REPORT_MARKERS
 from .regions import Place, Token, gazetteer
 from .sections import Sections
 
@@ -48,7 +49,8 @@ SRC_NAME = "机构名称"  # read from the agency's name (wherever the name itse
 META_KEYS = ("year", "agency", "region", "province", "city", "county", "level", "category", "publish_date")
 
 _CJK = r"\u4e00-\u9fff"
-_SELF_WORDS = "我本该其各全"  # "我办", "本局": a report speaking of itself, not a name
+_SELF_WORDS = "我本该其各全"
+_QUOTE_LEADS = ("根据", "按照", "依据", "依照", "《")  # a sentence citing a document, not a name  # "我办", "本局": a report speaking of itself, not a name
 # "key: value" lines of a crawler header and label/value pairs of a CMS metadata box.
 _HEADER_KEYS = {
     "标题": "title", "名称": "title", "文章标题": "title",
@@ -141,10 +143,18 @@ def _title_text(doc: Document, sections: Sections, header: dict[str, str]) -> tu
     if doc.title:
         cands.append((doc.title, SRC_TITLE))
     # The first sentence-like run of the preface that names a year and a report.
+    # A letter / notice titled as such is not a report: its body quoting a notice about annual
+    # reports must not become its title.
+    for text, src in cands:
+        if is_non_report_title(text):
+            return norm(text), src
     pre = norm(sections.preface[:3000])
     for m in _REPORT_WORDS.finditer(pre):
         start = max(pre.rfind(c, 0, m.start()) for c in "。；:：>") + 1
         seg = pre[max(start, m.start() - 60) : m.end()]
+        seg = seg[seg.rfind("》") + 1 :]  # a quoted document's title before the report is not ours
+        if "《" in seg or seg.startswith(_QUOTE_LEADS):
+            continue  # inside a quotation ("根据《…关于做好…年度报告有关事项的通知》")
         if _YEAR_TITLE.search(seg):
             cands.append((seg, SRC_TITLE))
             break
@@ -194,9 +204,18 @@ def title_name(title: str) -> str | None:
     return name if len(name) >= 2 else None
 
 
+def is_non_report_title(title: str | None) -> bool:
+    """A title naming another kind of document (…的函, …的通知, …工作要点) and no report."""
+    t = re.sub(r"[\W_]+$", "", norm(title or ""))
+    return bool(t) and t.endswith(NOT_REPORT_TITLE_ENDINGS) and not any(norm(w) in t for w in REPORT_MARKERS[1])
+
+
 def is_agency_name(name: str) -> bool:
-    """Ends like an agency (局, 委员会, 人民政府 …), is more than a bare word, and isn't "我办"/"本局"."""
+    """Ends like an agency (局, 委员会, 人民政府 …), is more than a bare word, and isn't "我办"/"本局"
+    or a piece of a sentence quoting a document ("根据《福建省人民政府办公厅")."""
     if len(name) < 3 or name[0] in _SELF_WORDS:
+        return False
+    if name.startswith(_QUOTE_LEADS) or "《" in name or "》" in name:
         return False
     return any(name.endswith(s) for s in AGENCY_SUFFIXES) and not _is_region_only(name)
 

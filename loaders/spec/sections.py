@@ -66,6 +66,12 @@ REPORT_MARKERS: tuple[tuple[str, ...], ...] = (
     ("信息公开", "政务公开"),
     ("年度报告", "年报", "工作报告"),
 )
+# A document whose own title ends in one of these (a letter, notice, work plan …) and names no
+# report (REPORT_MARKERS[1]) is another kind of document, even when its body quotes a notice
+# about annual reports ("关于2014年政府信息公开工作要点落实情况的函").
+NOT_REPORT_TITLE_ENDINGS: tuple[str, ...] = (
+    "函", "通知", "要点", "意见", "方案", "通报", "批复", "请示", "纪要", "决定", "公告", "办法",
+)
 
 # --- Pre-2019 (legacy) reports: the two figures their statistics tables / prose state ----------
 # (format.md §6). A statistics-table row label matches when it contains every word of one entry.
