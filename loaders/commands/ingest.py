@@ -21,7 +21,7 @@ def _summary_table(s) -> Table:
     t.add_column("数量", justify="right")
     rows = [
         ("输入文件", s.inputs),
-        ("新入库（无问题）", s.stored + s.reparsed - s.with_findings),
+        ("新入库（无问题）", s.ok),
         ("新入库（有校验发现）", s.with_findings),
         ("重新解析", s.reparsed),
         ("未变化（已入库，跳过）", s.unchanged),
@@ -81,7 +81,7 @@ def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, q
         progress.update(task, total=n + progress.tasks[0].completed)
 
     def on_progress(s, origin: str) -> None:
-        progress.update(task, advance=1, ok=s.stored + s.reparsed - s.with_findings, findings=s.with_findings,
+        progress.update(task, advance=1, ok=s.ok, findings=s.with_findings,
                         failed=s.failed, same=s.unchanged)
 
     with progress:
