@@ -24,6 +24,8 @@ def evaluate(corpus: Path, baseline: Path | None, as_json: bool, show_wrong: boo
     """解析 CORPUS/raw 下每个文件，与 CORPUS/truth/*.json 逐格比对。"""
     ev = evaluate_dir(corpus)
     summary = ev.to_dict()
+    # with --json, stdout is the JSON document alone; status lines go to stderr
+    status_err = as_json
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=1, default=str))
     else:
@@ -54,19 +56,20 @@ def evaluate(corpus: Path, baseline: Path | None, as_json: bool, show_wrong: boo
     failed = baseline is not None and best is not None and acc < best
     if baseline is not None:
         if failed:
-            click.echo(f"FAIL: cell accuracy {_pct(acc)} below the recorded best {_pct(best)} ({baseline})")
+            click.echo(f"FAIL: cell accuracy {_pct(acc)} below the recorded best {_pct(best)} ({baseline})", err=status_err)
         elif best is None or acc > best:
             baseline.write_text(json.dumps({"cell_accuracy": acc, "cells_right": ev.cells_right,
                                             "cells_total": ev.cells_total}, indent=1) + "\n", encoding="utf-8")
-            click.echo(f"baseline raised to {_pct(acc)} ({baseline})")
+            click.echo(f"baseline raised to {_pct(acc)} ({baseline})", err=status_err)
         else:
-            click.echo(f"baseline {_pct(best)} held ({baseline})")
+            click.echo(f"baseline {_pct(best)} held ({baseline})", err=status_err)
     # the overall summary is always the last line
     click.echo(
         f"overall: cells {ev.cells_right}/{ev.cells_total} = {_pct(ev.cell_accuracy)}; format {_pct(ev.share('format_ok'))}; "
         f"year {_pct(ev.share('year_ok'))}; agency {_pct(ev.share('agency_ok'))}; "
         f"anomalies missed {summary['anomalies_missed']}; false source errors {summary['false_source_errors']}; "
-        f"legacy figures {summary['legacy_figures_right']}/{summary['legacy_figures_total']}"
+        f"legacy figures {summary['legacy_figures_right']}/{summary['legacy_figures_total']}",
+        err=status_err,
     )
     if failed:
         raise SystemExit(1)

@@ -70,9 +70,35 @@ def test_evaluate_reports_accuracy_and_baseline(tmp_path, seed_report, shared_co
 def test_real_corpus_format_year_and_source_anomalies(shared_corpus):
     p = run("evaluate", str(shared_corpus), "--json")
     assert p.returncode == 0, p.stderr
-    ev = json.loads(p.stdout[: p.stdout.rindex("}") + 1])
+    ev = json.loads(p.stdout)  # stdout is the JSON document alone
+    assert p.stderr.strip().splitlines()[-1].startswith("overall: cells")
     assert ev["format_accuracy"] == 1.0
     assert ev["year_accuracy"] == 1.0
     assert ev["anomalies_missed"] == 0
     for f in ev["files"]:
         assert not f["error"], f
+
+
+def test_evaluate_json_with_baseline_keeps_stdout_pure_json(tmp_path, seed_report, shared_corpus):
+    corpus = _mini_corpus(tmp_path / "c1", seed_report, shared_corpus)
+    baseline = tmp_path / "baseline.json"
+    p = run("evaluate", str(corpus), "--json", "--baseline", str(baseline))
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["cells_right"] == 200
+    assert "baseline raised" in p.stderr and "overall: cells 200/200" in p.stderr
+    worse = _mini_corpus(tmp_path / "c2", seed_report, shared_corpus, tamper=True)
+    p = run("evaluate", str(worse), "--json", "--baseline", str(baseline))
+    assert p.returncode == 1
+    assert json.loads(p.stdout)["cells_right"] == 199
+    assert "FAIL: cell accuracy" in p.stderr
+
+
+def test_parse_rejects_a_letter_with_the_reason(tmp_path):
+    letter = tmp_path / "letter.txt"
+    letter.write_text(
+        "标题: 关于2014年政府信息公开工作要点落实情况的函\n==================== 正文 ====================\n"
+        "根据《某省人民政府办公厅关于做好政府信息公开工作年度报告有关事项的通知》要求，现将我区2014年政府信息公开"
+        "工作要点落实情况函告如下：全年主动公开政府信息2543条。\n", encoding="utf-8")
+    p = run("parse", str(letter), "--json")
+    assert p.returncode != 0
+    assert "letter.txt" in p.stderr and "函" in p.stderr and not p.stdout.strip()
