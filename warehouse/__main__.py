@@ -104,15 +104,12 @@ def fastpath(db: str, reports: int, seed: int, cells: bool) -> None:
 @click.option("--out", required=True, type=click.Path())
 def parquet(db: str, out: str) -> None:
     """导出按年度分区的 Parquet（reports_wide、cells、findings）。"""
-    from .connect import open_reader
+    from .connect import reader
     from .export import export_parquet
 
-    con = open_reader(db)
-    try:
+    with reader(db) as con:
         for p in export_parquet(con, out):
             click.echo(p)
-    finally:
-        con.close()
 
 
 @cli.command()

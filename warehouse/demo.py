@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .connect import data_version, exists, open_reader, open_writer
+from .connect import Layout, data_version, exists, open_writer, reader
 from .ingest import RunSummary, ingest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,12 +46,9 @@ def demo_key(agencies: int, seed: int) -> str:
 def _stored_key(db: Path) -> str | None:
     if not exists(db):
         return None
-    con = open_reader(db)
-    try:
+    with reader(db) as con:
         row = con.execute("SELECT value FROM warehouse_info WHERE key = 'demo'").fetchone()
-        return row[0] if row else None
-    finally:
-        con.close()
+    return row[0] if row else None
 
 
 def render_synthetic(out: Path, agencies: int, seed: int) -> Path:
@@ -72,8 +69,7 @@ def build_demo(db: str | os.PathLike, *, agencies: int = DEMO_AGENCIES, seed: in
         return DemoResult(True, data_version(db))
     if force or exists(db):
         # A different demo (or a forced rebuild): start from an empty warehouse, never mix.
-        home = db.with_name(db.name + ".d")
-        shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(Layout.of(db).home, ignore_errors=True)
         db.unlink(missing_ok=True)
     src = render_synthetic(db.with_name(db.name + ".synth"), agencies, seed)
     manifest = None
