@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..document import Cell, Document, Location, Paragraph
 from ..normalize import norm
+from ..spec.sections import REPORT_TITLE_WORDS
 
 
 def paragraph(text: str, loc: Location | None = None, kind: str = "paragraph", level: int | None = None) -> Paragraph:
@@ -12,6 +13,11 @@ def paragraph(text: str, loc: Location | None = None, kind: str = "paragraph", l
 
 def cell(text: str, loc: Location | None = None, **kw) -> Cell:
     return Cell(text=text, norm=norm(text), loc=loc, **kw)
+
+
+def names_report(text: str) -> bool:
+    """Whether a line names the report itself (年度报告/年报): how readers pick the title."""
+    return any(w in text for w in REPORT_TITLE_WORDS)
 
 
 def fill_norms(doc: Document) -> Document:

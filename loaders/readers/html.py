@@ -24,7 +24,7 @@ from lxml import html as lxml_html
 from ..detect import decode_text
 from ..document import Document, Location, SourceInfo, Table
 from ..errors import CorruptFile
-from .common import expand_grid, paragraph
+from .common import expand_grid, names_report, paragraph
 from .text import guess_title
 
 _DROP_TAGS = {"script", "style", "noscript", "iframe", "form", "input", "select", "button", "textarea", "nav",
@@ -98,7 +98,7 @@ def parse_html(text: str, source: SourceInfo) -> Document:
             doc.blocks.append(paragraph(heading, Location(path="h1"), kind="heading", level=1))
     walker.walk(main)
     walker.flush()
-    doc.title = (next((h for h in h1s if ("年度报告" in h or "年报" in h)), None) or page_title
+    doc.title = (next((h for h in h1s if names_report(h)), None) or page_title
                  or guess_title(doc))
     if page_title:
         doc.meta["html_title"] = page_title

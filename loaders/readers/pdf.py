@@ -34,7 +34,7 @@ from ..document import Cell, Document, Location, Paragraph, SourceInfo, Table
 from ..errors import CorruptFile, EncryptedFile
 from ..normalize import norm
 from .common import cell as make_cell
-from .common import paragraph, respan
+from .common import names_report, paragraph, respan
 
 SNAP = 2.5  # points: lines closer than this are the same ruling
 MIN_RULE = 6.0  # points: shorter segments are glyph strokes, arrows, underline fragments
@@ -213,7 +213,7 @@ def _read(pdf: pdfium.PdfDocument, source: SourceInfo) -> Document:
             first_on_page = False
         # Text after the table on the same page ends the chance of a continuation.
     doc.blocks = _join_paragraphs(blocks, pages)
-    doc.title = _first_title(doc) or (title if title and ("年度报告" in title or "年报" in title) else None) or (
+    doc.title = _first_title(doc) or (title if title and names_report(title) else None) or (
         doc.paragraphs[0].text if doc.paragraphs else title)
     return doc
 
@@ -235,7 +235,7 @@ def _first_title(doc: Document) -> str | None:
         if not isinstance(b, Paragraph) or b.loc.page != 1 or len(b.text) > 40:
             break
         lead.append(k)
-        if "年度报告" in b.norm or "年报" in b.norm:
+        if names_report(b.norm):
             for i in lead:
                 p = doc.blocks[i]
                 p.kind, p.level = "heading", 1

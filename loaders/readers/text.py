@@ -19,7 +19,7 @@ import re
 
 from ..detect import decode_text
 from ..document import Document, Location, SourceInfo, Table
-from .common import cell, paragraph
+from .common import cell, names_report, paragraph
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -91,7 +91,7 @@ def guess_title(doc: Document) -> str | None:
     """The first early line naming the report (年度报告/年报), else the first heading or line."""
     early = doc.paragraphs[:15]
     for k, p in enumerate(early):
-        if ("年度报告" in p.norm or "年报" in p.norm) and len(p.norm) <= 80:
+        if names_report(p.norm) and len(p.norm) <= 80:
             if len(p.norm) <= 8 and k > 0 and len(early[k - 1].norm) <= 40:
                 return early[k - 1].text + p.text  # a title wrapped onto a second line
             return p.text

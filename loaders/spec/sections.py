@@ -60,11 +60,13 @@ SECTIONS: tuple[SectionSpec, ...] = (
 SECTION_BY_CODE = {s.code: s for s in SECTIONS}
 NUMERALS = tuple(s.numeral for s in SECTIONS)
 
+# A line naming the report itself — how readers tell the document's title among its first lines.
+REPORT_TITLE_WORDS: tuple[str, ...] = ("年度报告", "年报")
 # What makes a text an information-disclosure annual report at all (a cheap gate before parsing):
 # the document must contain one word of each group (after normalisation).
 REPORT_MARKERS: tuple[tuple[str, ...], ...] = (
     ("信息公开", "政务公开"),
-    ("年度报告", "年报", "工作报告"),
+    (*REPORT_TITLE_WORDS, "工作报告"),
 )
 # A document whose own title ends in one of these (a letter, notice, work plan …) and names no
 # report (REPORT_MARKERS[1]) is another kind of document, even when its body quotes a notice
