@@ -44,7 +44,6 @@ def parse_text(text: str, source: SourceInfo, *, markdown: bool = True) -> Docum
     start = _crawler_header(lines, doc)
     i = start
     n = len(lines)
-    member = None  # set for archive members by the dispatcher
     dropped_page_numbers = 0
     while i < n:
         raw = lines[i]
@@ -60,7 +59,7 @@ def parse_text(text: str, source: SourceInfo, *, markdown: bool = True) -> Docum
             j = i
             while j < n and lines[j].strip().startswith("|"):
                 j += 1
-            tbl = _pipe_table(lines, i, j, member)
+            tbl = _pipe_table(lines, i, j)
             if tbl is not None:
                 doc.blocks.append(tbl)
             i = j
@@ -69,11 +68,11 @@ def parse_text(text: str, source: SourceInfo, *, markdown: bool = True) -> Docum
             j = i
             while j < n and "\t" in lines[j] and lines[j].strip():
                 j += 1
-            doc.blocks.append(_tab_table(lines, i, j, member))
+            doc.blocks.append(_tab_table(lines, i, j))
             i = j
             continue
         m = _HEADING.match(stripped) if markdown else None
-        loc = Location(line=i + 1, member=member)
+        loc = Location(line=i + 1)
         if m:
             doc.blocks.append(paragraph(_strip_markup(m.group(2)), loc, kind="heading", level=len(m.group(1))))
         else:
@@ -123,11 +122,11 @@ def _split_tabs(line: str) -> list[str]:
     return [f.strip(" \u3000\xa0") for f in line.rstrip("\r\n").split("\t")]
 
 
-def _tab_table(lines: list[str], i: int, j: int, member: str | None) -> Table:
+def _tab_table(lines: list[str], i: int, j: int) -> Table:
     rows = []
     for k in range(i, j):
-        rows.append([cell(f, Location(line=k + 1, member=member)) for f in _split_tabs(lines[k])])
-    return Table(rows=rows, loc=Location(line=i + 1, member=member))
+        rows.append([cell(f, Location(line=k + 1)) for f in _split_tabs(lines[k])])
+    return Table(rows=rows, loc=Location(line=i + 1))
 
 
 def _split_pipes(line: str) -> list[str]:
@@ -140,15 +139,15 @@ def _split_pipes(line: str) -> list[str]:
     return [p.strip().replace("\\|", "|") for p in parts]
 
 
-def _pipe_table(lines: list[str], i: int, j: int, member: str | None) -> Table | None:
+def _pipe_table(lines: list[str], i: int, j: int) -> Table | None:
     rows = []
     for k in range(i, j):
         if _PIPE_SEPARATOR.match(lines[k].strip()):
             continue  # header separators, repeated mid-table by broken converters
-        rows.append([cell(_strip_markup(f), Location(line=k + 1, member=member)) for f in _split_pipes(lines[k])])
+        rows.append([cell(_strip_markup(f), Location(line=k + 1)) for f in _split_pipes(lines[k])])
     if not rows:
         return None
-    return Table(rows=rows, loc=Location(line=i + 1, member=member))
+    return Table(rows=rows, loc=Location(line=i + 1))
 
 
 def _join_tables_split_by_title(doc: Document) -> None:
