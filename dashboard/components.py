@@ -16,7 +16,7 @@ import streamlit as st
 from warehouse import export
 
 from .charts import rate_text
-from .labels import COLUMN_NAMES
+from .labels import CATEGORY_LABELS, COLUMN_NAMES, LEVEL_LABELS
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,9 +46,17 @@ def deferred_xlsx(sheets: dict[str, pd.DataFrame], filters=None) -> Callable[[],
     return lambda: export.to_xlsx_bytes(sheets, f, data_version=version)
 
 
+# Code columns shown by their Chinese names on screen (downloads keep the stable codes).
+CODE_NAMES = {"level": LEVEL_LABELS, "category": CATEGORY_LABELS}
+
+
 def display_table(df: pd.DataFrame, rate_cols: Iterable[str] = ()) -> pd.DataFrame:
-    """A copy for on-screen reading: rates as '12.3%' or '—' (no denominator), never 0 %."""
+    """A copy for on-screen reading: rates as '12.3%' or '—' (no denominator), never 0 %;
+    level and category codes as their Chinese names."""
     out = df.copy()
+    for c, names in CODE_NAMES.items():
+        if c in out:
+            out[c] = out[c].map(lambda v, names=names: names.get(v, v))
     for c in rate_cols:
         if c in out:
             out[c] = out[c].map(rate_text)
