@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ..detect import decode_text
-from ..document import Document, Location, SourceInfo, Table
+from ..document import Document, Location, Paragraph, SourceInfo, Table
 from .common import cell, names_report, paragraph
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -159,22 +159,16 @@ def _join_tables_split_by_title(doc: Document) -> None:
     heads = [b for b in doc.paragraphs if b.kind == "heading"]
     if not heads:
         return
-    title = heads[0].norm
-    blocks = doc.blocks
-    out = []
-    k = 0
-    while k < len(blocks):
-        b = blocks[k]
-        if (isinstance(b, Table) and out and isinstance(out[-1], Table) is False and len(out) >= 2
-                and isinstance(out[-2], Table) and out[-1].kind == "paragraph" and out[-1].norm == title
-                and out[-1] is not heads[0]):
-            header = out.pop()
-            prev = out[-1]
-            prev.rows.extend(b.rows)
-            doc.warnings.append(f"第{header.loc.line}行重复的页眉（报告标题）位于表格中间，已删除并合并表格")
-            k += 1
+    title = heads[0]
+    out: list = []
+    for b in doc.blocks:
+        between = out[-1] if len(out) >= 2 and isinstance(out[-2], Table) else None
+        if (isinstance(b, Table) and isinstance(between, Paragraph) and between.kind == "paragraph"
+                and between.norm == title.norm and between is not title):
+            out.pop()
+            out[-1].rows.extend(b.rows)
+            doc.warnings.append(f"第{between.loc.line}行重复的页眉（报告标题）位于表格中间，已删除并合并表格")
             continue
         out.append(b)
-        k += 1
     doc.blocks = out
 

@@ -146,6 +146,19 @@ def test_page_number_lines_dropped_values_kept(tmp_path):
     assert any("页码" in w for w in doc.warnings)
 
 
+def test_title_repeated_between_table_runs_is_a_page_header(tmp_path):
+    title = "某区2022年政府信息公开工作年度报告"
+    body = (f"# {title}\n\n一、总体情况\n\n规章\t1\t2\n规范性文件\t3\t4\n{title}\n行政许可\t5\t6\n\n"
+            f"{title}\n")
+    path = tmp_path / "pdf2text.txt"
+    path.write_text(body, encoding="utf-8")
+    doc = read_file(path)
+    assert len(doc.tables) == 1  # the header between the runs dropped, the runs joined
+    assert doc.tables[0].texts() == [["规章", "1", "2"], ["规范性文件", "3", "4"], ["行政许可", "5", "6"]]
+    assert [p.text for p in doc.paragraphs] == [title, "一、总体情况", title]  # not between tables: kept
+    assert any("第7行" in w and "页眉" in w for w in doc.warnings)
+
+
 @pytest.mark.parametrize(("text", "encoding"), [("规章\t0\t0\t0", "gbk"), ("行政许可 517645", "gbk"),
                                               ("規章\t0\t0\t0", "big5"), ("行政許可 517645", "big5")])
 def test_short_samples_gbk_vs_big5(text, encoding):
