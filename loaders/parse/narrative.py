@@ -226,7 +226,7 @@ def t2_figures(sections: Sections, fmt: str, year: int | None = None) -> dict[st
             if not clause or any(w in clause for w in _CUMULATIVE):
                 continue
             years = {int(y) for y in _OTHER_YEAR.findall(clause)}
-            if year is not None and years - {year}:
+            if years - {year}:  # another year, or any year when the report's own is unknown
                 continue
             for block in table_spec(fmt, "t2").blocks:
                 words = {c.code: T2_COLUMN_WORDS.get((fmt, block.code, c.code), ()) for c in block.columns}
