@@ -265,7 +265,7 @@ class _Walker:
                 self.add_text(child.tail, el)
         if block:
             self.flush()
-        self.add_text(el.tail, el.getparent() if el.getparent() is not None else el)
+        self.add_text_tail(el)
 
     def add_text_tail(self, el) -> None:
         self.add_text(el.tail, el.getparent() if el.getparent() is not None else el)
