@@ -38,8 +38,8 @@ from .common import names_report, paragraph, respan
 
 SNAP = 2.5  # points: lines closer than this are the same ruling
 MIN_RULE = 6.0  # points: shorter segments are glyph strokes, arrows, underline fragments
-MARGIN_SHARE = 0.09
-SCANNED_CHARS_PER_PAGE = 20  # fewer real characters than this per page: a scan with at most a stamp  # top/bottom share of the page where running headers/footers live
+MARGIN_SHARE = 0.09  # top/bottom share of the page where running headers/footers live
+SCANNED_CHARS_PER_PAGE = 20  # fewer real characters than this per page: a scan with at most a stamp
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－_·•]*(第\s*)?[0-9０-９一二三四五六七八九十]+\s*(页|/\s*[0-9]+)?[\s\-—–－_·•]*$")
 _NUMBER = re.compile(r"^[\s0-9０-９.,，．%\-—–/]+$")
 _ITEM_NUMBER = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十0-9０-９]+\s*[)）]|[一二三四五六七八九十]+\s*、|[0-9０-９]+\s*[.．、])")
@@ -657,11 +657,6 @@ def _outside(chars: list[Char], boxes) -> list[Char]:
         else:
             out.append(c)
     return out
-
-
-def _in_box(c: Char, box) -> bool:
-    x0, top, x1, bottom = box
-    return x0 - 1 <= c.cx <= x1 + 1 and top - 1 <= c.cy <= bottom + 1
 
 
 def _furniture(pages) -> set[int]:
