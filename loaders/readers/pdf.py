@@ -429,22 +429,15 @@ def _tables(hs, vs, chars: list[Char], page_no: int) -> list[PageTable]:
     # Connected groups: a horizontal and a vertical line touch when they cross (within SNAP).
     n_h = len(hs)
     parent = list(range(n_h + len(vs)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     for i, (y, hx0, hx1) in enumerate(hs):
         for j, (x, vy0, vy1) in enumerate(vs):
             if hx0 - SNAP <= x <= hx1 + SNAP and vy0 - SNAP <= y <= vy1 + SNAP:
-                parent[find(i)] = find(n_h + j)
+                parent[_root(parent, i)] = _root(parent, n_h + j)
     groups: dict[int, tuple[list, list]] = {}
     for i, h in enumerate(hs):
-        groups.setdefault(find(i), ([], []))[0].append(h)
+        groups.setdefault(_root(parent, i), ([], []))[0].append(h)
     for j, v in enumerate(vs):
-        groups.setdefault(find(n_h + j), ([], []))[1].append(v)
+        groups.setdefault(_root(parent, n_h + j), ([], []))[1].append(v)
     out = []
     for g_hs, g_vs in groups.values():
         if len(g_hs) < 2 or len(g_vs) < 2:
@@ -454,6 +447,14 @@ def _tables(hs, vs, chars: list[Char], page_no: int) -> list[PageTable]:
             out.append(t)
     out.sort(key=lambda t: t.bbox[1])
     return out
+
+
+def _root(parent: list[int], i: int) -> int:
+    """Union-find root of ``i`` (path halving): rulings into tables, grid cells into merged cells."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
 
 
 def _positions(vals: list[float]) -> list[float]:
@@ -510,19 +511,12 @@ def _grid(hs, vs, chars: list[Char], page_no: int) -> PageTable | None:
     bbox = (xs[0], ys[0], xs[-1], ys[-1])
     # Region ids: merge a grid cell with its right/lower neighbour when no ruling separates them.
     region = list(range(n_r * n_c))
-
-    def find(i):
-        while region[i] != i:
-            region[i] = region[region[i]]
-            i = region[i]
-        return i
-
     for r in range(n_r):
         for c in range(n_c):
             if c + 1 < n_c and not _covered(vs, xs[c + 1], ys[r], ys[r + 1]):
-                region[find(r * n_c + c + 1)] = find(r * n_c + c)
+                region[_root(region, r * n_c + c + 1)] = _root(region, r * n_c + c)
             if r + 1 < n_r and not _covered(hs, ys[r + 1], xs[c], xs[c + 1]):
-                region[find((r + 1) * n_c + c)] = find(r * n_c + c)
+                region[_root(region, (r + 1) * n_c + c)] = _root(region, r * n_c + c)
     # Chars into regions by centre.
     texts: dict[int, list[Char]] = {}
     for ch in chars:
@@ -530,11 +524,11 @@ def _grid(hs, vs, chars: list[Char], page_no: int) -> PageTable | None:
             continue
         c = _band(xs, ch.cx)
         r = _band(ys, ch.cy)
-        texts.setdefault(find(r * n_c + c), []).append(ch)
+        texts.setdefault(_root(region, r * n_c + c), []).append(ch)
     extent: dict[int, list[int]] = {}
     for r in range(n_r):
         for c in range(n_c):
-            root = find(r * n_c + c)
+            root = _root(region, r * n_c + c)
             e = extent.setdefault(root, [r, c, r, c])
             e[0], e[1], e[2], e[3] = min(e[0], r), min(e[1], c), max(e[2], r), max(e[3], c)
     rows: list[list[Cell]] = []
@@ -542,7 +536,7 @@ def _grid(hs, vs, chars: list[Char], page_no: int) -> PageTable | None:
     for r in range(n_r):
         row = []
         for c in range(n_c):
-            root = find(r * n_c + c)
+            root = _root(region, r * n_c + c)
             r0, c0, r1, c1 = extent[root]
             loc_box = (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])
             if root not in origin_cell:
