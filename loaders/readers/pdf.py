@@ -167,16 +167,14 @@ def _read(pdf: pdfium.PdfDocument, source: SourceInfo) -> Document:
         free = _outside(chars, [t.bbox for t in tables])
         pages.append((i + 1, width, height, _lines(free), tables))
     furniture = _furniture(pages)
-    text_chars = sum(len(ln.text) for _, _, _, lines, _ in pages for ln in lines if id(ln) not in furniture) + sum(
-        len(c.text) for *_, tables in pages for t in tables for row in t.rows for c in row if c.merged_from is None)
+    text_chars = sum(_text_chars(lines, tables, furniture) for *_, lines, tables in pages)
     if text_chars < SCANNED_CHARS_PER_PAGE * n_pages:
         # Nothing but page numbers (or nothing at all): the pages are images.
         doc.status = "scanned"
         doc.warnings.append("扫描件，无文字层（需要OCR）")
         doc.title = title
         return doc
-    image_pages = [n for n in image_pages if sum(len(ln.text) for ln in pages[n - 1][3] if id(ln) not in furniture)
-                   + sum(len(c.text) for t in pages[n - 1][4] for row in t.rows for c in row) < SCANNED_CHARS_PER_PAGE]
+    image_pages = [n for n in image_pages if _text_chars(*pages[n - 1][3:], furniture) < SCANNED_CHARS_PER_PAGE]
     if image_pages:
         doc.warnings.append(f"第{'、'.join(map(str, image_pages))}页只有图片、没有文字层（可能是扫描的表格，需要OCR）")
         doc.meta["image_only_pages"] = ",".join(map(str, image_pages))
@@ -216,6 +214,12 @@ def _read(pdf: pdfium.PdfDocument, source: SourceInfo) -> Document:
     doc.title = _first_title(doc) or (title if title and names_report(title) else None) or (
         doc.paragraphs[0].text if doc.paragraphs else title)
     return doc
+
+
+def _text_chars(lines: list[Line], tables: list[PageTable], furniture: set[int]) -> int:
+    """Characters of real text on a page: lines other than page furniture, each table cell once."""
+    return (sum(len(ln.text) for ln in lines if id(ln) not in furniture)
+            + sum(len(c.text) for t in tables for row in t.rows for c in row if c.merged_from is None))
 
 
 def _metadata_title(pdf: pdfium.PdfDocument) -> str | None:
