@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _run(out: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "loaders.synth", "--agencies", "6", "--years", "2019-2022", "--formats",
-         "html,txt,docx", "--defect-rate", "0.4", "--seed", "9", "--out", str(out), *extra],
+         "html,txt,docx,pdf", "--defect-rate", "0.4", "--seed", "9", "--out", str(out), *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
 
@@ -45,7 +45,7 @@ def test_cli_writes_corpus_layout(tmp_path):
     unpublished = {(r["agency_id"], r["year"]) for r in roster if r["published"] == "false"}
     assert len(raws) == len(roster) - len(unpublished)
     renderers = {r["renderer"] for r in manifest}
-    assert renderers <= {"html-cms", "html-word", "txt-tsv", "txt-crawler", "docx"} and len(renderers) >= 4
+    assert renderers == {"html-cms", "html-word", "txt-tsv", "txt-crawler", "docx", "pdf"}
     for name in truths:
         t = json.loads((out / "truth" / f"{name}.json").read_text(encoding="utf-8"))
         assert t["demo"] is True and t["title"].endswith(DEMO_MARK)
