@@ -553,23 +553,24 @@ _FIGURE_AFTER = re.compile(r"^[0-9]+(?:[0-9.]*)(?:件|条|项|个|次|家|人|�
 
 
 def report_silent_rows(doc_form: str, fmt: str, res: TableResult, settings: ParseSettings) -> None:
-    """Last guard: a table 二 row whose label the text prints directly before digits, yet no
+    """Last guard: a table 二/三 row whose label the text prints directly before digits, yet no
     reading (cells or finding) came out of it, is reported unread (P1) with the text — a cell
     never goes missing silently. A label followed by a counted figure ("行政许可2293件") is prose."""
-    if "t2" not in res.found:
-        return
     index = label_index(fmt)
     flagged = {k for f in res.findings for k in f.keys}
     forms = sorted({f for r in index.rows for f in r.forms}, key=len, reverse=True)
-    for target in index.rows_of("t2"):
+    names = {"t2": "表二", "t3": "表三"}
+    for target in (t for t in index.rows if t.table in names and t.table in res.found):
         keys = _keys_for(target, fmt)
         if any(k in res.cells or k in flagged for k in keys):
             continue
         for form in target.forms:
+            if target.table == "t3" and len(form) < 4:
+                continue  # "其他", "总计": too short to tell a table 三 row from a word in a sentence
             hit = _label_before_digits(doc_form, form, forms)
             if hit is None:
                 continue
-            where = f"表二「{target.row.label}」行"
+            where = f"{names[target.table]}「{target.row.full_label}」行"
             problem = f"文中（去标点后）「{hit}」标签后有数字，但未能读取为该行各列"
             for k in keys:
                 res.cells[k] = CellValue(None, ValueStatus.MISSING, hit, None, None, "识别存疑：" + problem)

@@ -64,3 +64,15 @@ def test_no_missing_cell_without_raw_text_or_finding():
     silent = [k for k, cv in r.cells.items() if k.startswith("t2.") and cv.status == ValueStatus.MISSING
               and not cv.raw and k not in flagged]
     assert silent == []
+
+
+def test_table_three_row_glued_to_an_unknown_mark_is_reported_not_dropped():
+    from .test_shapes import FLAT
+
+    flat = FLAT.replace("（一）予以公开270020130", "（一）予以公开2700(2013)0")
+    r = parse_document(text_doc("2021年某区政府信息公开工作年度报告\n" + flat, "2021_x.txt"))
+    keys = [k for k in r.cells if k.startswith("t3.result.grant.")]
+    assert len(keys) == 7 and all(r.value(k) is None for k in keys)
+    assert all(r.cells[k].raw for k in keys)
+    assert [f for f in r.findings if f.rule == "P1" and set(keys) <= set(f.keys)]
+    assert r.value("t3.new_received.total") == 70  # the other rows are read as before
