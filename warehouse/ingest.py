@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -45,21 +45,6 @@ class Parsed:
     report: ParsedReport | None = None
     data: bytes | None = None
     error: dict | None = None  # LoaderError.to_dict(): file, kind, reason (Chinese), detail
-
-
-def walk(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Every file under ``paths`` (folders recursively, hidden files skipped), sorted per folder."""
-    out: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs.sort()
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                out.extend(Path(root) / f for f in sorted(files) if not f.startswith("."))
-        else:
-            out.append(p)
-    return out
 
 
 def _error(origin: str, e: BaseException) -> dict:
@@ -308,11 +293,13 @@ def ingest(
     Files already stored (same content hash) are not parsed again. Readers see the new data when
     this returns (and every ``publish_every`` seconds during long runs).
     """
+    from loaders.readers import walk_files
+
     from .connect import Layout
 
     lay = Layout.of(db_path)
     # never ingest the warehouse's own files (e.g. `ingest . --db ./gongkai.duckdb`)
-    files = [f for f in walk(paths) if f.absolute() != lay.db and lay.home not in f.absolute().parents]
+    files = [f for f in walk_files(paths) if f.absolute() != lay.db and lay.home not in f.absolute().parents]
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     s = RunSummary(inputs=len(files))

@@ -158,12 +158,13 @@ def require_text(doc: Document) -> Document:
     return doc
 
 
-def _walk(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+def walk_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+    """Every file under ``paths``: folders recursively in sorted order, hidden files and folders skipped."""
     for p in paths:
         p = Path(p)
         if p.is_dir():
             for root, dirs, files in os.walk(p):
-                dirs.sort()
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for f in sorted(files):
                     if not f.startswith("."):
                         yield Path(root) / f
@@ -180,7 +181,7 @@ def iter_documents(
     """A Document or the LoaderError for every file under ``paths``; zip members read in memory."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    for p in _walk(paths):
+    for p in walk_files(paths):
         label = str(p)
         try:
             if not p.exists():
@@ -245,4 +246,4 @@ def _mark_member(doc: Document, member: str) -> None:
 
 
 __all__ = ["DEFAULT_MAX_BYTES", "READERS", "check_annual_report", "iter_data", "iter_documents", "read_file",
-           "register_reader", "require_text"]
+           "register_reader", "require_text", "walk_files"]
