@@ -47,6 +47,12 @@ class Parsed:
     error: dict | None = None  # LoaderError.to_dict(): file, kind, reason (Chinese), detail
 
 
+def _file_name(origin: str) -> str:
+    """The name a document goes by (report.file, the manifest's ``file``): the base name of the
+    file or, for ``archive!member``, of the member — also for a member at the archive's root."""
+    return Path(origin.split("!")[-1]).name
+
+
 def _error(origin: str, e: BaseException) -> dict:
     if isinstance(e, LoaderError):
         d = e.to_dict()
@@ -84,8 +90,8 @@ def parse_path(path: str, manifest: dict | None = None) -> list[Parsed]:
                                               "detail": ""}))
             continue
         try:
-            report = parse_document(item, manifest_row=manifest_row_for(manifest, origin))
-            report.file = Path(origin.split("!")[-1]).name
+            report = parse_document(item, manifest_row=manifest_row_for(manifest, _file_name(origin)))
+            report.file = _file_name(origin)
             out.append(Parsed(origin, item.source.sha256, report, raw))
         except Exception as e:  # one bad document never stops the batch
             out.append(Parsed(origin, item.source.sha256, error=_error(origin, e)))
@@ -371,7 +377,7 @@ def reparse(
         tasks: list[tuple[str, dict | None]] = []
         for stored_path, origin, _sha, _demo, meta in docs:
             name = Path(str(w.layout.files / stored_path)).name
-            new_row = manifest_row_for(manifest, (origin or "").split("!")[-1])
+            new_row = manifest_row_for(manifest, _file_name(origin or ""))
             if new_row:
                 row = {**new_row, "file": name}
             else:
@@ -384,7 +390,7 @@ def reparse(
             for p in results:
                 p.origin = _origin or p.origin
                 if p.report is not None:
-                    p.report.file = Path(p.origin.split("!")[-1]).name
+                    p.report.file = _file_name(p.origin)
                 _store(w, s, p, is_demo=bool(is_demo), replace=True, progress=progress)
         derive.refresh(w.con)
         _finish_run(w.con, s)

@@ -110,3 +110,18 @@ def test_scanned_pdf_is_kept_and_reported(tmp_path: Path):
     assert con.execute("SELECT outcome, error_kind FROM ingest_log").fetchall() == [("scanned", "scanned")]
     stored = con.execute("SELECT stored_path FROM source_documents").fetchone()[0]
     assert (Path(str(db) + ".d") / "files" / stored).read_bytes() == (tmp_path / "in.pdf").read_bytes()
+
+
+def test_manifest_row_reaches_a_member_at_the_zip_root(tmp_path: Path, seed_report: Path):
+    from loaders.manifest import read_manifest
+    from warehouse.ingest import parse_path
+
+    with zipfile.ZipFile(tmp_path / "batch.zip", "w") as z:
+        z.write(seed_report, "root_member.txt")  # no folder inside the archive
+        z.write(seed_report, "年报/nested_member.txt")
+    (tmp_path / "m.csv").write_text("file,agency\nroot_member.txt,示例根目录机关\nnested_member.txt,示例子目录机关\n",
+                                    encoding="utf-8")
+    results = parse_path(str(tmp_path / "batch.zip"), read_manifest(tmp_path / "m.csv"))
+    got = {p.report.file: (p.report.agency.value, p.report.agency.source) for p in results}
+    assert got == {"root_member.txt": ("示例根目录机关", "清单(manifest)"),
+                   "nested_member.txt": ("示例子目录机关", "清单(manifest)")}
