@@ -97,6 +97,10 @@ class Layout:
         return self.home / WORK
 
     @property
+    def work_wal(self) -> Path:
+        return self.home / (WORK + ".wal")  # DuckDB's write-ahead log beside the working copy
+
+    @property
     def work_meta(self) -> Path:
         return self.home / WORK_META
 
@@ -251,7 +255,7 @@ class Writer:
 
     def _discard_work(self) -> None:
         lay = self.layout
-        for p in (lay.work, lay.work.with_name(WORK + ".wal"), lay.work_meta):
+        for p in (lay.work, lay.work_wal, lay.work_meta):
             p.unlink(missing_ok=True)
 
     def _open_work(self) -> None:
@@ -282,8 +286,7 @@ class Writer:
         self.con.execute("CHECKPOINT")
         self.con.close()
         self.con = None
-        wal = lay.work.with_name(WORK + ".wal")
-        if wal.exists():  # a clean close leaves no WAL; replay it into the file if one is left
+        if lay.work_wal.exists():  # a clean close leaves no WAL; replay it into the file if one is left
             c = duckdb.connect(str(lay.work))
             c.execute("CHECKPOINT")
             c.close()
