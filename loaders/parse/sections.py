@@ -256,4 +256,42 @@ def find_sections(doc: Document) -> Sections:
             body=text[c.body_start : end].strip(),
             confidence=round(c.score / 3, 2),  # 3 = verbatim heading under its own numeral
         )
+    _unnumbered_problems_section(found)
     return found
+
+
+# "（一）2024年工作中存在问题的改进情况" opening section 五's content when its own "五、" heading
+# is missing: a sub-heading marker directly followed (within the reach) by a 五 keyword.
+_SUB_MARKER = re.compile(rf"[（(]([{_NUMERALS}])[）)]")
+_SUB_REACH = 24
+
+
+def _unnumbered_problems_section(found: Sections) -> None:
+    """No 五 heading was found but 四's text goes on into problems / improvements under a "（一）"
+    sub-heading: that text is 五 (lower confidence), not part of the table 四 section."""
+    s4 = found.by_code.get("s4")
+    spec = next(sp for sp in SECTIONS if sp.code == "s5")
+    if s4 is None or "s5" in found.by_code:
+        return
+    text = found.text
+    for m in _SUB_MARKER.finditer(text, s4.body_start, s4.end):
+        if m.group(1) != "一":
+            continue
+        window = norm(text[m.end(): m.end() + _SUB_REACH * 2])[:_SUB_REACH]
+        if not any(norm(kw) in window for kw in (*spec.keywords, "存在问题")):
+            continue
+        start, end = m.start(), s4.end
+        line_end = text.find("\n", m.end())
+        body_start = line_end + 1 if 0 <= line_end < m.end() + _SUB_REACH * 2 else m.end()
+        s4.end = start
+        s4.text = text[s4.start:start].strip()
+        s4.body = text[s4.body_start:start].strip()
+        s4.block_end = _block_at(found.block_spans, max(start - 1, s4.start)) + 1
+        found.by_code["s5"] = Section(
+            code="s5", heading=text[start:body_start].strip(), numeral=None, start=start,
+            body_start=body_start, end=end, block_start=_block_at(found.block_spans, start),
+            block_end=_block_at(found.block_spans, max(end - 1, start)) + 1,
+            text=text[start:end].strip(), body=text[body_start:end].strip(), confidence=0.33,
+        )
+        found.by_code = dict(sorted(found.by_code.items()))
+        return

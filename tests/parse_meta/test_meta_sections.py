@@ -142,3 +142,27 @@ def test_numbered_parts(make_doc):
     assert sorted(s.by_code) == ["s1", "s2", "s3", "s4", "s5", "s6"]
     assert s.get("s3").heading.startswith("第三部分") and s.get("s3").confidence == 1.0
     assert s.body_of("s6") == "无。"
+
+
+def _without_five(extra_s4: list) -> list:
+    return [*STANDARD[:7], *extra_s4, *STANDARD[8:]]
+
+
+def test_missing_five_heading_problem_subheadings_open_section_five(make_doc):
+    # Cause F of the extra-set analysis: no "五、" heading; after table 四 the text goes straight to
+    # "（一）2024年工作中存在问题的改进情况" — that is section 五, not part of 四
+    t4 = [["行政复议", "行政诉讼"], ["0", "0"]]
+    doc = make_doc(_without_five([t4, "（一）2024 年工作中存在问题的改进情况", "针对问题，采取如下措施。",
+                                  "（二）2025 年工作中存在的主要问题", "一是……"]))
+    s = find_sections(doc)
+    assert sorted(s.by_code) == ["s1", "s2", "s3", "s4", "s5", "s6"]
+    assert "改进" not in s.text_of("s4") and "0" in s.body_of("s4")
+    assert s.get("s5").heading.startswith("（一）2024") and s.get("s5").confidence < 1
+    assert "采取如下措施" in s.body_of("s5") and "2025 年工作中存在的主要问题" in s.body_of("s5")
+    assert s.section_of_block(next(iter(s.block_range("s5")))) == "s5"
+
+
+def test_subheading_without_a_problem_keyword_stays_in_four(make_doc):
+    doc = make_doc(_without_five(["（一）行政复议情况", "本年度无行政复议。"]))
+    s = find_sections(doc)
+    assert "s5" not in s.by_code and "行政复议情况" in s.body_of("s4")
