@@ -5,7 +5,7 @@ import pytest
 from loaders import spec
 from loaders.model import CellValue, empty_report
 from loaders.spec.values import ValueStatus
-from loaders.validate import check_rules, validate_report
+from loaders.validate import check_rules, check_t2_within_report, validate_report
 
 COLS = [c.code for c in spec.T3_COLUMNS]
 
@@ -85,3 +85,26 @@ def test_validate_report_appends_findings_and_w5():
     validate_report(r)
     rules = {f.rule for f in r.findings}
     assert {"R4", "W5"} <= rules
+
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rule", "cells", "flagged"),
+    [
+        # 2021 (W2): 现行有效 below 本年制发 − 本年废止 is flagged; a blank 废止 counts as none
+        ("2021", "W2", {"regulation.in_force": 2, "regulation.issued": 5, "regulation.repealed": 1}, [(2, 4)]),
+        ("2021", "W2", {"normative_doc.in_force": 4, "normative_doc.issued": 5}, [(4, 5)]),
+        ("2021", "W2", {"regulation.in_force": 4, "regulation.issued": 5, "regulation.repealed": 1}, []),
+        ("2021", "W2", {"regulation.issued": 5}, []),  # blank stock: nothing to compare
+        # 2019 (W3): 对外公开总数量 below 本年新公开数量
+        ("2019", "W3", {"normative_doc.total_published": 3, "normative_doc.new_published": 7}, [(3, 7)]),
+        ("2019", "W3", {"regulation.total_published": 7, "regulation.new_published": 7}, []),
+    ],
+)
+def test_t2_stock_not_below_flow_within_report(fmt, rule, cells, flagged):
+    r = empty_report("t2.txt", fmt=fmt)
+    for key, v in cells.items():
+        r.cells[f"t2.art20_1.{key}"] = CellValue(v, ValueStatus.NUMBER, str(v))
+    found = check_t2_within_report(r)
+    assert [(f.rule, f.found, f.expected) for f in found] == [(rule, stock, f"≥ {flow}") for stock, flow in flagged]
+    assert all(f.severity == spec.RULE_BY_ID[rule].severity and f.kind == spec.SOURCE for f in found)
