@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from .model import Finding, ParsedReport
 from .spec import RULE_BY_ID, SOURCE, SumCheck, sum_checks
+from .spec.tables import TABLES
 from .spec.values import ValueStatus
+from .spec.versions import F2019, F2021
 
 
 def _fmt(n: float) -> str:
@@ -72,22 +74,25 @@ def check_value_types(report: ParsedReport) -> list[Finding]:
     return out
 
 
+# W2/W3 within one report, per format: (rule, the stock column, this year's flow column) of the
+# 第二十条第（一）项 block; 2021 nets the year's repealed documents off the flow.
+_T2_STOCK_FLOW = {F2021: ("W2", "in_force", "issued"), F2019: ("W3", "total_published", "new_published")}
+
+
 def check_t2_within_report(report: ParsedReport) -> list[Finding]:
     """W2 (2021, within one report) and W3 (2019): stock counts not below this year's flow."""
+    if report.fmt not in _T2_STOCK_FLOW:
+        return []
+    rule_id, stock_col, flow_col = _T2_STOCK_FLOW[report.fmt]
+    t2 = next(t for t in TABLES[report.fmt] if t.code == "t2")
+    block = next(b for b in t2.blocks if b.code == "art20_1")
     out: list[Finding] = []
-    pairs: list[tuple[str, str, str]] = []
-    if report.fmt == "2021":
-        pairs = [(f"t2.art20_1.{r}.in_force", f"t2.art20_1.{r}.issued", "W2") for r in ("regulation", "normative_doc")]
-    elif report.fmt == "2019":
-        pairs = [
-            (f"t2.art20_1.{r}.total_published", f"t2.art20_1.{r}.new_published", "W3")
-            for r in ("regulation", "normative_doc")
-        ]
-    for stock_key, flow_key, rule_id in pairs:
+    for row in block.rows:
+        base = f"t2.{block.code}.{row.code}"
+        stock_key, flow_key = f"{base}.{stock_col}", f"{base}.{flow_col}"
         stock, flow = report.value(stock_key), report.value(flow_key)
-        if report.fmt == "2021":
-            repealed = report.value(stock_key.replace(".in_force", ".repealed")) or 0
-            flow = None if flow is None else flow - repealed
+        if report.fmt == F2021 and flow is not None:
+            flow -= report.value(f"{base}.repealed") or 0
         if stock is None or flow is None or stock >= flow:
             continue
         out.append(
