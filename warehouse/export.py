@@ -46,12 +46,6 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
-    p = Path(path)
-    p.write_bytes(to_csv_bytes(df))
-    return p
-
-
 def filters_frame(filters: Filters | None) -> pd.DataFrame:
     rows = filters.describe() if filters is not None else [("筛选条件", "全部")]
     return pd.DataFrame(rows, columns=["筛选项", "取值"])
