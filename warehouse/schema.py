@@ -18,8 +18,6 @@ import duckdb
 
 from loaders.spec import FORMATS, cell_keys
 
-SCHEMA_VERSION = 3  # the highest migration number below
-
 
 def agency_key(agency: object, province: object = None, city: object = None) -> str | None:
     """The identity of an agency across reports: ``province|city|agency``.
