@@ -16,11 +16,12 @@ import hashlib
 import importlib
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from .. import detect
 from ..archive import iter_members
-from ..document import Document, SourceInfo
+from ..document import Document, Location, SourceInfo, Table
 from ..errors import (
     CorruptFile,
     FileTooLarge,
@@ -233,10 +234,6 @@ def _iter_archive(data: bytes, label: str, *, max_bytes: int, check_report: bool
 
 def _mark_member(doc: Document, member: str) -> None:
     """Stamp Location.member on every block and cell of a document read from an archive."""
-    from dataclasses import replace
-
-    from ..document import Location, Table
-
     for b in doc.blocks:
         b.loc = replace(b.loc or Location(), member=member)
         if isinstance(b, Table):
