@@ -16,7 +16,7 @@ from pathlib import PurePath
 
 from charset_normalizer import from_bytes
 
-from .errors import EmptyFile, UndecodableText, UnsupportedFormat
+from .errors import CorruptFile, EmptyFile, UndecodableText, UnsupportedFormat
 
 PDF = "pdf"
 DOCX = "docx"
@@ -60,8 +60,6 @@ def sniff_type(data: bytes, name: str) -> str:
                 names = set(zf.namelist())
         except zipfile.BadZipFile:
             # A Word file or archive cut short — the central directory is at the end.
-            from .errors import CorruptFile
-
             raise CorruptFile(name, "ZIP 结构损坏（文件可能不完整）") from None
         if "word/document.xml" in names:
             return DOCX
