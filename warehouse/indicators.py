@@ -18,7 +18,6 @@ How a formula is evaluated (the null rule, stated once):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -445,10 +444,8 @@ DASH = "—"
 
 def format_value(value: float | int | None, unit: str, digits: int = 1) -> str:
     """'12.3%' / '1,234' / '—'. NULL (no denominator, no data) is always '—', never 0 %."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return DASH
     try:
-        if pd.isna(value):
+        if pd.isna(value):  # None, NaN, pd.NA, NaT
             return DASH
     except (TypeError, ValueError):
         pass
