@@ -63,32 +63,20 @@ def _error(origin: str, e: BaseException) -> dict:
 
 def parse_path(path: str, manifest: dict | None = None) -> list[Parsed]:
     """Read and parse one file (a zip gives one result per member). Runs in a worker process."""
-    from loaders.archive import iter_members
-    from loaders.detect import ZIP, sniff_type
     from loaders.parse import parse_document
-    from loaders.readers import DEFAULT_MAX_BYTES, iter_data
+    from loaders.readers import iter_sources
 
     try:
         data = Path(path).read_bytes()
     except OSError as e:
         return [Parsed(path, error={"file": path, "kind": "corrupt", "reason": "文件无法打开", "detail": str(e)})]
-    member_bytes: dict[str, bytes] = {}
-    try:
-        if sniff_type(data, path) == ZIP:
-            member_bytes = {f"{path}!{m.name}": m.data for m in iter_members(data, path, max_bytes=DEFAULT_MAX_BYTES) if m.data}
-    except LoaderError:
-        pass  # iter_data below reports the file's or archive's error
     out: list[Parsed] = []
-    for item in iter_data(data, path):  # the bytes already read: no second read of the file
+    # the bytes already read, each document with its own (a zip member's, unpacked once)
+    for item, raw in iter_sources(data, path):
         if isinstance(item, LoaderError):
             out.append(Parsed(item.file or path, error=_error(path, item)))
             continue
         origin = item.source.name
-        raw = member_bytes.get(origin, data if not member_bytes else None)
-        if raw is None:
-            out.append(Parsed(origin, error={"file": origin, "kind": "corrupt", "reason": "压缩包成员无法读取",
-                                              "detail": ""}))
-            continue
         try:
             report = parse_document(item, manifest_row=manifest_row_for(manifest, _file_name(origin)))
             report.file = _file_name(origin)

@@ -199,6 +199,18 @@ def iter_data(
 ) -> Iterator[Document | LoaderError]:
     """``iter_documents`` for one file's bytes already in memory (``label`` names it): a Document or
     LoaderError per member of a zip archive, else exactly one."""
+    for item, _raw in iter_sources(data, label, max_bytes=max_bytes, check_report=check_report):
+        yield item
+
+
+Source = tuple[Document, bytes] | tuple[LoaderError, None]
+
+
+def iter_sources(
+    data: bytes, label: str, *, max_bytes: int = DEFAULT_MAX_BYTES, check_report: bool = True
+) -> Iterator[Source]:
+    """``iter_data`` with each Document's own bytes (a zip member's, unpacked once), for callers
+    that keep the original; an error comes with None."""
     try:
         file_type = _file_type(data, label, max_bytes)
         if file_type == detect.ZIP:
@@ -206,17 +218,17 @@ def iter_data(
             return
         doc = _read_typed(data, label, file_type, check_report=check_report, member_of=None)
     except LoaderError as e:
-        yield e
+        yield e, None
         return
-    yield doc
+    yield doc, data
 
 
-def _iter_archive(data: bytes, label: str, *, max_bytes: int, check_report: bool) -> Iterator[Document | LoaderError]:
+def _iter_archive(data: bytes, label: str, *, max_bytes: int, check_report: bool) -> Iterator[Source]:
     try:
         for m in iter_members(data, label, max_bytes=max_bytes):
             member_label = f"{label}!{m.name}"
-            if m.error is not None:
-                yield m.error if isinstance(m.error, LoaderError) else CorruptFile(member_label, str(m.error))
+            if m.error is not None or m.data is None:
+                yield (m.error if isinstance(m.error, LoaderError) else CorruptFile(member_label, str(m.error))), None
                 continue
             try:
                 file_type = _file_type(m.data, member_label, max_bytes)
@@ -225,11 +237,11 @@ def _iter_archive(data: bytes, label: str, *, max_bytes: int, check_report: bool
                     raise UnsupportedFormat(member_label, "压缩包内嵌套的压缩包")
                 doc = _read_typed(m.data, member_label, file_type, check_report=check_report, member_of=label)
                 _mark_member(doc, m.name)
-                yield doc
+                yield doc, m.data
             except LoaderError as e:
-                yield e
+                yield e, None
     except LoaderError as e:
-        yield e
+        yield e, None
 
 
 def _mark_member(doc: Document, member: str) -> None:
@@ -242,5 +254,5 @@ def _mark_member(doc: Document, member: str) -> None:
                     c.loc = replace(c.loc or Location(), member=member)
 
 
-__all__ = ["DEFAULT_MAX_BYTES", "READERS", "check_annual_report", "iter_data", "iter_documents", "read_file",
-           "register_reader", "require_text", "walk_files"]
+__all__ = ["DEFAULT_MAX_BYTES", "READERS", "check_annual_report", "iter_data", "iter_documents", "iter_sources",
+           "read_file", "register_reader", "require_text", "walk_files"]
