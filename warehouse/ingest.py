@@ -306,7 +306,8 @@ def ingest(
         tasks: list[tuple[str, dict | None]] = []
         for f in files:
             try:
-                digest = hashlib.sha256(f.read_bytes()).hexdigest()
+                with open(f, "rb") as fh:  # streamed: the parent never holds a whole file just to hash it
+                    digest = hashlib.file_digest(fh, "sha256").hexdigest()
             except OSError:
                 digest = None
             if digest in known:  # same content: nothing to do, not even parsing
