@@ -119,10 +119,10 @@ def _int_attr(el, name: str, default: int) -> int:
 
 def _table(tbl, doc: Document, path: str) -> None:
     """Expand gridSpan / vMerge into a rectangular grid with merged copies flagged."""
-    grid: list[list[Cell | None]] = []
+    grid: list[list[Cell]] = []
     origins: dict[int, tuple[int, int]] = {}  # column → origin of the vertical merge running there
     for r, tr in enumerate(tbl.findall(qn("w:tr"))):
-        row: list[Cell | None] = []
+        row: list[Cell] = []
         trpr = tr.find(qn("w:trPr"))
         before = _int_attr(trpr.find(qn("w:gridBefore")) if trpr is not None else None, "w:val", 0)
         row.extend(make_cell("") for _ in range(before))
@@ -149,8 +149,7 @@ def _table(tbl, doc: Document, path: str) -> None:
     if not grid:
         return
     width = max(len(r) for r in grid)
-    rows = [[c if c is not None else make_cell("") for c in r] + [make_cell("") for _ in range(width - len(r))]
-            for r in grid]
+    rows = [r + [make_cell("") for _ in range(width - len(r))] for r in grid]  # short rows padded
     respan(rows)  # copies take the origin's text; spans are where the copies reach
     doc.blocks.append(Table(rows=rows, loc=Location(path=path)))
 
