@@ -12,6 +12,7 @@ import os
 
 from ..document import Document
 from ..errors import NotAnAnnualReport, ScannedDocument
+from ..manifest import MANIFEST_SOURCE
 from ..model import Finding, Meta, ParsedReport
 from ..spec import INFO, LEGACY, PARSE, SOURCE, cell_keys
 from ..spec.rules import CELL_MISSING, PARSE_UNCERTAIN
@@ -47,7 +48,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
         raise NotAnAnnualReport(doc.source.name, f"标题为「{title}」（函/通知等公文，非年度报告），且无标准统计表")
     fmt_meta = detect_version(doc_form, year if isinstance(year, int) else None, has_tables)
     if manifest_row and manifest_row.get("format"):
-        fmt_meta = Meta(str(manifest_row["format"]), 1.0, "清单(manifest)")
+        fmt_meta = Meta(str(manifest_row["format"]), 1.0, MANIFEST_SOURCE)
     fmt = fmt_meta.value
     report = ParsedReport(
         file=doc.source.name,
