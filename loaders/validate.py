@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .model import Finding, ParsedReport
 from .spec import RULE_BY_ID, SOURCE, SumCheck, sum_checks
+from .spec.rules import NARRATIVE_CHECKS
 from .spec.tables import TABLES
 from .spec.values import ValueStatus
 from .spec.versions import F2019, F2021
@@ -111,15 +112,7 @@ def check_t2_within_report(report: ParsedReport) -> list[Finding]:
 
 # W4: a figure the prose states (narrative key) ↔ the table cells that hold it. A figure equal to
 # any one of the alternatives is consistent ("受理" counts often include 上年结转, t3.carried_over).
-NARRATIVE_CHECKS: tuple[tuple[str, str, tuple[tuple[str, ...], ...]], ...] = (
-    ("applications_received", "收到申请数",
-     (("t3.new_received.total",), ("t3.new_received.total", "t3.carried_over.total"))),
-    ("reviews", "行政复议数", (("t4.review.total",),)),
-    ("litigations", "行政诉讼数", (("t4.lit_direct.total", "t4.lit_after_review.total"),)),
-)
-
-
-def _narrative_number(entry: object) -> float | int | None:
+def narrative_number(entry: object) -> float | int | None:
     """A narrative entry is {"value", "raw", …} (parse.narrative) or a bare number."""
     v = entry.get("value") if isinstance(entry, dict) else entry
     return v if isinstance(v, int | float) and not isinstance(v, bool) else None
@@ -133,7 +126,7 @@ def check_narrative(report: ParsedReport) -> list[Finding]:
     rule = RULE_BY_ID["W4"]
     for key, name, alternatives in NARRATIVE_CHECKS:
         entry = report.narrative.get(key)
-        stated = _narrative_number(entry)
+        stated = narrative_number(entry)
         if stated is None:
             continue
         sums = []

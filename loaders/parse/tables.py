@@ -22,8 +22,9 @@ from ..document import Cell
 from ..model import CellValue, Finding
 from ..spec import ERROR, PARSE, sum_checks
 from ..spec import tables as spec
-from ..spec.rules import PARSE_UNCERTAIN
+from ..spec.rules import NARRATIVE_CHECKS, PARSE_UNCERTAIN
 from ..spec.values import ValueStatus
+from ..validate import narrative_number
 from .cellvalue import is_blank, number_of, parse_cell
 from .columns import CANONICAL, EXTRA
 from .labels import LabelIndex, RowTarget, label_index
@@ -533,11 +534,9 @@ def _by_prose(read: RowRead, keys: list[str], narrative: dict) -> RowRead:
 def _agrees_with_prose(values: dict[str, Number | None], narrative: dict) -> bool:
     """False when a stated figure matches none of its table alternatives; figures whose cells are
     not all in ``values`` are not checked."""
-    from ..validate import NARRATIVE_CHECKS, _narrative_number
-
     checked = False
     for key, _name, alternatives in NARRATIVE_CHECKS:
-        stated = _narrative_number(narrative.get(key))
+        stated = narrative_number(narrative.get(key))
         if stated is None:
             continue
         usable = [alt for alt in alternatives if all(k in values and values[k] is not None for k in alt)]

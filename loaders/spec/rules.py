@@ -102,6 +102,15 @@ RULES: tuple[Rule, ...] = (
 )
 RULE_BY_ID = {r.id: r for r in RULES}
 
+# W4: each figure the prose may state, its Chinese name, and the table sums it may equal (any one
+# alternative agreeing is enough: "受理" often counts last year's carry-over too).
+NARRATIVE_CHECKS: tuple[tuple[str, str, tuple[tuple[str, ...], ...]], ...] = (
+    ("applications_received", "收到申请数",
+     (("t3.new_received.total",), ("t3.new_received.total", "t3.carried_over.total"))),
+    ("reviews", "行政复议数", (("t4.review.total",),)),
+    ("litigations", "行政诉讼数", (("t4.lit_direct.total", "t4.lit_after_review.total"),)),
+)
+
 # Rules about our own reading (not the source); they share the findings list.
 PARSE_UNCERTAIN = Rule("P1", WARNING, "识别存疑", "该处表格识别有多种可能或无法确定，需人工核对", "—")
 CELL_MISSING = Rule("P2", INFO, "单元格未找到", "源文件中未找到该单元格（空白、缺表或未印出）", "—")
