@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from loaders.spec import CATEGORY_BY_CODE, LEVEL_NAMES
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -42,8 +44,8 @@ class Filters:
             ("省", joined(self.provinces)),
             ("市", joined(self.cities)),
             ("县（区）", joined(self.counties)),
-            ("层级", joined(self.levels)),
-            ("类别", joined(self.categories)),
+            ("层级", joined(tuple(LEVEL_NAMES.get(v, v) for v in self.levels))),
+            ("类别", joined(tuple(CATEGORY_BY_CODE[v].name if v in CATEGORY_BY_CODE else v for v in self.categories))),
             ("机关", joined(self.agencies)),
             ("格式", joined(self.formats)),
             ("版本", "仅最新版本" if self.current_only else "全部版本"),
