@@ -48,25 +48,16 @@ def render() -> None:
         st.caption("只有一个年度，无法显示趋势。")
     left, right = st.columns(2)
     with left:
-        fig = charts.trend(df, x="year", series={"new_applications": "本年新收申请", "handled": "本年办结"},
-                           title="依申请公开：新收与办结申请数（件）")
-        components.chart_block(fig, df[["year", "new_applications", "handled"]], key="ov_apps",
-                               definition=components.definition("new_applications") + " " + components.definition("handled"),
-                               stem=f"总览_申请数_{state.stem(f)}")
+        _indicator_trend(df, (("new_applications", None), ("handled", None)), "依申请公开：新收与办结申请数（件）",
+                         key="ov_apps", stem=f"总览_申请数_{state.stem(f)}")
     with right:
-        fig = charts.trend(df, x="year", series={"grant_rate": "予以公开率", "correction_rate": "综合纠错率（已审结口径）"},
-                           title="予以公开率与纠错率", rate=True)
-        components.chart_block(fig, df[["year", "grant_rate", "correction_rate", "correction_rate_filed"]], key="ov_rates",
-                               definition=components.definition("grant_rate") + " " + components.definition("correction_rate"),
-                               stem=f"总览_比率_{state.stem(f)}",
-                               rate_cols=("grant_rate", "correction_rate", "correction_rate_filed"))
+        _indicator_trend(df, (("grant_rate", None), ("correction_rate", "decided")), "予以公开率与纠错率",
+                         key="ov_rates", stem=f"总览_比率_{state.stem(f)}", rate=True,
+                         extra=("correction_rate_filed",))
     left, right = st.columns(2)
     with left:
-        fig = charts.trend(df, x="year", series={"review_count": "行政复议", "litigation_count": "行政诉讼"},
-                           title="行政复议与行政诉讼案件数（件）")
-        components.chart_block(fig, df[["year", "review_count", "litigation_count"]], key="ov_review",
-                               definition=components.definition("review_count") + " " + components.definition("litigation_count"),
-                               stem=f"总览_复议诉讼_{state.stem(f)}")
+        _indicator_trend(df, (("review_count", None), ("litigation_count", None)), "行政复议与行政诉讼案件数（件）",
+                         key="ov_review", stem=f"总览_复议诉讼_{state.stem(f)}")
     with right:
         fig = charts.trend(df, x="year", series={"proactive_docs": PROACTIVE_NAME},
                            title="主动公开规章和规范性文件（件）")
@@ -75,6 +66,21 @@ def render() -> None:
     st.caption("虚线处为报告格式变更：2021年度起执行国办公开办函〔2021〕30号格式，此前为2019年试行格式。")
 
 
+
+
+def _indicator_trend(df, series: tuple[tuple[str, str | None], ...], title: str, *, key: str, stem: str,
+                     rate: bool = False, extra: tuple[str, ...] = ()) -> None:
+    """A trend of overview_by_year columns named after their indicators (names and 口径 from
+    warehouse.indicators, not retyped here)."""
+    names = {}
+    for col, variant in series:
+        ind = INDICATOR_BY_KEY[col]
+        names[col] = ind.name + (f"（{ind.variant(variant).name}）" if variant else "")
+    fig = charts.trend(df, x="year", series=names, title=title, rate=rate)
+    cols = [c for c, _ in series]
+    components.chart_block(fig, df[["year", *cols, *extra]], key=key,
+                           definition=" ".join(components.definition(c, v) for c, v in series),
+                           stem=stem, rate_cols=(*cols, *extra) if rate else ())
 
 
 if __name__ == "__main__":
