@@ -14,8 +14,11 @@ import ctypes
 import hashlib
 import json
 import os
+import pickle
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -88,6 +91,27 @@ def parse_path(path: str, manifest: dict | None = None) -> list[Parsed]:
 
 def _worker(args: tuple[str, dict | None]) -> list[Parsed]:
     return parse_path(*args)
+
+
+def _worker_to_file(args: tuple[str, dict | None], out_dir: str) -> str:
+    """Parse in a pool worker and hand the result back through a file, returning only its path.
+
+    A result (report + the file's bytes) is far larger than a pipe's atomic write (PIPE_BUF). A worker
+    killed mid-write (the OOM killer) would leave half a message in the pool's result pipe, and
+    the executor's reader thread would wait for the rest forever — the whole ingest hangs. A short
+    path is written atomically, so a dying worker can only break the pool, which we handle.
+    """
+    fd, path = tempfile.mkstemp(dir=out_dir, suffix=".pkl")
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump(parse_path(*args), f, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _collect(path: str) -> list[Parsed]:
+    with open(path, "rb") as f:
+        result = pickle.load(f)
+    os.unlink(path)
+    return result
 
 
 # ------------------------------------------------------------------------------- the run
@@ -167,26 +191,30 @@ def _results(
             yield _worker(t)
         return
     _preload()
-    i = 0
-    while i < len(tasks):
-        broken = False
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
-        try:
-            futures = [pool.submit(_worker, t) for t in tasks[i:]]
-            for f in futures:
-                try:
-                    result = f.result()
-                except BrokenProcessPool:
-                    broken = True
-                    break
+    out_dir = tempfile.mkdtemp(prefix="gongkai-ingest-")
+    try:
+        i = 0
+        while i < len(tasks):
+            broken = False
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+            try:
+                futures = [pool.submit(_worker_to_file, t, out_dir) for t in tasks[i:]]
+                for f in futures:
+                    try:
+                        result = _collect(f.result())
+                    except BrokenProcessPool:
+                        broken = True
+                        break
+                    i += 1
+                    yield result
+            finally:
+                # also when the consumer stops early: don't parse the rest of the batch for nothing
+                pool.shutdown(wait=True, cancel_futures=True)
+            if broken:
+                yield _isolated(tasks[i], out_dir)
                 i += 1
-                yield result
-        finally:
-            # also when the consumer stops early: don't parse the rest of the batch for nothing
-            pool.shutdown(wait=True, cancel_futures=True)
-        if broken:
-            yield _isolated(tasks[i])
-            i += 1
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
 
 
 def _worker_init() -> None:
@@ -228,10 +256,10 @@ def _preload() -> None:
         pass
 
 
-def _isolated(task: tuple[str, dict | None]) -> list[Parsed]:
+def _isolated(task: tuple[str, dict | None], out_dir: str) -> list[Parsed]:
     with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
         try:
-            return pool.submit(_worker, task).result()
+            return _collect(pool.submit(_worker_to_file, task, out_dir).result())
         except BrokenProcessPool:
             return [Parsed(task[0], error={"file": task[0], "kind": "crashed", "reason": "解析进程意外退出",
                                            "detail": "读取或解析此文件时解析库崩溃"})]
