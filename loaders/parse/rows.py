@@ -263,17 +263,11 @@ def _scan_labels(text: str, bi: int, loc: Location | None, index: LabelIndex, li
     """Every spec label found in a text, each with the numbers that follow it (flattened tables)."""
     form, offs = _match_string(text)
     occ: list[tuple[int, int, object]] = []
-    for r in index.rows:
-        for f in r.forms:
+    for target in (*index.rows, *index.markers):
+        for f in target.forms:
             start = form.find(f)
             while start >= 0:
-                occ.append((start, start + len(f), r))
-                start = form.find(f, start + 1)
-    for m in index.markers:
-        for f in m.forms:
-            start = form.find(f)
-            while start >= 0:
-                occ.append((start, start + len(f), m))
+                occ.append((start, start + len(f), target))
                 start = form.find(f, start + 1)
     if not occ:
         return []
