@@ -48,6 +48,15 @@ def stem(f: Filters) -> str:
     return "_".join(parts)
 
 
+def _code_picker(sb, a: pd.DataFrame, title: str, column: str, names: dict[str, str], key: str):
+    """A multiselect over the spec's codes present in ``a[column]``, shown by Chinese name, bound to
+    the URL; returns the chosen codes and ``a`` narrowed to them."""
+    present = set(a[column].dropna())
+    chosen = sb.multiselect(title, [c for c in names if c in present], format_func=lambda c: names.get(c, c),
+                            placeholder="全部", key=key, bind="query-params")
+    return chosen, (a[a[column].isin(chosen)] if chosen else a)
+
+
 def _options(values: pd.Series) -> list[str]:
     return sorted({v for v in values.dropna().tolist() if v})
 
@@ -83,18 +92,8 @@ def sidebar_filters(agencies: pd.DataFrame, years: list[int]) -> Filters:
     if county:
         a = a[a["county"] == county]
 
-    present = set(a["level"].dropna())
-    level_codes = [c for c in LEVEL_LABELS if c in present]
-    levels = sb.multiselect("层级", level_codes, format_func=lambda c: LEVEL_LABELS.get(c, c),
-                            placeholder="全部", key=LEVEL, bind="query-params")
-    if levels:
-        a = a[a["level"].isin(levels)]
-    present = set(a["category"].dropna())
-    cat_codes = [c for c in CATEGORY_LABELS if c in present]
-    categories = sb.multiselect("类别", cat_codes, format_func=lambda c: CATEGORY_LABELS.get(c, c),
-                                placeholder="全部", key=CATEGORY, bind="query-params")
-    if categories:
-        a = a[a["category"].isin(categories)]
+    levels, a = _code_picker(sb, a, "层级", "level", LEVEL_LABELS, LEVEL)
+    categories, a = _code_picker(sb, a, "类别", "category", CATEGORY_LABELS, CATEGORY)
     # Options are the names the reports give (the filter matches reports.agency); the region
     # pickers above tell same-name agencies apart.
     chosen = sb.multiselect("单位（可输入名称搜索）", _options(a["name"]), placeholder="全部单位",
