@@ -264,15 +264,25 @@ class Writer:
         base_name = base.name if base else None
         meta = _read_json(lay.work_meta)
         if lay.work.exists() and meta is not None and meta.get("base") == base_name:
-            self.resumed = True  # a previous writer died; its committed reports are kept
-        else:
+            try:
+                self.con = duckdb.connect(str(lay.work))
+                self.resumed = True  # a previous writer died; its committed reports are kept
+            except duckdb.Error:
+                # Unreadable leftover: it held nothing published, so start afresh (the files it
+                # held are simply parsed again).
+                self.con = None
+        if self.con is None:
             self._discard_work()
             _write_json_atomic(lay.work_meta, {"base": base_name, "created": _now()})
+            # Built under a temporary name and renamed: the working copy is whole or absent,
+            # never a half-copied or half-initialised file a resuming writer would trip over.
+            tmp = lay.home / f".work.{os.getpid()}.tmp"
             if base is not None:
-                tmp = lay.home / f".work.{os.getpid()}.tmp"
                 shutil.copyfile(base, tmp)
-                os.replace(tmp, lay.work)  # a copy is whole or absent, never half there
-        self.con = duckdb.connect(str(lay.work))
+            else:
+                duckdb.connect(str(tmp)).close()
+            os.replace(tmp, lay.work)
+            self.con = duckdb.connect(str(lay.work))
         migrate(self.con)
 
     # -- publishing

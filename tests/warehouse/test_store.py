@@ -139,3 +139,28 @@ def test_old_snapshots_collected_while_a_reader_still_reads_one(db: Path):
     assert reader.execute("SELECT COUNT(*) FROM cells").fetchone()[0] == first
     assert reader.execute("SELECT COUNT(*) FROM reports_wide").fetchone()[0] == 1
     assert open_reader(db).execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 5
+
+
+def test_a_crashed_writers_working_copy_is_resumed_and_an_unreadable_one_discarded(db: Path):
+    from warehouse.connect import Layout
+
+    r1, d1 = make_report("a.txt", {"t3.new_received.total": 1})
+    r2, d2 = make_report("b.txt", {"t3.new_received.total": 2}, agency="乙局")
+    with open_writer(db) as w:
+        write_report(w.con, r1, d1, files_dir=w.layout.files)
+        w.publish(reopen=True)
+        write_report(w.con, r2, d2, files_dir=w.layout.files)
+        w.con.close()  # the writer "dies": its working copy holds b.txt, unpublished
+        w.con = None
+    with open_writer(db) as w:
+        assert w.resumed
+        assert w.con.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 2
+        w.con.close()
+        w.con = None
+    lay = Layout.of(db)
+    lay.work.write_bytes(b"\0" * 100)  # a leftover no DuckDB can open (e.g. a disk error)
+    with open_writer(db) as w:
+        assert not w.resumed
+        assert w.con.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 1  # the published state
+        w.publish()
+    assert open_reader(db).execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 1
