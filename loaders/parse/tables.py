@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ..document import Cell
 from ..model import CellValue, Finding
-from ..spec import ERROR, PARSE, sum_checks
+from ..spec import ERROR, PARSE, cell_keys, sum_checks
 from ..spec import tables as spec
 from ..spec.rules import NARRATIVE_CHECKS, PARSE_UNCERTAIN
 from ..spec.values import ValueStatus
@@ -41,6 +41,7 @@ NOTE_EXTRA = "多出一个数字，按合计关系确定"
 NOTE_JOINED = "一个数字被拆在两格，按合计关系合并"
 NOTE_ALIGNED = "标签与数字分离，按行序对齐"
 NOTE_SPLIT_PROSE = "由连写数字拆分（经正文所述数字印证唯一确定）"
+NOTE_DISPLACED = "单元格空白，表内游离的一个数字按合计关系归入此格"
 
 
 @dataclass
@@ -361,6 +362,7 @@ def _build_t3(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult) -> N
     # 1. the t3 sequence: labelled rows (anchors), group rows, unlabelled rows of numbers
     seq: list[tuple[float, Obs | None, Obs]] = []  # (canonical position or nan, target-obs, obs)
     seen_targets: set[int] = set()
+    loose: list[Obs] = []  # lone numbers on a line of their own inside table 三 (not a row's)
     for o, c in zip(obs, ctx, strict=True):
         if c != "t3":
             continue
@@ -387,6 +389,8 @@ def _build_t3(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult) -> N
             )
         elif o.kind == "anon" and o.is_value_row(settings.min_anonymous_values):
             seq.append((float("nan"), None, o))
+        elif o.kind == "anon" and o.origin == "text" and len(o.run.split()) == 1:
+            loose.append(o)
     # 2. align unlabelled rows to the free canonical rows between anchors
     assigned: dict[int, tuple[Obs, str]] = {}
     anchors = [(pos, o) for pos, t, o in seq if t is not None]
@@ -431,6 +435,45 @@ def _build_t3(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult) -> N
         _store(res, keys, read, o, settings, f"表三「{targets[i].row.full_label}」行")
     if ambiguous:
         _resolve_jointly(ambiguous, targets, fmt, res, settings)
+    _place_displaced_number(res, loose, fmt, settings)
+
+
+def _place_displaced_number(res: TableResult, loose: list[Obs], fmt: str, settings: ParseSettings) -> None:
+    """A PDF→text conversion can push one number out of its cell onto a line of its own (the
+    cell reads blank, the number floats between the label lines). Put it back only on the
+    table's own evidence: table 三 prints every other cell (zeros included, so blank is not its
+    way of writing 0), exactly one cell is blank, exactly one lone number floats inside the
+    table, and with it every sum through that cell (R1–R3) holds while without it one fails.
+    The placement is reported (P1) so a clerk can check it against the original."""
+    if len(loose) != 1:
+        return
+    keys = [k for k in cell_keys(fmt) if k.startswith("t3.")]
+    cells = [res.cells.get(k) for k in keys]
+    blanks = [k for k, cv in zip(keys, cells, strict=True) if cv is not None and cv.status == ValueStatus.BLANK]
+    numbers = sum(1 for cv in cells if cv is not None and cv.status == ValueStatus.NUMBER)
+    if len(blanks) != 1 or numbers != len(keys) - 1:
+        return
+    o, key = loose[0], blanks[0]
+    found = number_of(o.run)
+    if found is None:
+        return
+    value = found[0]
+    values = {k: cv.value for k, cv in zip(keys, cells, strict=True) if cv is not None}
+
+    def holds(check, v: Number) -> bool:
+        vals = {**values, key: v}
+        return abs(sum(vals[k] for k in check.left) - sum(vals[k] for k in check.right)) < 1e-9
+
+    through = [c for c in sum_checks(fmt) if c.rule in ("R1", "R2", "R3") and key in c.keys]
+    if not through or not all(holds(c, value) for c in through) or all(holds(c, 0) for c in through):
+        return
+    old = res.cells[key]
+    res.cells[key] = CellValue(value, ValueStatus.NUMBER, o.run, o.loc or old.loc, None, NOTE_DISPLACED)
+    where = next(c.where for c in through if c.rule == "R3") if any(c.rule == "R3" for c in through) else "表三"
+    res.findings.append(
+        _p1(f"{where}：单元格空白，表内另有一个游离的数字「{o.run}」，按表内合计关系归入此格，请对照原件核对",
+            [key], [[value], [None]], where, settings)
+    )
 
 
 def _group_position(o: Obs, targets: Sequence[RowTarget]) -> float:

@@ -479,3 +479,39 @@ def test_rows_are_not_cut_when_the_text_lost_its_blank_cells():
     assert r.value("t3.carried_over.total") is None
     assert any(f.rule == "P1" and "t3.new_received.total" in f.keys for f in r.findings)
     assert r.value("t3.result.grant.total") is None or r.value("t3.result.grant.total") == 30
+
+
+def _md_t3_with_a_blank_and_a_lone_number(lone: str, blank_rows: tuple[str, ...] = ("t3.carry_forward",)) -> str:
+    """PDF→Markdown shape: one row's 总计 cell printed empty, one number alone on a line of its
+    own between two rows of table 三 (pushed out of its cell by the conversion)."""
+    v = _consistent_t3(F2021)
+    lines = ["三、收到和处理政府信息公开申请情况"]
+    for row in t3_rows(F2021):
+        vals = list(v[row.code])
+        if row.code in blank_rows:
+            vals[-1] = ""
+        if row.code == "t3.result.total":
+            lines.append(lone)
+        lines.append("| " + row.label + " | " + " | ".join(vals) + " |")
+    return "\n".join(lines)
+
+
+def test_a_number_pushed_out_of_its_cell_is_put_back_only_by_the_sums():
+    from loaders.parse.tables import NOTE_DISPLACED
+
+    r = parse_document(text_doc(_md_t3_with_a_blank_and_a_lone_number("1"), "2022年测试局报告.md"))
+    cv = r.cells["t3.carry_forward.total"]
+    assert (cv.value, cv.status, cv.note) == (1, ValueStatus.NUMBER, NOTE_DISPLACED)
+    assert not any(f.kind == "source" and f.rule.startswith("R") for f in r.findings)
+    p1 = [f for f in r.findings if f.rule == "P1" and "t3.carry_forward.total" in f.keys]
+    assert p1 and "游离" in p1[0].message  # the placement is shown to the clerk, never silent
+
+    # a lone number the sums do not place stays where it is: the cell is blank, R1 is the source's
+    r = parse_document(text_doc(_md_t3_with_a_blank_and_a_lone_number("7"), "2022年测试局报告.md"))
+    assert r.cells["t3.carry_forward.total"].status == ValueStatus.BLANK
+    assert any(f.kind == "source" and f.rule == "R1" for f in r.findings)
+
+    # two blank cells: blank may be how this table writes 0 — nothing is moved
+    text = _md_t3_with_a_blank_and_a_lone_number("1", ("t3.carry_forward", "t3.carried_over"))
+    r = parse_document(text_doc(text, "2022年测试局报告.md"))
+    assert r.cells["t3.carry_forward.total"].status == ValueStatus.BLANK
