@@ -10,6 +10,7 @@ DuckDB lets one process open a file read-write *or* many open it read-only, neve
     <db>.d/work.duckdb        the writer's working copy (+ work.json: the snapshot it started from)
     <db>.d/writer.lock        flock held by the one writer
     <db>.d/files/ab/<sha256>.<ext>   every original source file, content-addressed
+    <db>.d/scratch/           the writer's temporary files; removed by the next writer
 
 The writer copies the current snapshot to ``work.duckdb``, stores reports there (one transaction
 each), checkpoints, closes, renames it to a new snapshot name and atomically replaces
@@ -111,6 +112,10 @@ class Layout:
     @property
     def files(self) -> Path:
         return self.home / "files"
+
+    @property
+    def scratch(self) -> Path:
+        return self.home / "scratch"  # the writer's temporary files (parse results in flight)
 
 
 def _read_json(path: Path) -> dict | None:
@@ -237,6 +242,7 @@ class Writer:
         # Leftovers of a writer killed mid-copy or mid-rename (we hold the lock: nobody else writes).
         for tmp in (*lay.home.glob(".*.tmp"), *lay.files.glob("*/.*.tmp"), *lay.db.parent.glob(f".{lay.db.name}.*.link")):
             tmp.unlink(missing_ok=True)
+        shutil.rmtree(lay.scratch, ignore_errors=True)
         self._open_work()
         return self
 

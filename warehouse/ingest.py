@@ -177,7 +177,7 @@ def _parser_version() -> str:
 
 
 def _results(
-    tasks: Sequence[tuple[str, dict | None]], workers: int
+    tasks: Sequence[tuple[str, dict | None]], workers: int, scratch: Path
 ) -> Iterator[list[Parsed]]:
     """Parse results in task order (one list per task); in-process when one worker.
 
@@ -191,7 +191,10 @@ def _results(
             yield _worker(t)
         return
     _preload()
-    out_dir = tempfile.mkdtemp(prefix="gongkai-ingest-")
+    # Under the warehouse (Layout.scratch), not the OS temp dir: a SIGKILLed run's leftovers are
+    # removed by the next writer.
+    scratch.mkdir(parents=True, exist_ok=True)
+    out_dir = tempfile.mkdtemp(prefix="results-", dir=scratch)
     try:
         i = 0
         while i < len(tasks):
@@ -347,7 +350,7 @@ def ingest(
         if on_start:
             on_start(len(tasks))
         last_publish = time.monotonic()
-        for results in _results(tasks, workers):
+        for results in _results(tasks, workers, w.layout.scratch):
             for p in results:
                 _store(w, s, p, is_demo=is_demo, replace=False, progress=progress)
             if time.monotonic() - last_publish > publish_every:
@@ -403,7 +406,7 @@ def reparse(
                          if m.get("source") == MANIFEST_SOURCE}
                 row = {"file": name, **{k: str(v) for k, v in given.items()}} if given else None
             tasks.append((str(w.layout.files / stored_path), {name: row} if row else None))
-        for (_sp, _origin, _sha, is_demo, _meta), results in zip(docs, _results(tasks, workers), strict=True):
+        for (_sp, _origin, _sha, is_demo, _meta), results in zip(docs, _results(tasks, workers, w.layout.scratch), strict=True):
             for p in results:
                 p.origin = _origin or p.origin
                 if p.report is not None:

@@ -115,6 +115,8 @@ def test_sigkill_then_rerun_equals_uninterrupted(tmp_path: Path, seed_report: Pa
                            timeout=300)
     assert again.returncode == 0, again.stdout + again.stderr
     assert _content(db) == expected
+    # the killed runs' in-flight parse results were cleaned up by the run that followed
+    assert not lay.scratch.exists() or not any(lay.scratch.rglob("*.pkl"))
 
 
 READER = r"""
