@@ -25,6 +25,12 @@ def run() -> None:
         st.Page(f"views/{file}", title=title, url_path=url, icon=icon, default=i == 0)
         for i, (file, title, url, icon) in enumerate(PAGES)
     ])
+    if data.outdated():
+        # Read-only here: the app never changes the warehouse; one command upgrades it in place.
+        st.error(f"数据仓库 {data.db_path()} 由较早版本的程序建立，结构需要升级后才能显示。请运行："
+                 f"`python -m warehouse init --db {data.db_path()}`（数据全部保留），然后刷新本页。",
+                 icon=":material/upgrade:")
+        st.stop()
     agencies = data.ask_whole("agency_options")
     if agencies.empty:
         agencies = pd.DataFrame(columns=AGENCY_COLUMNS)

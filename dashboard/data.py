@@ -26,6 +26,7 @@ import streamlit as st
 from warehouse import export, queries
 from warehouse.connect import WarehouseNotFound, data_version, open_reader, source_file
 from warehouse.filters import Filters
+from warehouse.schema import pending_migrations
 
 DEFAULT_DB = "demo/gongkai.duckdb"
 
@@ -59,6 +60,18 @@ def _reader(path: str, data_version: str) -> duckdb.DuckDBPyConnection | None:
 
 def available() -> bool:
     return _reader(db_path(), version()) is not None
+
+
+def outdated() -> bool:
+    """The warehouse was written by an older gongkai and lacks schema migrations the queries need."""
+    con = _reader(db_path(), version())
+    if con is None:
+        return False
+    cur = con.cursor()
+    try:
+        return bool(pending_migrations(cur))
+    finally:
+        cur.close()
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)

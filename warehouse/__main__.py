@@ -80,7 +80,7 @@ def info(db: str) -> None:
 @cli.command()
 @click.option("--db", required=True, type=click.Path())
 def init(db: str) -> None:
-    """创建空数据库（若不存在）。"""
+    """创建空数据库（若不存在）；已有的旧版数据库升级到当前结构（数据保留）。"""
     from .connect import ensure_warehouse
 
     click.echo(ensure_warehouse(db))

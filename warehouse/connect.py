@@ -43,7 +43,7 @@ from pathlib import Path
 
 import duckdb
 
-from .schema import migrate
+from .schema import migrate, pending_migrations
 
 POINTER = "current.json"
 WORK = "work.duckdb"
@@ -346,10 +346,14 @@ def open_writer(db_path: Path | str) -> Writer:
 
 
 def ensure_warehouse(db_path: Path | str) -> str:
-    """Create an empty, published warehouse if none exists; return its data version."""
+    """Create an empty, published warehouse if none exists, or bring an existing one written by an
+    older gongkai up to the current schema (its data kept); return its data version."""
     if exists(db_path):
-        return data_version(db_path)
-    with open_writer(db_path) as w:
+        with reader(db_path) as con:
+            outdated = bool(pending_migrations(con))
+        if not outdated:
+            return data_version(db_path)
+    with open_writer(db_path) as w:  # opening the working copy applies the pending migrations
         return w.publish()
 
 

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .connect import Layout, data_version, exists, open_writer, reader
+from .connect import Layout, ensure_warehouse, exists, open_writer, reader
 from .ingest import RunSummary, ingest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +66,7 @@ def build_demo(db: str | os.PathLike, *, agencies: int = DEMO_AGENCIES, seed: in
     db = Path(db)
     key = demo_key(agencies, seed)
     if not force and _stored_key(db) == key:
-        return DemoResult(True, data_version(db))
+        return DemoResult(True, ensure_warehouse(db))  # reused; upgraded if an older gongkai built it
     if force or exists(db):
         # A different demo (or a forced rebuild): start from an empty warehouse, never mix.
         shutil.rmtree(Layout.of(db).home, ignore_errors=True)

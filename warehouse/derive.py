@@ -18,6 +18,9 @@ from loaders.spec.tables import T2_2019, T2_2021
 
 from .schema import AGENCY_KEY_SQL, wide_column
 
+# The columns the cross-year SELECTs below produce, in their order (findings.candidates stays NULL).
+CROSS_YEAR_COLUMNS = 'report_id, rule, severity, kind, scope, keys, expected, found, message, "where", related_report_id'
+
 
 def _w1_sql() -> str:
     """One SELECT per table-三 column, comparing consecutive years of the same agency."""
@@ -120,7 +123,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.execute("DELETE FROM findings WHERE scope = 'cross_year'")
         for sql in (_w1_sql(), _w2_sql(), _w3_sql()):
-            con.execute(f"INSERT INTO findings {sql} ORDER BY 1, 2, 6")
+            con.execute(f"INSERT INTO findings ({CROSS_YEAR_COLUMNS}) {sql} ORDER BY 1, 2, 6")
         con.execute("DELETE FROM agencies")
         con.execute(AGENCIES_SQL)
         con.execute("COMMIT")

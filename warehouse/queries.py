@@ -15,6 +15,7 @@ registers them by name for the dashboard's cache layer.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 
 import duckdb
@@ -381,11 +382,13 @@ def agency_findings(con: Con, f: Filters, agency_key: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- 数据质量
 
 
-def _findings(con: Con, f: Filters, condition: str, cond_params: list) -> pd.DataFrame:
+def _findings(con: Con, f: Filters, condition: str, cond_params: list, extra: str = "") -> pd.DataFrame:
+    """``extra``: further findings columns, a fixed string from this module, never user input."""
     w, p = where_clause(f)
     sql = f"""
         SELECT r.agency, r.year, r.format, fi.rule, fi.severity, fi.message, fi."where" AS location,
                array_to_string(fi.keys, '、') AS cells, fi.expected, fi.found, d.name AS source_name, r.report_id
+               {extra}
         FROM findings fi JOIN reports r USING (report_id) LEFT JOIN source_documents d ON d.sha256 = r.sha256
         WHERE {w} AND {condition}
         ORDER BY r.agency, r.year, fi.rule
@@ -402,8 +405,29 @@ def inconsistent_reports(con: Con, f: Filters) -> pd.DataFrame:
 
 
 def parse_uncertain(con: Con, f: Filters) -> pd.DataFrame:
-    """Findings about our reading (kind = parse): cells to check by hand."""
-    return _findings(con, f, "fi.kind = 'parse'", [])
+    """Findings about our reading (kind = parse): cells to check by hand, with the readings the
+    parser could not choose between (``candidates``, as text) so the clerk compares them with the
+    original."""
+    df = _findings(con, f, "fi.kind = 'parse'", [], extra=", fi.candidates")
+    readings = df.pop("candidates").map(readings_text)
+    df.insert(df.columns.get_loc("cells") + 1, "candidates", readings)
+    return df
+
+
+def readings_text(candidates: str | None) -> str:
+    """The JSON list of readings stored with a P1 finding → "69 | 3 | 665；6 | 93 | 665" (a blank
+    cell reads 空白); "" when there are none."""
+    if not isinstance(candidates, str) or not candidates:
+        return ""
+    try:
+        readings = json.loads(candidates)
+    except ValueError:
+        return candidates
+    def cell(v: object) -> str:
+        if v is None:
+            return "空白"
+        return f"{v:g}" if isinstance(v, float) else str(v)
+    return "；".join(" | ".join(cell(v) for v in r) if isinstance(r, list) else cell(r) for r in readings)
 
 
 def cross_year_breaks(con: Con, f: Filters) -> pd.DataFrame:

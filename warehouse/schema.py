@@ -81,6 +81,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "core tables", _sql_file("001_core.sql")),
     (2, "views", _sql_file("002_views.sql")),
     (3, "wide table from loaders.spec", _wide_ddl() + WIDE_VIEW_DDL),
+    (4, "candidate readings of parse-uncertain findings", _sql_file("004_finding_candidates.sql")),
 )
 
 
@@ -104,6 +105,16 @@ def sync_wide_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute(f"ALTER TABLE report_values ADD COLUMN {c} DOUBLE")
     con.execute(WIDE_VIEW_DDL)  # derived, cheap: always the current definition
     return added
+
+
+def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Migrations a warehouse (any connection, read-only too) has not had yet: an older gongkai
+    wrote it. ``python -m warehouse init --db FILE`` (or any ingest) applies them."""
+    try:
+        done = {r[0] for r in con.execute("SELECT version FROM _migrations").fetchall()}
+    except duckdb.CatalogException:
+        done = set()
+    return [v for v, _, _ in MIGRATIONS if v not in done]
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:

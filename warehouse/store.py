@@ -235,6 +235,7 @@ def _insert_report(
                 "report_id": report_id, "rule": f.rule, "severity": f.severity, "kind": f.kind, "scope": "report",
                 "keys": list(f.keys), "expected": _json(f.expected), "found": _json(f.found), "message": f.message,
                 "where": f.where, "related_report_id": None,
+                "candidates": _json(f.candidates) if f.candidates else None,
             }
             for f in findings
         ])
@@ -252,6 +253,7 @@ FINDINGS_SCHEMA = pa.schema([
     ("report_id", pa.int64()), ("rule", pa.string()), ("severity", pa.string()), ("kind", pa.string()),
     ("scope", pa.string()), ("keys", pa.list_(pa.string())), ("expected", pa.string()), ("found", pa.string()),
     ("message", pa.string()), ("where", pa.string()), ("related_report_id", pa.int64()),
+    ("candidates", pa.string()),
 ])
 
 
@@ -320,7 +322,7 @@ def _renumber_versions(con: duckdb.DuckDBPyConnection, key: str | None, year: in
             "keys": keys[:50], "expected": None, "found": _json(len(keys)),
             "message": f"{agency}{year}年度年报第{i + 1}版（共{n}版）：与第{i}版内容不同，"
                        f"{len(keys)}个表格单元格的数值或状态有变化",
-            "where": f"第{i}版 → 第{i + 1}版", "related_report_id": prev,
+            "where": f"第{i}版 → 第{i + 1}版", "related_report_id": prev, "candidates": None,
         })
     _insert_findings(con, rows)
     last = con.execute(

@@ -192,3 +192,48 @@ def test_page_renders_on_a_bulk_loaded_warehouse_without_sources_or_cells(make_a
     at = open_page(make_app(fastpath_db), file)
     assert [t.value for t in at.title] == [title]
     assert not at.error
+
+
+def test_a_warehouse_from_an_older_gongkai_asks_for_the_upgrade_then_shows(make_app, tmp_path):
+    """Read-only app, older schema: a Chinese message naming the upgrade command — not a traceback;
+    after that command (`python -m warehouse init`) the same data shows."""
+    from warehouse_fixture import build_warehouse
+
+    from warehouse.connect import ensure_warehouse, open_writer
+    from warehouse.schema import MIGRATIONS
+
+    db = tmp_path / "old.duckdb"
+    build_warehouse(db, agencies=4, years=range(2022, 2024))
+    last = MIGRATIONS[-1][0]
+    with open_writer(db) as w:  # as an older gongkai left it: without the newest migration
+        w.con.execute("DELETE FROM _migrations WHERE version = ?", [last])
+        w.publish()
+    at = open_page(make_app(db), "quality.py")
+    assert not at.exception
+    assert any("python -m warehouse init" in e.value for e in at.error)
+    ensure_warehouse(db)
+    at = open_page(make_app(db), "quality.py")
+    assert not at.exception and not at.error
+    assert [t.value for t in at.title] == ["数据质量"]
+
+
+def test_quality_lists_parse_uncertain_cells_with_their_candidate_readings(make_app, tmp_path, seed_report):
+    from loaders.parse import parse_file
+    from warehouse.connect import open_reader, open_writer
+    from warehouse.store import write_report
+
+    src = tmp_path / "ambiguous.txt"
+    src.write_text(seed_report.read_text(encoding="utf-8").replace("行政规范性文件\t0\t0\t0", "行政规范性文件\t693665", 1),
+                   encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    with open_writer(db) as w:
+        write_report(w.con, parse_file(src), src.read_bytes(), files_dir=w.layout.files)
+        w.publish()
+    at = open_page(make_app(db), "quality.py")
+    shown = frame_with(at, "涉及单元格", "可能的读法")
+    con = open_reader(db)
+    expected = queries.parse_uncertain(con, Filters())
+    con.close()
+    assert shown["可能的读法"].tolist() == expected["candidates"].tolist()
+    row = shown[shown["涉及单元格"].str.contains("normative_doc.issued", regex=False)].iloc[0]
+    assert "69 | 3 | 665" in row["可能的读法"].split("；")

@@ -164,3 +164,28 @@ def test_a_crashed_writers_working_copy_is_resumed_and_an_unreadable_one_discard
         assert w.con.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 1  # the published state
         w.publish()
     assert open_reader(db).execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 1
+
+
+def test_parse_uncertain_cells_keep_their_candidate_readings(db: Path, seed_report: Path, tmp_path: Path):
+    """A digit run the parser cannot cut (no sums in table 二): the warehouse keeps the readings it
+    listed, and the data-quality query shows them for the clerk to compare with the original."""
+    from loaders.parse import parse_file
+    from warehouse import queries
+    from warehouse.filters import Filters
+
+    text = seed_report.read_text(encoding="utf-8").replace("行政规范性文件\t0\t0\t0", "行政规范性文件\t693665", 1)
+    src = tmp_path / "ambiguous.txt"
+    src.write_text(text, encoding="utf-8")
+    rep = parse_file(src)
+    p1 = next(f for f in rep.findings if f.rule == "P1" and "t2.art20_1.normative_doc.issued" in f.keys)
+    assert [69, 3, 665] in p1.candidates and rep.value("t2.art20_1.normative_doc.issued") is None
+    with open_writer(db) as w:
+        write_report(w.con, rep, src.read_bytes(), files_dir=w.layout.files)
+        w.publish()
+    con = open_reader(db)
+    df = queries.parse_uncertain(con, Filters())
+    row = df[df["cells"].str.contains("t2.art20_1.normative_doc.issued", regex=False)].iloc[0]
+    readings = row["candidates"].split("；")
+    assert "69 | 3 | 665" in readings and "6 | 93 | 665" in readings
+    assert len(readings) == len(p1.candidates)
+    assert queries.readings_text('[[1, null], [null, 2.5]]') == "1 | 空白；空白 | 2.5"
