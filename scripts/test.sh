@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the tests need: Chromium for the end-to-end tests, CJK fonts for generated
-# PDFs and exported charts. Installed from Debian's registry when missing.
+# PDFs and exported charts, LibreOffice (headless Writer) for legacy .doc/.wps reports.
+# Installed from Debian's registry when missing.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "WenQuanYi Zen Hei" || need+=(fonts-wqy-zenhei)
@@ -15,6 +16,12 @@ if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}"
+fi
+if ! command -v soffice >/dev/null 2>&1; then
+  # Writer alone, without the recommended extras (Java, GUI): ~50 packages, ~20 s.
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  [ ${#need[@]} -gt 0 ] || $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends libreoffice-writer-nogui
 fi
 
 PY=${PYTHON:-python3.11}

@@ -171,10 +171,13 @@ def read_legacy_word(data: bytes, source: SourceInfo) -> Document:
             raise CorruptFile(source.name, f"LibreOffice 转换超时（{CONVERT_TIMEOUT_S} 秒）") from None
         out = Path(tmp) / "input.docx"
         if not out.exists():
-            err = (proc.stderr or b"").decode("utf-8", "replace")[-300:]
+            err = (proc.stderr or b"").decode("utf-8", "replace")
             if "password" in err.lower():
                 raise EncryptedFile(source.name, "旧版 Word 文件需要密码")
-            raise CorruptFile(source.name, f"LibreOffice 无法转换：{err.strip() or proc.returncode}")
+            # LibreOffice's own words, without its start-up chatter ("Warning: failed to launch javaldx …")
+            lines = [ln.strip() for ln in err.splitlines() if ln.strip()]
+            detail = "；".join([ln for ln in lines if ln.lower().startswith("error")] or lines[-1:])[-300:]
+            raise CorruptFile(source.name, f"LibreOffice 无法转换：{detail or proc.returncode}")
         converted = out.read_bytes()
     doc = read_docx(converted, source)
     doc.warnings.append("旧版 Word/WPS 文件，经 LibreOffice 转换为 DOCX 后读取")
