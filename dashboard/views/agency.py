@@ -12,6 +12,13 @@ from warehouse.indicators import INDICATOR_BY_KEY, format_value
 
 _TABLE_TITLES = {"t2": "表二 主动公开政府信息情况", "t3": "表三 收到和处理政府信息公开申请情况",
                  "t4": "表四 政府信息公开行政复议、行政诉讼情况"}
+# Marks a number that was not read straight out of its own printed cell (split from a run of
+# digits, aligned to a detached label, put back by the table's sums …); the notes list says how.
+READ_MARK = "※"
+
+
+def _has_note(c: pd.Series) -> bool:
+    return isinstance(c["note"], str) and bool(c["note"]) and str(c["status"]) == ValueStatus.NUMBER
 
 
 def published_table(cells: pd.DataFrame, fmt: str, table: str) -> pd.DataFrame:
@@ -33,10 +40,24 @@ def published_table(cells: pd.DataFrame, fmt: str, table: str) -> pd.DataFrame:
                 text = f"（{STATUS_NAMES[ValueStatus.MISSING]}）"
             elif not text:
                 text = f"（{STATUS_NAMES.get(ValueStatus(status), status)}）"
+            elif _has_note(c):
+                text = f"{text} {READ_MARK}"
         else:
             text = f"（{STATUS_NAMES[ValueStatus.MISSING]}）"
         row[spec.col_label] = text
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("项目").reset_index()
+
+
+def reading_notes(cells: pd.DataFrame, fmt: str) -> pd.DataFrame:
+    """The numbers marked ※ in the published tables: where each is and how it was read."""
+    spec = {c.key: c for c in CELLS[fmt]}
+    rows = [
+        {"表": _TABLE_TITLES.get(spec[c["key"]].table, "").split(" ")[0], "项目": spec[c["key"]].row_label,
+         "列": spec[c["key"]].col_label, "读作": c["value"], "原文": c["raw"], "读取方式": c["note"],
+         "位置": c["location"], "规范键": c["key"]}
+        for _, c in cells.iterrows() if c["key"] in spec and _has_note(c)
+    ]
+    return pd.DataFrame(rows, columns=["表", "项目", "列", "读作", "原文", "读取方式", "位置", "规范键"])
 
 
 def render() -> None:
@@ -92,6 +113,12 @@ def render() -> None:
                 pub = published_table(cells, fmt, t)
                 components.table(pub, key=f"ag_tbl_{t}")
                 components.download_buttons(pub, f"{stem}_{int(chosen['year'])}_{t}", key=f"ag_tbl_{t}_dl")
+        notes = reading_notes(cells, fmt)
+        if not notes.empty:
+            with st.expander(f"{READ_MARK} 读取方式说明（{len(notes)} 个数字不是从单独的表格单元格直接读出）"):
+                st.caption("这些数字来自原文，但原文的排版使其不能逐格直接读取：例如一行数字连写在一起、"
+                           "标签与数字分离、一行多印了一个数字，程序按下列方式确定其位置。请需要时对照原文核对。")
+                components.table(notes, key="ag_read_notes")
 
     st.subheader("历年指标")
     inds = data.ask("agency_indicators", f, agency_key)

@@ -237,3 +237,30 @@ def test_quality_lists_parse_uncertain_cells_with_their_candidate_readings(make_
     assert shown["可能的读法"].tolist() == expected["candidates"].tolist()
     row = shown[shown["涉及单元格"].str.contains("normative_doc.issued", regex=False)].iloc[0]
     assert "69 | 3 | 665" in row["可能的读法"].split("；")
+
+
+def test_agency_tables_mark_numbers_not_read_from_their_own_cell(make_app, tmp_path, seed_report):
+    """The seed prints 8 numbers for table 三's 7 columns on most rows: each number kept from such a
+    row is marked ※ and the notes list says how it was read; plainly read cells carry no mark."""
+    from dashboard.views.agency import READ_MARK
+    from loaders.parse import parse_file
+    from loaders.parse.tables import NOTE_EXTRA
+    from warehouse.connect import open_writer
+    from warehouse.store import write_report
+
+    report = parse_file(seed_report)
+    noted = {k for k, c in report.cells.items() if c.note and c.value is not None}
+    assert noted and all(k.startswith("t3.") for k in noted)
+    db = tmp_path / "w.duckdb"
+    with open_writer(db) as w:
+        write_report(w.con, report, seed_report.read_bytes(), files_dir=w.layout.files)
+        w.publish()
+    at = open_page(make_app(db), "agency.py")
+    t3 = frame_with(at, "项目", "自然人", "总计")
+    marked = t3.drop(columns="项目").map(lambda v: v.endswith(READ_MARK))
+    assert int(marked.to_numpy().sum()) == len(noted) and not marked.all().all()
+    t2 = frame_with(at, "项目", "本年制发件数")
+    assert not t2.drop(columns="项目").map(lambda v: str(v).endswith(READ_MARK)).any().any()
+    notes = frame_with(at, "读取方式", "规范键")
+    assert set(notes["规范键"]) == noted
+    assert set(notes["读取方式"]) == {NOTE_EXTRA}
