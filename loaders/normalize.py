@@ -24,15 +24,20 @@ def has_cjk_traditional(text: str) -> bool:
     return _T2S.convert(text) != text
 
 
+def simplified(text: str) -> str:
+    """Traditional → Simplified, phrase by phrase (反覆 → 反复), then the zh-TW vocabulary."""
+    s = _T2S.convert(text)
+    for a, b in SYNONYMS:
+        s = s.replace(a, b)
+    return s
+
+
 @lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """The matching form of a label or cell text."""
     if not text:
         return ""
-    s = unicodedata.normalize("NFKC", text)
-    s = _T2S.convert(s)
-    for a, b in SYNONYMS:
-        s = s.replace(a, b)
+    s = simplified(unicodedata.normalize("NFKC", text))
     s = _WS.sub("", s)
     return _QUOTES.sub("", s)
 

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..document import Cell, Document, Location, Paragraph, Table
+from ..normalize import simplified
 from ..spec.tables import T3_COLUMNS
 from .cellvalue import is_blank, is_value_text, number_of
 from .columns import t3_column_plan, t3_value_start
@@ -189,7 +190,12 @@ def _match_string(text: str) -> tuple[str, list[int]]:
         for c in f:
             out.append(c)
             offs.append(i)
-    return "".join(out), offs
+    form = "".join(out)
+    # Char by char misses what converts only as a phrase (反覆 → 反复, 檔案 → 文件), which the
+    # labels' own match forms have; redone on the whole form when that keeps its length, so every
+    # char keeps its source offset.
+    phrased = simplified(form)
+    return (phrased if len(phrased) == len(form) else form), offs
 
 
 def _observe_text(text: str, bi: int, loc: Location | None, index: LabelIndex, settings: ParseSettings,

@@ -515,3 +515,26 @@ def test_a_number_pushed_out_of_its_cell_is_put_back_only_by_the_sums():
     text = _md_t3_with_a_blank_and_a_lone_number("1", ("t3.carry_forward", "t3.carried_over"))
     r = parse_document(text_doc(text, "2022年测试局报告.md"))
     assert r.cells["t3.carry_forward.total"].status == ValueStatus.BLANK
+
+
+def test_traditional_crawler_text_reads_like_the_simplified(tmp_path):
+    """A zh-TW mirror of a crawler page: labels that convert only as phrases (反覆 → 反复,
+    規範性檔案 → 规范性文件) must still cut the flattened text into its rows."""
+    import opencc
+
+    from loaders.parse import parse_file
+    from loaders.synth import generate_reports
+    from loaders.synth.truth import write_report
+
+    rec = next(r for r in generate_reports(agencies=12, years="2022", seed=9, defect_rate=0.0)
+               if r.clean_values["t3.new_received.total"] > 30)
+    row = write_report(tmp_path, rec, "txt-crawler")
+    simplified = (tmp_path / "raw" / row["file"]).read_text(encoding="utf-8")
+    traditional = opencc.OpenCC("s2t").convert(simplified).replace("規範性文件", "規範性檔案")
+    assert "反覆" in traditional and "規範性檔案" in traditional
+    src = tmp_path / "traditional.txt"
+    src.write_text(traditional, encoding="utf-8")
+    want = parse_file(tmp_path / "raw" / row["file"]).values()
+    got = parse_file(src).values()
+    assert got == want
+    assert got["t3.result.not_processed.excessive.total"] == rec.values["t3.result.not_processed.excessive.total"]
