@@ -131,3 +131,25 @@ def test_renders_are_deterministic(recs):
     rec = recs[2]
     for name in RENDERERS:
         assert render(rec, name) == render(rec, name), name
+
+
+def test_tsv_prints_a_wrapped_number_of_a_summed_table_over_two_cells(tmp_path):
+    """In PDF-extract text a number wrapped in its cell comes out as two cells: the row has one
+    number too many, and the parser must join them by the row's sums (and say so)."""
+    from loaders.parse import parse_file
+    from loaders.parse.tables import NOTE_JOINED
+
+    rec = next(r for r in generate_reports(agencies=12, years="2021", seed=4, defect_rate=0.0)
+               if r.values["t3.new_received.total"] >= 100)
+    key = "t3.new_received.total"
+    rec.split_keys.add(key)
+    text = render(rec, "txt-tsv").decode("utf-8")
+    printed = str(rec.values[key])
+    row = next(ln for ln in text.splitlines() if ln.startswith("一、本年新收"))
+    cells = [c for c in row.split("\t")[1:] if c]
+    assert len(cells) == 8 and "".join(cells[-2:]) == printed  # the total over two cells
+    src = tmp_path / "split.txt"
+    src.write_text(text, encoding="utf-8")
+    report = parse_file(src)
+    assert report.value(key) == rec.values[key]
+    assert NOTE_JOINED in report.cells[key].note

@@ -18,6 +18,10 @@ from .layout import Block, Grid, layout, split_text
 T3_PAGE_BREAK_ROW = 8
 
 
+# Tables whose rows have sums (R3, R4): there a wrapped number is printed over two cells.
+SPLIT_OVER_CELLS = ("t3", "t4")
+
+
 def _cell_text(text: str, split: bool) -> str:
     return " ".join(split_text(text)) if split and text else text
 
@@ -30,7 +34,12 @@ def _tsv_rows(grid: Grid) -> list[str]:
             if cell is None:
                 texts.append("")
             elif cell.col == c_idx and cell.row == len(out):
-                texts.append(_cell_text(cell.text, cell.split))
+                if cell.split and cell.text and cell.key and cell.key.split(".")[0] in SPLIT_OVER_CELLS:
+                    # A PDF extraction puts the two lines of a wrapped number in two cells: the row
+                    # has one number too many and only its sums tell the number (the parser's job).
+                    texts.extend(split_text(cell.text))
+                else:
+                    texts.append(_cell_text(cell.text, cell.split))
             else:
                 texts.append("")
         out.append("\t".join(texts))
