@@ -404,6 +404,21 @@ def inconsistent_reports(con: Con, f: Filters) -> pd.DataFrame:
     return _findings(con, f, "fi.kind = 'source' AND fi.rule IN (SELECT unnest(?::VARCHAR[]))", [list(HARD_RULES)])
 
 
+def reports_to_return(con: Con, f: Filters) -> pd.DataFrame:
+    """One row per report whose own numbers break a hard rule (R1–R4): what a clerk sends back —
+    the agency, the file, how many equations fail and each one's message, in table order."""
+    w, p = where_clause(f)
+    sql = f"""
+        SELECT r.agency, r.year, d.name AS source_name, count(*) AS n_problems,
+               string_agg(fi.message, '；' ORDER BY fi.rule, fi.message) AS problems, r.report_id
+        FROM findings fi JOIN reports r USING (report_id) LEFT JOIN source_documents d ON d.sha256 = r.sha256
+        WHERE {w} AND fi.kind = 'source' AND fi.rule IN (SELECT unnest(?::VARCHAR[]))
+        GROUP BY r.agency, r.year, d.name, r.report_id
+        ORDER BY r.agency, r.year
+    """
+    return _df(con, sql, [*p, list(HARD_RULES)])
+
+
 def parse_uncertain(con: Con, f: Filters) -> pd.DataFrame:
     """Findings about our reading (kind = parse): cells to check by hand, with the readings the
     parser could not choose between (``candidates``, as text) so the clerk compares them with the
@@ -490,7 +505,7 @@ QUESTIONS: dict[str, Callable[..., pd.DataFrame]] = {fn.__name__: fn for fn in (
     report_years, agency_options, overview_by_year, applications_by_year, outcomes_by_year, outcomes_by_agency, applicant_mix,
     reasons_by_year, carry_over_by_year, review_litigation_by_year, correction_rates_by_year,
     proactive_by_year, ranking, indicator_by_agency_year, movers, agency_reports, report_cells,
-    agency_indicators, agency_findings, inconsistent_reports, parse_uncertain, cross_year_breaks,
+    agency_indicators, agency_findings, reports_to_return, inconsistent_reports, parse_uncertain, cross_year_breaks,
     missing_reports, changed_reports, slice_reports_wide, slice_cells_long, slice_indicators,
 )}
 

@@ -12,7 +12,9 @@ from loaders.spec import RULE_BY_ID
 
 # (question, heading, what it means for the clerk, columns shown)
 SECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("inconsistent_reports", "数字对不上的报告（勾稽关系不成立）",
+    ("reports_to_return", "需退回核实的报告（按报告汇总）",
+     "每份数字对不上的报告一行：问题数与每个不成立的等式，可直接下载作为退回单位核实的清单。"),
+    ("inconsistent_reports", "不成立的勾稽关系（逐条，含涉及单元格）",
      "报告自身的表格数字不满足格式规定的勾稽关系（R1–R4）。这是源文件的问题：请联系单位核实并更正，"
      "看板不会“修正”原文数字。“涉及单元格”列出等式两边的规范键。"),
     ("parse_uncertain", "识别存疑的单元格",

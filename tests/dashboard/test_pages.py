@@ -170,12 +170,21 @@ def test_quality_lists_equal_the_queries(make_app, demo_db, reader):
     at = open_page(make_app(demo_db), "quality.py", **URL)
     expected = queries.inconsistent_reports(reader, F)
     assert len(expected) > 0
-    assert next(m for m in at.metric if m.label == "数字对不上的报告").value == f"{len(expected):,}"
+    assert next(m for m in at.metric if m.label == "不成立的勾稽关系").value == f"{len(expected):,}"
     shown = frame_with(at, "单位", "规则", "涉及单元格")
     assert shown["单位"].tolist() == expected["agency"].tolist()
     assert shown["涉及单元格"].tolist() == expected["cells"].tolist()
     missing = queries.missing_reports(reader, F)
     assert next(m for m in at.metric if m.label == "应报未报").value == f"{len(missing):,}"
+    # the send-back list: one row per inconsistent report, every failing equation in it
+    to_return = queries.reports_to_return(reader, F)
+    assert len(to_return) == expected["report_id"].nunique()
+    assert to_return["n_problems"].sum() == len(expected)
+    shown = frame_with(at, "单位", "问题数", "问题说明")
+    assert shown["问题数"].tolist() == to_return["n_problems"].tolist()
+    first = to_return.iloc[0]
+    for message in expected[expected["report_id"] == first["report_id"]]["message"]:
+        assert message in first["problems"]
 
 
 def test_download_page_counts_the_slice(make_app, demo_db, reader):
