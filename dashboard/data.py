@@ -64,7 +64,13 @@ def available() -> bool:
 
 def outdated() -> bool:
     """The warehouse was written by an older gongkai and lacks schema migrations the queries need."""
-    con = _reader(db_path(), version())
+    return _outdated(db_path(), version())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _outdated(path: str, data_version: str) -> bool:
+    # Checked once per published snapshot, not on every rerun of every page.
+    con = _reader(path, data_version)
     if con is None:
         return False
     cur = con.cursor()

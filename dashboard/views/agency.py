@@ -7,11 +7,12 @@ import streamlit as st
 
 from dashboard import components, data, state
 from dashboard.labels import FINDING_KIND_NAMES, SEVERITY_NAMES
-from loaders.spec import CELLS, STATUS_NAMES, VERSIONS, ValueStatus
+from loaders.spec import CELLS, F2021, STATUS_NAMES, TABLES, VERSIONS, ValueStatus
 from warehouse.indicators import INDICATOR_BY_KEY, format_value
 
-_TABLE_TITLES = {"t2": "表二 主动公开政府信息情况", "t3": "表三 收到和处理政府信息公开申请情况",
-                 "t4": "表四 政府信息公开行政复议、行政诉讼情况"}
+# "表二" and "表二 主动公开政府信息情况", from the spec's table titles ("二、主动公开政府信息情况").
+_TABLE_NAMES = {t.code: "表" + t.title.split("、", 1)[0] for t in TABLES[F2021]}
+_TABLE_TITLES = {t.code: f"{_TABLE_NAMES[t.code]} {t.title.split('、', 1)[1]}" for t in TABLES[F2021]}
 # Marks a number that was not read straight out of its own printed cell (split from a run of
 # digits, aligned to a detached label, put back by the table's sums …); the notes list says how.
 READ_MARK = "※"
@@ -52,7 +53,7 @@ def reading_notes(cells: pd.DataFrame, fmt: str) -> pd.DataFrame:
     """The numbers marked ※ in the published tables: where each is and how it was read."""
     spec = {c.key: c for c in CELLS[fmt]}
     rows = [
-        {"表": _TABLE_TITLES.get(spec[c["key"]].table, "").split(" ")[0], "项目": spec[c["key"]].row_label,
+        {"表": _TABLE_NAMES[spec[c["key"]].table], "项目": spec[c["key"]].row_label,
          "列": spec[c["key"]].col_label, "读作": c["value"], "原文": c["raw"], "读取方式": c["note"],
          "位置": c["location"], "规范键": c["key"]}
         for _, c in cells.iterrows() if c["key"] in spec and _has_note(c)

@@ -443,7 +443,7 @@ def _place_displaced_number(res: TableResult, loose: list[Obs], fmt: str, settin
     cell reads blank, the number floats between the label lines). Put it back only on the
     table's own evidence: table 三 prints every other cell (zeros included, so blank is not its
     way of writing 0), exactly one cell is blank, exactly one lone number floats inside the
-    table, and with it every sum through that cell (R1–R3) holds while without it one fails.
+    table, and with it every sum through that cell holds while without it one fails.
     The placement is reported (P1) so a clerk can check it against the original."""
     if len(loose) != 1:
         return
@@ -464,12 +464,12 @@ def _place_displaced_number(res: TableResult, loose: list[Obs], fmt: str, settin
         vals = {**values, key: v}
         return abs(sum(vals[k] for k in check.left) - sum(vals[k] for k in check.right)) < 1e-9
 
-    through = [c for c in sum_checks(fmt) if c.rule in ("R1", "R2", "R3") and key in c.keys]
+    through = [c for c in sum_checks(fmt) if key in c.keys]
     if not through or not all(holds(c, value) for c in through) or all(holds(c, 0) for c in through):
         return
     old = res.cells[key]
     res.cells[key] = CellValue(value, ValueStatus.NUMBER, o.run, o.loc or old.loc, None, NOTE_DISPLACED)
-    where = next(c.where for c in through if c.rule == "R3") if any(c.rule == "R3" for c in through) else "表三"
+    where = next((c.where for c in through if c.rule == "R3"), "表三")  # the row, when a row sum runs through it
     res.findings.append(
         _p1(f"{where}：单元格空白，表内另有一个游离的数字「{o.run}」，按表内合计关系归入此格，请对照原件核对",
             [key], [[value], [None]], where, settings)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from ...spec import F2021, sum_checks
 from ..records import ReportRecord
 from .layout import Block, Grid, layout, split_text
 
@@ -18,8 +19,9 @@ from .layout import Block, Grid, layout, split_text
 T3_PAGE_BREAK_ROW = 8
 
 
-# Tables whose rows have sums (R3, R4): there a wrapped number is printed over two cells.
-SPLIT_OVER_CELLS = ("t3", "t4")
+# Tables whose numbers are held by sums (表三, 表四): there a wrapped number is printed over two
+# cells, which only the sums can join back.
+SPLIT_OVER_CELLS = frozenset(k.split(".")[0] for c in sum_checks(F2021) for k in c.keys)
 
 
 def _cell_text(text: str, split: bool) -> str:
