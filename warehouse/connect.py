@@ -221,6 +221,7 @@ class Writer:
         self.layout = Layout.of(db_path)
         self.con: duckdb.DuckDBPyConnection | None = None
         self.resumed = False  # True when a crashed writer's working copy was picked up
+        self.migrated: list[int] = []  # migrations applied to the working copy on open
         self._lock_fd: int | None = None
 
     # -- lifecycle
@@ -289,7 +290,22 @@ class Writer:
                 duckdb.connect(str(tmp)).close()
             os.replace(tmp, lay.work)
             self.con = duckdb.connect(str(lay.work))
-        migrate(self.con)
+        self.migrated = migrate(self.con)
+
+    @property
+    def untouched(self) -> bool:
+        """The working copy is a plain copy of the published snapshot: nothing resumed, nothing
+        migrated, and a snapshot exists to keep."""
+        return not self.resumed and not self.migrated and current_snapshot(self.layout.db) is not None
+
+    def abandon(self) -> str:
+        """Drop the working copy unpublished (nothing was written to it); returns the data version
+        still current, so readers' caches keyed by it stay valid."""
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        self._discard_work()
+        return data_version(self.layout.db)
 
     # -- publishing
     def publish(self, *, reopen: bool = False) -> str:

@@ -330,9 +330,6 @@ def ingest(
     s = RunSummary(inputs=len(files))
     with open_writer(db_path) as w:
         assert w.con is not None
-        s.run_id = _start_run(w.con, "demo" if is_demo else "ingest", _parser_version(), len(files))
-        if roster:
-            load_roster(w.con, roster, is_demo=is_demo)
         known = {r[0] for r in w.con.execute("SELECT sha256 FROM source_documents").fetchall()}
         tasks: list[tuple[str, dict | None]] = []
         for f in files:
@@ -349,6 +346,15 @@ def ingest(
             tasks.append((str(f), manifest))
         if on_start:
             on_start(len(tasks))
+        if not tasks and not roster and w.untouched:
+            # Nothing new to store: keep the published snapshot and its data version, so open
+            # sessions keep their caches (a new snapshot would empty them for nothing).
+            s.data_version = w.abandon()
+            s.seconds = time.perf_counter() - t0
+            return s
+        s.run_id = _start_run(w.con, "demo" if is_demo else "ingest", _parser_version(), len(files))
+        if roster:
+            load_roster(w.con, roster, is_demo=is_demo)
         last_publish = time.monotonic()
         for results in _results(tasks, workers, w.layout.scratch):
             for p in results:

@@ -125,3 +125,25 @@ def test_manifest_row_reaches_a_member_at_the_zip_root(tmp_path: Path, seed_repo
     got = {p.report.file: (p.report.agency.value, p.report.agency.source) for p in results}
     assert got == {"root_member.txt": ("示例根目录机关", "清单(manifest)"),
                    "nested_member.txt": ("示例子目录机关", "清单(manifest)")}
+
+
+def test_unchanged_reingest_keeps_the_data_version(tmp_path: Path, seed_report: Path):
+    """Nothing new stored → no new snapshot: open sessions keep their caches (issue 15)."""
+    from warehouse.connect import Layout, current_snapshot, data_version
+    from warehouse.ingest import ingest
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "seed.txt").write_bytes(seed_report.read_bytes())
+    db = tmp_path / "gongkai.duckdb"
+    first = ingest([src], db, workers=1)
+    snap, version = current_snapshot(db), data_version(db)
+    second = ingest([src], db, workers=1)
+    assert (first.stored, second.stored, second.unchanged) == (1, 0, 1)
+    assert data_version(db) == version == second.data_version
+    assert current_snapshot(db) == snap and snap.exists()
+    assert not Layout.of(db).work.exists()  # the unused working copy is gone, not left to resume
+    # a new file still publishes a new version
+    (src / "copy.txt").write_bytes(seed_report.read_bytes() + b"\n")
+    third = ingest([src], db, workers=1)
+    assert third.data_version != version and data_version(db) == third.data_version
