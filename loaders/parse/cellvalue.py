@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..document import Location
 from ..model import CellValue
@@ -30,6 +31,8 @@ def is_blank(text: str | None) -> bool:
     return clean_cell_text(text) == ""
 
 
+# A row read tries every drop/join of its cells, so the same cell texts are asked again and again.
+@lru_cache(maxsize=65536)
 def number_of(text: str | None) -> tuple[int | float, str | None] | None:
     """(value, unit) when the text is one printed number, else None."""
     s = unicodedata.normalize("NFKC", clean_cell_text(text))
