@@ -14,8 +14,12 @@ from ..document import Location
 from ..model import CellValue
 from ..spec.values import DASHES, SLASHES, ValueStatus
 
+# No count or amount in a report has more digits than this; a longer "number" is read as text
+# (unread), never converted: int() refuses past 4,300 digits and float() overflows past ~308.
+MAX_NUMBER_DIGITS = 15
 _NUMBER = re.compile(
-    r"^(?P<sign>[+\-−－]?)\s*(?P<num>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>万元|元|件|条|个|项|次|%)?$"
+    r"^(?P<sign>[+\-−－]?)\s*(?P<num>\d{1,3}(?:[,，]\d{3}){1,4}(?:\.\d{1,6})?|\d{1,15}(?:\.\d{1,6})?|\.\d{1,6})\s*"
+    r"(?P<unit>万元|元|件|条|个|项|次|%)?$"
 )
 _SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u3000\xa0]+")
 
