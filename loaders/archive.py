@@ -8,6 +8,7 @@ whole would expand past the limit. Reading stops at the byte limit even if the h
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
@@ -77,10 +78,42 @@ def iter_members(data: bytes, archive_name: str, *, max_bytes: int) -> Iterator[
             except RuntimeError as e:  # encrypted member
                 yield Member(name, None, UnsafeArchive(label, f"成员已加密：{e}"))
                 continue
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as e:
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError) as e:
                 yield Member(name, None, CorruptFile(label, str(e)))
                 continue
             if len(body) > max_bytes:
                 yield Member(name, None, FileTooLarge(label, f"解压后超过上限 {max_bytes} 字节"))
                 continue
             yield Member(name, body)
+
+
+MAX_PACKAGE_BYTES = 200 * 1024 * 1024  # an Office file's parts, unpacked (a real report's: a few MB)
+
+
+def check_package(data: bytes, label: str, *, max_total: int = MAX_PACKAGE_BYTES) -> None:
+    """Refuse an Office package (DOCX) whose parts unpack past ``max_total`` bytes, before a library
+    parses it whole in memory: a 1.6 MB DOCX can hold a document.xml of 1.5 GB. The parts are
+    actually inflated and counted (headers can lie), in chunks, so the check itself stays small.
+    """
+    try:
+        zf = zipfile.ZipFile(BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as e:
+        raise CorruptFile(label, f"ZIP 结构损坏：{e}") from None
+    total = 0
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise UnsafeArchive(label, f"成员过多（{len(infos)} 个）")
+        for info in infos:
+            if info.is_dir():
+                continue
+            try:
+                with zf.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        total += len(chunk)
+                        if total > max_total:
+                            raise UnsafeArchive(label, f"解压后超过 {max_total // 2**20} MB（{info.filename}）")
+            except RuntimeError as e:  # an encrypted part
+                raise CorruptFile(label, f"{info.filename}：{e}") from None
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError) as e:
+                raise CorruptFile(label, f"{info.filename}：{e}") from None

@@ -202,3 +202,35 @@ def _canonical(enc: str) -> str:
     if enc in {"big5", "big5hkscs", "cp950"}:
         return "big5"
     return enc.replace("_", "-")
+
+
+# A damaged file: at most this share of its bytes undecodable (and at most _MAX_DAMAGED_BYTES) —
+# one flipped byte in a report, not a binary file read as text.
+_MAX_DAMAGED_SHARE = 0.001
+_MAX_DAMAGED_BYTES = 200
+DAMAGE_MARK = "\ufffd"  # what an undecodable byte becomes; the parser reads no number next to one
+
+
+def decode_damaged(data: bytes, name: str) -> tuple[str, str, int]:
+    """(text, encoding, bytes replaced) for a file that decodes cleanly in one encoding except for a
+    few bytes; UndecodableText when none fits. Only called after ``decode_text`` failed."""
+    best: tuple[int, str, str] | None = None
+    for enc in ("utf-8", "gb18030", "big5"):
+        bad = 0
+
+        def count(e: UnicodeDecodeError) -> tuple[str, int]:
+            nonlocal bad
+            bad += e.end - e.start
+            return DAMAGE_MARK, e.end
+
+        codecs.register_error("gongkai-count", count)
+        try:
+            text = data.decode(enc, "gongkai-count")
+        except UnicodeDecodeError:
+            continue
+        if bad and (best is None or bad < best[0]) and _looks_like_text(text) and _cjk_ratio(text) > 0.02:
+            best = (bad, enc, text)
+    if best is None or best[0] > max(1, min(_MAX_DAMAGED_BYTES, len(data) * _MAX_DAMAGED_SHARE)):
+        raise UndecodableText(name)
+    bad, enc, text = best
+    return text, enc, bad

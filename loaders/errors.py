@@ -76,3 +76,13 @@ class NotAnAnnualReport(LoaderError):
 class NoStatTables(LoaderError):
     kind = "no_tables"
     reason_zh = "未找到统计表格"
+
+
+class MemoryLimit(LoaderError):
+    kind = "memory_limit"
+    reason_zh = "内存超限"
+
+
+class TooComplex(LoaderError):
+    kind = "too_complex"
+    reason_zh = "文档结构超出处理上限"

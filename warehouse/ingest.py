@@ -14,15 +14,12 @@ import ctypes
 import hashlib
 import json
 import os
-import pickle
 import shutil
 import signal
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,10 +29,12 @@ from loaders.csvinput import read_csv_records
 from loaders.errors import LoaderError, ScannedDocument
 from loaders.manifest import MANIFEST_SOURCE, manifest_row_for
 from loaders.model import ParsedReport
+from loaders.names import safe_name
 
 from . import derive
 from .connect import Writer, close_inherited_locks, open_writer
 from .store import REPARSED, STORED, UNCHANGED, StoreResult, ToStore, write_reports
+from .workers import Limits, run_limited
 
 
 # ----------------------------------------------------------------------------- the work items
@@ -65,27 +64,39 @@ def _error(origin: str, e: BaseException) -> dict:
 
 
 def parse_path(path: str, manifest: dict | None = None) -> list[Parsed]:
-    """Read and parse one file (a zip gives one result per member). Runs in a worker process."""
+    """Read and parse one file (a zip gives one result per member). Runs in a worker process.
+
+    Whatever goes wrong stays with this file: a failure result, never an exception. Names are in
+    their safe form (``loaders.names``) from here on: stored, logged and printed as they are.
+    """
     from loaders.parse import parse_document
     from loaders.readers import iter_sources
 
+    name = safe_name(path)
     try:
         data = Path(path).read_bytes()
     except OSError as e:
-        return [Parsed(path, error={"file": path, "kind": "corrupt", "reason": "文件无法打开", "detail": str(e)})]
+        return [Parsed(name, error={"file": name, "kind": "corrupt", "reason": "文件无法打开", "detail": str(e)})]
     out: list[Parsed] = []
-    # the bytes already read, each document with its own (a zip member's, unpacked once)
-    for item, raw in iter_sources(data, path):
-        if isinstance(item, LoaderError):
-            out.append(Parsed(item.file or path, error=_error(path, item)))
-            continue
-        origin = item.source.name
-        try:
-            report = parse_document(item, manifest_row=manifest_row_for(manifest, _file_name(origin)))
-            report.file = _file_name(origin)
-            out.append(Parsed(origin, item.source.sha256, report, raw))
-        except Exception as e:  # one bad document never stops the batch
-            out.append(Parsed(origin, item.source.sha256, error=_error(origin, e)))
+    try:
+        # the bytes already read, each document with its own (a zip member's, unpacked once)
+        for item, raw in iter_sources(data, name):
+            if isinstance(item, LoaderError):
+                out.append(Parsed(item.file or name, error=_error(name, item)))
+                continue
+            origin = item.source.name
+            try:
+                report = parse_document(item, manifest_row=manifest_row_for(manifest, _file_name(origin)))
+                report.file = _file_name(origin)
+                out.append(Parsed(origin, item.source.sha256, report, raw))
+            except MemoryError:
+                raise
+            except Exception as e:  # one bad document never stops the batch
+                out.append(Parsed(origin, item.source.sha256, error=_error(origin, e)))
+    except MemoryError:
+        raise  # the worker reports 内存超限 (a limit, not this file's content)
+    except Exception as e:  # a reader bug on an odd archive: this file fails, the batch goes on
+        out.append(Parsed(name, error=_error(name, e)))
     return out
 
 
@@ -93,25 +104,10 @@ def _worker(args: tuple[str, dict | None]) -> list[Parsed]:
     return parse_path(*args)
 
 
-def _worker_to_file(args: tuple[str, dict | None], out_dir: str) -> str:
-    """Parse in a pool worker and hand the result back through a file, returning only its path.
-
-    A result (report + the file's bytes) is far larger than a pipe's atomic write (PIPE_BUF). A worker
-    killed mid-write (the OOM killer) would leave half a message in the pool's result pipe, and
-    the executor's reader thread would wait for the rest forever — the whole ingest hangs. A short
-    path is written atomically, so a dying worker can only break the pool, which we handle.
-    """
-    fd, path = tempfile.mkstemp(dir=out_dir, suffix=".pkl")
-    with os.fdopen(fd, "wb") as f:
-        pickle.dump(parse_path(*args), f, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
-
-
-def _collect(path: str) -> list[Parsed]:
-    with open(path, "rb") as f:
-        result = pickle.load(f)
-    os.unlink(path)
-    return result
+def _failed_task(task: tuple[str, dict | None], kind: str, reason: str, detail: str) -> list[Parsed]:
+    """The result of a file whose worker passed a limit or died (warehouse.workers)."""
+    name = safe_name(task[0])
+    return [Parsed(name, error={"file": name, "kind": kind, "reason": reason, "detail": detail})]
 
 
 # ------------------------------------------------------------------------------- the run
@@ -177,16 +173,16 @@ def _parser_version() -> str:
 
 
 def _results(
-    tasks: Sequence[tuple[str, dict | None]], workers: int, scratch: Path
+    tasks: Sequence[tuple[str, dict | None]], workers: int, scratch: Path, limits: Limits
 ) -> Iterator[list[Parsed]]:
-    """Parse results in task order (one list per task); in-process when one worker.
+    """Parse results in task order (one list per task).
 
-    A worker process that dies (a parser library crashing on a malformed file, the OOM killer)
-    breaks the pool. The task at the head is then re-run alone in a fresh pool: if it breaks that
-    one too it is the culprit and becomes a failure naming the file; otherwise its result is
-    used. Then a new pool carries on with the rest — the batch never stops for one bad file.
+    Each file is parsed in a worker process of its own under ``limits`` (warehouse.workers): a
+    file that hangs its worker, exhausts memory or crashes a parser library becomes a failure
+    naming the file and the reason, and the batch goes on. In-process only when every limit is
+    off and one worker is asked for.
     """
-    if workers <= 1 or len(tasks) <= 1:
+    if limits.off and (workers <= 1 or len(tasks) <= 1):
         for t in tasks:
             yield _worker(t)
         return
@@ -194,28 +190,10 @@ def _results(
     # Under the warehouse (Layout.scratch), not the OS temp dir: a SIGKILLed run's leftovers are
     # removed by the next writer.
     scratch.mkdir(parents=True, exist_ok=True)
-    out_dir = tempfile.mkdtemp(prefix="results-", dir=scratch)
+    out_dir = Path(tempfile.mkdtemp(prefix="results-", dir=scratch))
     try:
-        i = 0
-        while i < len(tasks):
-            broken = False
-            pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
-            try:
-                futures = [pool.submit(_worker_to_file, t, out_dir) for t in tasks[i:]]
-                for f in futures:
-                    try:
-                        result = _collect(f.result())
-                    except BrokenProcessPool:
-                        broken = True
-                        break
-                    i += 1
-                    yield result
-            finally:
-                # also when the consumer stops early: don't parse the rest of the batch for nothing
-                pool.shutdown(wait=True, cancel_futures=True)
-            if broken:
-                yield _isolated(tasks[i], out_dir)
-                i += 1
+        yield from run_limited(_worker, tasks, workers=workers, limits=limits, scratch=out_dir,
+                               failure=_failed_task, init=_worker_init)
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
 
@@ -257,15 +235,6 @@ def _preload() -> None:
         regions.gazetteer()
     except ImportError:
         pass
-
-
-def _isolated(task: tuple[str, dict | None], out_dir: str) -> list[Parsed]:
-    with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
-        try:
-            return _collect(pool.submit(_worker_to_file, task, out_dir).result())
-        except BrokenProcessPool:
-            return [Parsed(task[0], error={"file": task[0], "kind": "crashed", "reason": "解析进程意外退出",
-                                           "detail": "读取或解析此文件时解析库崩溃"})]
 
 
 class _Storer:
@@ -367,11 +336,13 @@ def ingest(
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
     batch_size: int = 256,
+    limits: Limits | None = None,
 ) -> RunSummary:
     """Ingest every file under ``paths`` into the warehouse at ``db_path``; publish at the end.
 
     Files already stored (same content hash) are not parsed again. Readers see the new data when
-    this returns (and every ``publish_every`` seconds during long runs).
+    this returns (and every ``publish_every`` seconds during long runs). Each file is parsed under
+    ``limits`` (default: ``Limits()``, 120 s and 2 GB per file).
     """
     from loaders.readers import walk_files
 
@@ -412,7 +383,7 @@ def ingest(
             load_roster(w.con, roster, is_demo=is_demo)
         last_publish = time.monotonic()
         storer = _Storer(w, s, is_demo=is_demo, replace=False, progress=progress, batch_size=batch_size)
-        for results in _results(tasks, workers, w.layout.scratch):
+        for results in _results(tasks, workers, w.layout.scratch, limits or Limits()):
             for p in results:
                 storer.add(p)
             if time.monotonic() - last_publish > publish_every:
@@ -437,6 +408,7 @@ def reparse(
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
     batch_size: int = 256,
+    limits: Limits | None = None,
 ) -> RunSummary:
     """Re-parse every stored original with the current parser, in ingest order (one command).
 
@@ -472,7 +444,8 @@ def reparse(
                 row = {"file": name, **{k: str(v) for k, v in given.items()}} if given else None
             tasks.append((str(w.layout.files / stored_path), {name: row} if row else None))
         storer = _Storer(w, s, is_demo=False, replace=True, progress=progress, batch_size=batch_size)
-        for (_sp, _origin, _sha, is_demo, _meta), results in zip(docs, _results(tasks, workers, w.layout.scratch), strict=True):
+        for (_sp, _origin, _sha, is_demo, _meta), results in zip(docs, _results(tasks, workers, w.layout.scratch, limits or Limits()),
+                                                                     strict=True):
             for p in results:
                 p.origin = _origin or p.origin
                 if p.report is not None:

@@ -47,12 +47,20 @@ def _summary_table(s) -> Table:
               help="长时间入库时每隔多少秒发布一次中间快照（看板可见）")
 @click.option("--batch-size", type=click.IntRange(min=1), default=256, show_default=True,
               help="每个写入事务最多包含的报告数（批量写入；崩溃时最多重新解析一批）")
+@click.option("--time-limit", type=float, default=120.0, show_default=True,
+              help="每个文件的解析时间上限（秒，0 为不限）；超时的文件记为失败，其余照常入库")
+@click.option("--memory-limit", type=int, default=2048, show_default=True,
+              help="每个文件解析时可用的内存上限（MB，0 为不限）；超限的文件记为失败")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
-def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, batch_size, quiet) -> None:
+def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, batch_size, time_limit, memory_limit,
+           quiet) -> None:
     """把年报文件（文件、文件夹、zip）解析入库。同一文件重复入库不会改变任何数据。"""
     from loaders.errors import LoaderError
     from warehouse.ingest import ingest as run_ingest
     from warehouse.ingest import reparse as run_reparse
+    from warehouse.workers import Limits
+
+    limits = Limits(seconds=time_limit or None, memory_bytes=(memory_limit or 0) * 2**20 or None)
 
     console = Console(stderr=True)
     if not paths and not reparse:
@@ -90,11 +98,11 @@ def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, b
         try:
             if reparse:
                 s = run_reparse(db, manifest=manifest_rows, roster=roster, workers=workers, progress=on_progress,
-                                on_start=on_start, batch_size=batch_size)
+                                on_start=on_start, limits=limits, batch_size=batch_size)
             else:
                 s = run_ingest(list(paths), db, manifest=manifest_rows, roster=roster, workers=workers,
                                is_demo=demo, publish_every=publish_every, progress=on_progress,
-                               on_start=on_start, batch_size=batch_size)
+                               on_start=on_start, limits=limits, batch_size=batch_size)
         except (LoaderError, RuntimeError) as e:
             raise click.ClickException(str(e)) from None
 

@@ -21,6 +21,14 @@ _NUMBER = re.compile(
     r"^(?P<sign>[+\-−－]?)\s*(?P<num>\d{1,3}(?:[,，]\d{3}){1,4}(?:\.\d{1,6})?|\d{1,15}(?:\.\d{1,6})?|\.\d{1,6})\s*"
     r"(?P<unit>万元|元|件|条|个|项|次|%)?$"
 )
+DAMAGE_MARK = "\ufffd"  # an undecodable byte of a damaged text file (loaders.detect.decode_damaged)
+
+
+def next_to_damage(text: str, start: int, end: int) -> bool:
+    """True when the number at text[start:end] touches a damage mark: a digit may be lost there."""
+    return (start > 0 and text[start - 1] == DAMAGE_MARK) or (end < len(text) and text[end] == DAMAGE_MARK)
+
+
 _SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u3000\xa0]+")
 
 

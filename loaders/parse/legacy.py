@@ -23,7 +23,7 @@ from ..normalize import norm
 from ..spec import SOURCE, WARNING
 from ..spec.rules import RULE_BY_ID
 from ..spec.sections import LEGACY_NONE_PHRASES, LEGACY_PROSE_PHRASES, LEGACY_TABLE_LABELS, LEGACY_UNITS
-from .cellvalue import MAX_NUMBER_DIGITS
+from .cellvalue import MAX_NUMBER_DIGITS, next_to_damage
 from .sections import Sections
 
 _UNITS = "|".join(LEGACY_UNITS)
@@ -128,7 +128,7 @@ def _prose_figure(key: str, text: str) -> tuple[int, str, str] | None:
     hits = []
     for phrase in LEGACY_PROSE_PHRASES.get(key, ()):
         m = re.search(rf"{re.escape(norm(phrase))}[^。;\d]{{0,6}}?(\d+)(?:{_UNITS})", text)
-        if m and len(m.group(1)) <= MAX_NUMBER_DIGITS:
+        if m and len(m.group(1)) <= MAX_NUMBER_DIGITS and not next_to_damage(text, m.start(1), m.end(1)):
             hits.append((m.start(), int(m.group(1)), phrase, m.group(0)))
     for phrase in LEGACY_NONE_PHRASES.get(key, ()):
         i = text.find(norm(phrase))
@@ -156,8 +156,9 @@ def legacy_figures(doc: Document, sections: Sections) -> dict:
             if any(all(w in label for w in words) for words in label_sets) and not label.startswith("其中"):
                 row = (m, label)
                 break
-        if row is not None and len(row[0].group("digits")) > 2 * MAX_NUMBER_DIGITS:
-            row = None  # no pair of counts is that long: never split or converted
+        if row is not None and (len(row[0].group("digits")) > 2 * MAX_NUMBER_DIGITS
+                                or next_to_damage(table_text, row[0].start("digits"), row[0].end("digits"))):
+            row = None  # no pair of counts is that long, or a damaged byte may have cut one
         if row is not None:
             m, label = row
             digits = m.group("digits")

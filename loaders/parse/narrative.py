@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..normalize import norm
-from .cellvalue import MAX_NUMBER_DIGITS
+from .cellvalue import MAX_NUMBER_DIGITS, next_to_damage
 from .sections import Sections
 
 _NUM = r"(\d[\d,，]*(?:\.\d+)?)"
@@ -136,8 +136,8 @@ def _search(patterns: tuple[str, ...], fig: FigurePattern, text: str, section: s
                 continue
             if fig.exclusive and _is_combined(text, m, fig.exclusive):
                 continue  # "行政复议和行政诉讼共5件": a joint count is neither figure
-            if _too_long(m.group(1)):
-                continue  # not a figure a report states; never converted (see MAX_NUMBER_DIGITS)
+            if _too_long(m.group(1)) or next_to_damage(text, m.start(1), m.end(1)):
+                continue  # not a figure a report states, or one a damaged byte may have cut
             unit = m.group(2) if m.lastindex and m.lastindex >= 2 else fig.unit
             hit = {"value": _to_number(m.group(1)), "unit": unit, "raw": m.group(0), "section": section}
             if "余" in m.group(0)[m.end(1) - m.start() :]:
@@ -241,7 +241,7 @@ def t2_figures(sections: Sections, fmt: str, year: int | None = None) -> dict[st
                     labels = sorted({norm(lab) for lab in row.all_labels}, key=len, reverse=True)
                     pat = "(?:" + "|".join(re.escape(lab) for lab in labels) + f"){_CONNECT}(\\d+)({units})"
                     for m in re.finditer(pat, clause):
-                        if _too_long(m.group(1)):
+                        if _too_long(m.group(1)) or next_to_damage(clause, m.start(1), m.end(1)):
                             continue
                         if m.end() < len(clause) and clause[m.end()] in "以左右余多":
                             continue  # "约88件", "88件以上": not an exact figure

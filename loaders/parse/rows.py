@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..document import Cell, Document, Location, Paragraph, Table
 from ..normalize import simplified
 from ..spec.tables import T3_COLUMNS
-from .cellvalue import is_blank, is_value_text, number_of
+from .cellvalue import DAMAGE_MARK, is_blank, is_value_text, number_of
 from .columns import t3_column_plan, t3_value_start
 from .labels import LabelIndex, Marker, RowTarget, match_form, match_marker, match_row
 from .settings import ParseSettings
@@ -205,7 +205,7 @@ def _observe_text(text: str, bi: int, loc: Location | None, index: LabelIndex, s
     # full-width digits and punctuation (“１２３”, “（一）”) read as their ASCII forms
     text = unicodedata.normalize("NFKC", text)
     stripped = text.strip()
-    if not stripped:
+    if not stripped or DAMAGE_MARK in stripped:  # a damaged line: a digit may be lost, read no number in it
         return []
     if _NUMERIC_ONLY.match(stripped):
         return [Obs("anon", None, "text", bi, loc, run=stripped, cells=[Cell(t, t, loc) for t in stripped.replace("|", " ").split()])]

@@ -75,6 +75,8 @@ def split_run(
     ``sizes`` groups the cells (a t3 row: (7,); table 四: (5, 5, 5)); ``check`` is called once per
     completed group. At most ``limit`` splits are returned.
     """
+    if "\ufffd" in segment:  # a damaged byte (loaders.detect.DAMAGE_MARK): a digit may be lost
+        return []
     # thousands separators inside a run ("1,234") are not cell boundaries
     raw_tokens = tokens_of(_THOUSANDS.sub("", unicodedata.normalize("NFKC", segment)))
     n = sum(sizes)

@@ -24,17 +24,24 @@ from ..archive import iter_members
 from ..document import Document, Location, SourceInfo, Table
 from ..errors import (
     CorruptFile,
+    EmptyFile,
     FileTooLarge,
     LoaderError,
+    MemoryLimit,
     NotAnAnnualReport,
     ScannedDocument,
+    TooComplex,
     UnsupportedFormat,
 )
+from ..names import safe_name
 from ..normalize import norm
 from ..spec.sections import REPORT_MARKERS
 from .common import fill_norms
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# A report's text is 10–100 thousand characters; past this a document is refused (TooComplex)
+# instead of keeping its worker busy for minutes.
+MAX_DOCUMENT_CHARS = 2_000_000
 
 Reader = Callable[[bytes, SourceInfo], Document]
 
@@ -93,7 +100,7 @@ def read_file(
     ``check_report`` applies the annual-report gate (NotAnAnnualReport); switch it off to inspect
     arbitrary documents.
     """
-    label = name or (str(path) if path is not None else "<bytes>")
+    label = safe_name(name or (str(path) if path is not None else "<bytes>"))
     if data is None:
         if path is None:
             raise ValueError("read_file needs a path or data")
@@ -103,7 +110,7 @@ def read_file(
         data = _read_bytes(p, label, max_bytes)
     file_type = _file_type(data, label, max_bytes)
     if file_type == detect.ZIP:
-        raise UnsupportedFormat(label, "压缩包请用 iter_documents 读取其中的文件")
+        raise UnsupportedFormat(label, "这是压缩包，请用 ingest 导入其中的文件")
     return _read_typed(data, label, file_type, check_report=check_report, member_of=member_of)
 
 
@@ -130,14 +137,23 @@ def _read_typed(data: bytes, label: str, file_type: str, *, check_report: bool, 
                         member_of=member_of)
     if file_type not in READERS:
         raise UnsupportedFormat(label, f"{file_type} 读取器不可用")
+    if file_type in (detect.TXT, detect.MD) and len(data) > 4 * MAX_DOCUMENT_CHARS:
+        # no encoding takes more than 4 bytes a character: too long before it is even decoded
+        raise TooComplex(label, f"文字超过 {MAX_DOCUMENT_CHARS // 10_000} 万字")
     try:
         doc = READERS[file_type](data, source)
-    except LoaderError:
+    except LoaderError as e:
+        if not e.file:  # raised by a shared helper that does not know the file: name it here
+            raise type(e)(label, e.detail) from None
         raise
-    except (MemoryError, RecursionError) as e:
-        raise CorruptFile(label, type(e).__name__) from None
+    except MemoryError:
+        raise MemoryLimit(label, "读取此文件所需内存超过上限") from None
+    except RecursionError:
+        raise TooComplex(label, "嵌套层级过深") from None
     except Exception as e:  # a library choking on malformed input: a typed error, not a crash
         raise CorruptFile(label, f"{type(e).__name__}: {e}") from e
+    if len(doc.text()) > MAX_DOCUMENT_CHARS:
+        raise TooComplex(label, f"文字超过 {MAX_DOCUMENT_CHARS // 10_000} 万字")
     fill_norms(doc)
     if check_report and doc.status == "ok":
         check_annual_report(doc)
@@ -183,7 +199,7 @@ def iter_documents(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     for p in walk_files(paths):
-        label = str(p)
+        label = safe_name(str(p))
         try:
             if not p.exists():
                 raise CorruptFile(label, "文件不存在")
@@ -211,6 +227,7 @@ def iter_sources(
 ) -> Iterator[Source]:
     """``iter_data`` with each Document's own bytes (a zip member's, unpacked once), for callers
     that keep the original; an error comes with None."""
+    label = safe_name(label)
     try:
         file_type = _file_type(data, label, max_bytes)
         if file_type == detect.ZIP:
@@ -224,8 +241,10 @@ def iter_sources(
 
 
 def _iter_archive(data: bytes, label: str, *, max_bytes: int, check_report: bool) -> Iterator[Source]:
+    members = 0
     try:
         for m in iter_members(data, label, max_bytes=max_bytes):
+            members += 1
             member_label = f"{label}!{m.name}"
             if m.error is not None or m.data is None:
                 yield (m.error if isinstance(m.error, LoaderError) else CorruptFile(member_label, str(m.error))), None
@@ -242,6 +261,9 @@ def _iter_archive(data: bytes, label: str, *, max_bytes: int, check_report: bool
                 yield e, None
     except LoaderError as e:
         yield e, None
+        return
+    if not members:  # an empty archive, or folders only: still one line in the run log
+        yield EmptyFile(label, "压缩包内没有文件"), None
 
 
 def _mark_member(doc: Document, member: str) -> None:

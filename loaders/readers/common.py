@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..document import Cell, Document, Location, Paragraph
+from ..errors import TooComplex
 from ..normalize import norm
 from ..spec.sections import REPORT_TITLE_WORDS
 
@@ -34,6 +35,24 @@ def fill_norms(doc: Document) -> Document:
     return doc
 
 
+# Bounds on one table's grid. A report's tables have tens of rows and at most ~20 columns; past
+# these a file is refused (TooComplex) instead of growing without bound (a span of 10^8, a
+# 100,000-row table).
+MAX_TABLE_ROWS = 5_000
+MAX_TABLE_COLUMNS = 256
+MAX_TABLE_CELLS = 200_000
+
+
+def check_table_size(n_rows: int, n_columns: int) -> None:
+    """TooComplex (file named by the reader's caller) for a grid past the bounds above."""
+    if n_rows > MAX_TABLE_ROWS:
+        raise TooComplex("", f"表格超过 {MAX_TABLE_ROWS} 行（{n_rows} 行）")
+    if n_columns > MAX_TABLE_COLUMNS:
+        raise TooComplex("", f"表格超过 {MAX_TABLE_COLUMNS} 列（{n_columns} 列，或合并单元格跨度异常）")
+    if n_rows * n_columns > MAX_TABLE_CELLS:
+        raise TooComplex("", f"表格单元格超过 {MAX_TABLE_CELLS} 个")
+
+
 def expand_grid(rows: list[list[tuple[str, int, int, Location | None]]]) -> list[list[Cell]]:
     """Lay out (text, rowspan, colspan, loc) cells into a rectangular grid.
 
@@ -43,6 +62,7 @@ def expand_grid(rows: list[list[tuple[str, int, int, Location | None]]]) -> list
     """
     grid: dict[tuple[int, int], Cell] = {}
     n_rows = len(rows)
+    check_table_size(n_rows, 0)
     for r, row in enumerate(rows):
         c = 0
         for text, rowspan, colspan, loc in row:
@@ -50,8 +70,12 @@ def expand_grid(rows: list[list[tuple[str, int, int, Location | None]]]) -> list
                 c += 1
             rowspan = max(1, min(rowspan, 1000))
             colspan = max(1, min(colspan, 1000))
+            check_table_size(n_rows, c + colspan)
+            covered = min(rowspan, n_rows - r)  # rows hanging below the last are never laid out
+            if len(grid) + covered * colspan > MAX_TABLE_CELLS:
+                raise TooComplex("", f"表格单元格超过 {MAX_TABLE_CELLS} 个")
             origin = cell(text, loc, rowspan=rowspan, colspan=colspan)
-            for dr in range(rowspan):
+            for dr in range(covered):
                 for dc in range(colspan):
                     if dr == 0 and dc == 0:
                         grid[(r, c)] = origin

@@ -18,10 +18,11 @@ from pathlib import Path
 import docx
 from docx.oxml.ns import qn
 
+from ..archive import check_package
 from ..document import Cell, Document, Location, SourceInfo, Table
 from ..errors import ConverterMissing, CorruptFile, EncryptedFile
 from .common import cell as make_cell
-from .common import paragraph, respan
+from .common import check_table_size, paragraph, respan
 from .text import guess_title
 
 _HEADING_STYLE = re.compile(r"^(heading|标题)\s*(\d)$", re.I)
@@ -29,6 +30,7 @@ CONVERT_TIMEOUT_S = 120
 
 
 def read_docx(data: bytes, source: SourceInfo) -> Document:
+    check_package(data, source.name)  # before python-docx inflates every part in memory
     try:
         d = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises bare KeyError/ValueError on damaged packages
@@ -121,14 +123,18 @@ def _table(tbl, doc: Document, path: str) -> None:
     """Expand gridSpan / vMerge into a rectangular grid with merged copies flagged."""
     grid: list[list[Cell]] = []
     origins: dict[int, tuple[int, int]] = {}  # column → origin of the vertical merge running there
-    for r, tr in enumerate(tbl.findall(qn("w:tr"))):
+    trs = tbl.findall(qn("w:tr"))
+    check_table_size(len(trs), 0)
+    for r, tr in enumerate(trs):
         row: list[Cell] = []
         trpr = tr.find(qn("w:trPr"))
-        before = _int_attr(trpr.find(qn("w:gridBefore")) if trpr is not None else None, "w:val", 0)
+        before = max(0, _int_attr(trpr.find(qn("w:gridBefore")) if trpr is not None else None, "w:val", 0))
+        check_table_size(len(trs), before)
         row.extend(make_cell("") for _ in range(before))
         for k, tc in enumerate(tr.findall(qn("w:tc"))):
             tcpr = tc.find(qn("w:tcPr"))
             span = max(1, _int_attr(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1))
+            check_table_size(len(trs), len(row) + span)  # gridSpan 10^8 would be 10^8 cells
             vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
             c0 = len(row)
             loc = Location(path=f"{path}/tr[{r + 1}]/tc[{k + 1}]")
@@ -149,6 +155,7 @@ def _table(tbl, doc: Document, path: str) -> None:
     if not grid:
         return
     width = max(len(r) for r in grid)
+    check_table_size(len(grid), width)
     rows = [r + [make_cell("") for _ in range(width - len(r))] for r in grid]  # short rows padded
     respan(rows)  # copies take the origin's text; spans are where the copies reach
     doc.blocks.append(Table(rows=rows, loc=Location(path=path)))

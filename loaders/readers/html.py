@@ -21,11 +21,11 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..detect import decode_text
+from ..detect import decode_damaged, decode_text
 from ..document import Document, Location, SourceInfo, Table
-from ..errors import CorruptFile
+from ..errors import CorruptFile, UndecodableText
 from .common import expand_grid, names_report, paragraph
-from .text import guess_title
+from .text import damage_warning, guess_title
 
 _DROP_TAGS = {"script", "style", "noscript", "iframe", "form", "input", "select", "button", "textarea", "nav",
               "header", "footer", "aside", "head", "link", "meta", "object", "embed", "svg", "canvas", "template",
@@ -48,9 +48,16 @@ _DESCEND_SHARE = 0.7
 
 
 def read_html(data: bytes, source: SourceInfo) -> Document:
-    text, encoding = _decode(data, source.name)
+    try:
+        text, encoding = _decode(data, source.name)
+        damaged = 0
+    except UndecodableText:
+        text, encoding, damaged = decode_damaged(data, source.name)  # or UndecodableText again
     source.encoding = encoding
-    return parse_html(text, source)
+    doc = parse_html(text, source)
+    if damaged:
+        doc.warnings.append(damage_warning(damaged, encoding))
+    return doc
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 
-from ..detect import decode_text
+from ..detect import decode_damaged, decode_text
 from ..document import Document, Location, Paragraph, SourceInfo, Table
+from ..errors import UndecodableText
 from .common import cell, names_report, paragraph
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -33,9 +34,20 @@ _PAGE_NUMBER_LINE = re.compile(r"^([-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\
 
 
 def read_text(data: bytes, source: SourceInfo) -> Document:
-    text, encoding = decode_text(data, source.name)
+    try:
+        text, encoding = decode_text(data, source.name)
+        damaged = 0
+    except UndecodableText:
+        text, encoding, damaged = decode_damaged(data, source.name)  # or UndecodableText again
     source.encoding = encoding
-    return parse_text(text, source, markdown=True)
+    doc = parse_text(text, source, markdown=True)
+    if damaged:
+        doc.warnings.append(damage_warning(damaged, encoding))
+    return doc
+
+
+def damage_warning(n_bytes: int, encoding: str) -> str:
+    return f"文件有 {n_bytes} 个字节无法按 {encoding} 解码，已替换为“\ufffd”；其所在行的数字不予读取"
 
 
 def parse_text(text: str, source: SourceInfo, *, markdown: bool = True) -> Document:

@@ -1,0 +1,97 @@
+"""Hostile files at the readers: each refused with a typed LoaderError naming the file and the reason,
+never another exception and never unbounded growth."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from loaders.errors import LoaderError, TooComplex, UnsafeArchive
+from loaders.readers import MAX_DOCUMENT_CHARS, iter_sources, read_file
+from loaders.readers.common import MAX_TABLE_ROWS
+
+from .bounded import bounded
+from .make import broken_deflate, broken_zlib_docx, good_report, zip_of
+
+
+def _outcomes(data: bytes, name: str) -> list[str]:
+    """What iter_sources gives for the file: 'doc' or the error class and message, per document."""
+    out = []
+    for item, _raw in iter_sources(data, name):
+        out.append("doc" if not isinstance(item, LoaderError) else f"{type(item).__name__}|{item}")
+    return out
+
+
+def test_a_docx_with_a_broken_deflate_stream_is_corrupt():
+    [got] = bounded(_outcomes, broken_zlib_docx(), "损坏.docx")
+    assert got.startswith("CorruptFile|损坏.docx: 文件已损坏或不完整")
+
+
+def test_a_zip_member_with_a_broken_stream_fails_alone():
+    # zlib.error escaped the archive reader and stopped the whole batch
+    data = broken_deflate(zip_of({"a.txt": good_report() * 3, "b.txt": good_report()}), "a.txt")
+    got = bounded(_outcomes, data, "批量.zip")
+    assert got[0].startswith("CorruptFile|批量.zip!a.txt: 文件已损坏或不完整") and got[1] == "doc"
+
+
+@pytest.mark.parametrize("folders", [(), ("年报/", "年报/2023/")])
+def test_an_empty_zip_or_one_of_folders_only_leaves_a_trace(folders):
+    assert _outcomes(zip_of({}, folders), "空.zip") == ["EmptyFile|空.zip: 文件为空：压缩包内没有文件"]
+
+
+def _docx_with_body(body_xml: str, pad: int = 0) -> bytes:
+    """The real synthetic DOCX with word/document.xml replaced (and padded by ``pad`` spaces)."""
+    src = zipfile.ZipFile(io.BytesIO(good_report("docx")))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                head, _, _ = data.decode().partition("<w:body>")
+                xml = head + "<w:body>" + body_xml + "</w:body></w:document>"
+                out.writestr(info.filename, xml.replace("<w:body>", "<w:body>" + " " * pad, 1) if pad else xml)
+            else:
+                out.writestr(info, data)
+    return buf.getvalue()
+
+
+def test_a_docx_bomb_is_refused_before_it_is_inflated():
+    data = _docx_with_body("<w:p><w:r><w:t>年报</w:t></w:r></w:p>", pad=300 * 2**20)
+    assert len(data) < 2 * 2**20  # 300 MB of XML in under 2 MB
+    with pytest.raises(UnsafeArchive, match=r"炸弹.docx.*解压后超过"):
+        read_file(data=data, name="炸弹.docx")
+
+
+def test_a_gridspan_of_ten_to_the_eighth_is_refused():
+    body = ('<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="100000000"/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p>'
+            "</w:tc></w:tr></w:tbl>")
+    with pytest.raises(TooComplex, match=r"跨度.docx.*列"):
+        read_file(data=_docx_with_body(body), name="跨度.docx")
+
+
+def test_a_table_of_too_many_rows_is_refused():
+    rows = "".join(f"<tr><td>第{i}行</td><td>{i}</td></tr>" for i in range(MAX_TABLE_ROWS + 1))
+    html = f"<html><body><h1>2023年政府信息公开工作年度报告</h1><table>{rows}</table></body></html>"
+    with pytest.raises(TooComplex, match=r"大表.html.*表格超过"):
+        read_file(data=html.encode(), name="大表.html", check_report=False)
+
+
+def test_a_huge_text_is_refused_before_it_is_parsed():
+    text = good_report().decode() * (MAX_DOCUMENT_CHARS * 4 // 2000)
+    with pytest.raises(TooComplex, match=r"长文.txt.*万字"):
+        read_file(data=text.encode(), name="长文.txt")
+
+
+def test_a_name_with_bytes_that_are_not_utf8_is_stored_escaped():
+    raw_name = b"/tmp/\xff\xfe\xb0\xa1\xe6\x8a\xa5.txt".decode("utf-8", "surrogateescape")
+    doc = read_file(data=good_report(), name=raw_name)
+    assert doc.source.name == "/tmp/\\xff\\xfe\\xb0\\xa1报.txt"
+    doc.source.name.encode("utf-8")  # storable and printable
+
+
+def test_zip_read_file_message_names_no_internal_function():
+    with pytest.raises(LoaderError) as e:
+        read_file(data=zip_of({"a.txt": good_report()}), name="包.zip")
+    assert "iter_documents" not in str(e.value) and "ingest" in str(e.value)
