@@ -28,7 +28,6 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.csvinput import read_csv_records
 from loaders.errors import LoaderError, ScannedDocument
 from loaders.manifest import MANIFEST_SOURCE, manifest_row_for
 from loaders.model import ParsedReport
@@ -426,45 +425,7 @@ def reparse(
 
 
 # ------------------------------------------------------------------------------- roster
-ROSTER_COLUMNS = ("agency", "year", "region", "province", "city", "county", "level", "category")
+# The roster is read (CSV or XLSX, Chinese or English headings) and stored by warehouse.roster.
+from .roster import RosterError, load_roster, read_roster  # noqa: E402
 
-
-class RosterError(LoaderError):
-    kind = "roster"
-    reason_zh = "名单文件无法使用"
-
-
-def read_roster(path: str | os.PathLike) -> list[dict]:
-    """Roster CSV (UTF-8 or GB18030): columns ``agency, year`` required, the rest optional."""
-    fields, records = read_csv_records(path, RosterError)
-    if not {"agency", "year"} <= fields:
-        raise RosterError(str(path), "缺少 agency 或 year 列")
-    rows = []
-    for n, row in records:
-        try:
-            year = int(row["year"])
-        except ValueError:
-            raise RosterError(str(path), f"第{n}行年度无法识别：{row['year']!r}") from None
-        if not row["agency"]:
-            raise RosterError(str(path), f"第{n}行缺少机关名称")
-        rows.append({c: (year if c == "year" else (row.get(c) or None)) for c in ROSTER_COLUMNS})
-    return rows
-
-
-def load_roster(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *, is_demo: bool = False) -> int:
-    """Replace the roster for the years the CSV lists (other years are kept). One transaction."""
-    rows = read_roster(path)
-    years = sorted({r["year"] for r in rows})
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM roster WHERE year IN (SELECT unnest(?::INTEGER[]))", [years])
-        for r in rows:
-            con.execute(
-                "INSERT INTO roster VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [*(r[c] for c in ROSTER_COLUMNS), is_demo],
-            )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return len(rows)
+__all__ = ["RosterError", "RunSummary", "ingest", "load_roster", "read_roster", "reparse"]

@@ -82,6 +82,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (2, "views", _sql_file("002_views.sql")),
     (3, "wide table from loaders.spec", _wide_ddl() + WIDE_VIEW_DDL),
     (4, "candidate readings of parse-uncertain findings", _sql_file("004_finding_candidates.sql")),
+    (6, "intake: deadlines, roster deadline classes, confirmed matches", _sql_file("006_intake.sql")),
 )
 
 
