@@ -513,3 +513,9 @@ QUESTIONS: dict[str, Callable[..., pd.DataFrame]] = {fn.__name__: fn for fn in (
 def empty_result(name: str) -> pd.DataFrame:
     """What a question returns when there is no warehouse at all: an empty frame."""
     return pd.DataFrame()
+
+
+# ---------------------------------------------------------------- 报送情况 (warehouse.submission)
+from . import submission as _submission  # noqa: E402
+
+QUESTIONS.update(_submission.QUESTIONS)

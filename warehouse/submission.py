@@ -190,4 +190,10 @@ def decide(con: Con, agency: str, year: int, province: str | None, city: str | N
         raise
 
 
-QUESTIONS = {fn.__name__: fn for fn in (roster_entries, summary, chase_list, unmatched_reports, match_candidates)}
+def deadline_settings(con: Con, f: Filters) -> pd.DataFrame:
+    """The office's own deadlines (level, class, month, day) — empty when the statute applies."""
+    return con.execute("SELECT level, deadline_class, month, day, set_at FROM deadline_overrides ORDER BY ALL").df()
+
+
+QUESTIONS = {fn.__name__: fn for fn in (roster_entries, summary, chase_list, unmatched_reports, match_candidates,
+                                        deadline_settings)}

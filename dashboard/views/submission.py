@@ -1,0 +1,102 @@
+"""报送情况: per year and region, units required / received / on time / late / date unknown /
+missing against the roster (应报名单); the list of units to chase, downloadable, and a 催报 notice."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, data, state
+from dashboard.notice import chase_notice_docx
+from loaders.spec.agencies import LEVEL_NAMES
+from loaders.spec.deadlines import ANY_CLASS, DEADLINE_CLASS_BY_CODE, DEADLINE_CLASSES
+from warehouse.roster import CANDIDATE_SCORE
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FIGURES = (("required", "应报"), ("received", "已报"), ("on_time", "按时"), ("late", "逾期"),
+           ("date_unknown", "日期不明"), ("missing", "未报送"), ("to_confirm", "相似名称待确认"))
+ENTRY_SHOWN = ["agency", "year", "region", "level", "deadline_class", "deadline", "publish_date", "date_source",
+               "status", "days_late", "basis"]
+
+
+def _classes(df: pd.DataFrame) -> pd.DataFrame:
+    if "deadline_class" in df:
+        df = df.assign(deadline_class=df["deadline_class"].map(
+            lambda c: DEADLINE_CLASS_BY_CODE[c].name if c in DEADLINE_CLASS_BY_CODE else c))
+    return df
+
+
+def render() -> None:
+    f = state.current()
+    components.page_header(
+        "报送情况", f,
+        "对照应报名单，看各单位是否按期公布上一年度的年度报告。截止日期按《条例》第四十九条（部门及机构为次年1月31日，"
+        "县级以上人民政府本级为次年3月31日），或按本机关为某一层级设定的日期。")
+    if not data.available():
+        components.empty_state("尚未找到数据仓库。")
+        return
+    s = data.ask("summary", f)
+    if s.empty:
+        components.empty_state("当前范围内没有应报名单。请先导入名单：`python -m warehouse roster --db 仓库.duckdb 应报名单.xlsx`。")
+        return
+    totals = s[[c for c, _ in FIGURES]].sum()
+    cols = st.columns(len(FIGURES))
+    for col, (c, name) in zip(cols, FIGURES, strict=True):
+        col.metric(name, f"{int(totals[c]):,}", border=True)
+    st.caption("“已报”= 按时 + 逾期 + 日期不明。发布日期取各单位首次发布的报告，来源依次为网页发布日期（CMS）、收件清单、报告落款日期；"
+               "都没有时记为“日期不明”，不作推测。名称相近但不完全一致的报告不算已报，需经办人确认。")
+
+    st.subheader("按年度和地区")
+    components.table(s, key="sub_summary")
+    components.download_buttons(components.chinese_headers(s), f"报送情况_汇总_{state.stem(f)}", key="sub_summary_dl")
+
+    st.subheader("催报名单（未报送与逾期）")
+    chase = data.ask("chase_list", f)
+    if chase.empty:
+        st.success("当前范围内所有应报单位均已按时报送。", icon=":material/check_circle:")
+    else:
+        shown = _classes(chase[ENTRY_SHOWN])
+        components.table(shown, key="sub_chase", height=min(420, 38 + 35 * len(shown)))
+        out = components.chinese_headers(components.display_table(shown))
+        components.download_buttons(out, f"催报名单_{state.stem(f)}", key="sub_chase_dl")
+        st.download_button("生成催报通知（Word）", lambda: chase_notice_docx(chase), file_name=f"催报通知_{state.stem(f)}.docx",
+                           mime=DOCX_MIME, key="sub_notice", on_click="ignore", icon=":material/description:",
+                           type="primary")
+
+    st.subheader("名称相近、待确认的报告")
+    st.caption(f"名单单位在该年度没有同名报告，但有名称相似度不低于 {CANDIDATE_SCORE:.0f}（满分100）的报告。确认后计为已报；"
+               "命令：`python -m warehouse roster-confirm --db 仓库.duckdb --agency 单位 --year 年度 --province 省 --city 市 "
+               "--report-id 编号`（加 `--reject` 为否定）。")
+    cand = data.ask("match_candidates", f)
+    if cand.empty:
+        st.success("没有待确认的相近名称。", icon=":material/check_circle:")
+    else:
+        components.table(cand, key="sub_cand")
+        components.download_buttons(components.chinese_headers(cand), f"待确认匹配_{state.stem(f)}", key="sub_cand_dl")
+
+    st.subheader("不在名单中的报告")
+    st.caption("名单所列年度中收到、但与名单中任何单位都对应不上的报告（最新版本）。")
+    un = data.ask("unmatched_reports", f)
+    if un.empty:
+        st.success("所有报告都对应到了名单中的单位。", icon=":material/check_circle:")
+    else:
+        components.table(un, key="sub_unmatched")
+        components.download_buttons(components.chinese_headers(un), f"名单外报告_{state.stem(f)}", key="sub_unmatched_dl")
+
+    with st.expander("报送期限", expanded=False):
+        rows = [{"期限类别": c.name, "截止日期": f"次年{c.month}月{c.day}日", "依据": c.basis} for c in DEADLINE_CLASSES]
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        ov = data.ask("deadline_settings", f)
+        if ov.empty:
+            st.caption("本机关未另行设定期限。设定命令：`python -m warehouse deadline --db 仓库.duckdb --level 县级 --date 02-28`。")
+        else:
+            st.dataframe(pd.DataFrame({
+                "层级": ov["level"].map(lambda v: LEVEL_NAMES.get(v, v)),
+                "期限类别": ov["deadline_class"].map(
+                    lambda c: "全部" if c == ANY_CLASS else DEADLINE_CLASS_BY_CODE[c].name if c in DEADLINE_CLASS_BY_CODE else c),
+                "截止日期": [f"次年{m}月{d}日" for m, d in zip(ov["month"], ov["day"], strict=True)],
+            }), hide_index=True)
+
+
+if __name__ == "__main__":
+    render()
