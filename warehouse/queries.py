@@ -519,3 +519,8 @@ def empty_result(name: str) -> pd.DataFrame:
 from . import submission as _submission  # noqa: E402
 
 QUESTIONS.update(_submission.QUESTIONS)
+
+# ---------------------------------------------------------------- 内容雷同 (warehouse.similarity)
+from . import similarity as _similarity  # noqa: E402
+
+QUESTIONS.update(_similarity.QUESTIONS)

@@ -125,7 +125,15 @@ VERSION_CHANGED = Rule(
     "sha256(version n) != sha256(version n-1) for the same (agency, year)",
     scope="version",
 )
-WAREHOUSE_RULES = (VERSION_CHANGED,)
+CONTENT_COPIED = Rule(
+    "C1",
+    WARNING,
+    "内容雷同",
+    "第一、五、六部分正文（去除《条例》原文、标题等套话后）与同一单位上一年度或同年度其他单位的报告高度相似",
+    "jaccard(shingles(s1+s5+s6), shingles(other)) >= threshold (loaders.spec.boilerplate)",
+    scope="content",
+)
+WAREHOUSE_RULES = (VERSION_CHANGED, CONTENT_COPIED)
 
 
 @dataclass(frozen=True)

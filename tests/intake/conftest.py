@@ -11,3 +11,4 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "warehouse"))
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "wh" / "gongkai.duckdb"
+

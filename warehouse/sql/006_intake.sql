@@ -41,3 +41,15 @@ CREATE OR REPLACE MACRO roster_received(ro_agency, ro_year, ro_province, ro_city
     WHERE c.decision = 'confirmed' AND c.agency = ro_agency AND c.year = ro_year
       AND c.province IS NOT DISTINCT FROM ro_province AND c.city IS NOT DISTINCT FROM ro_city
 );
+
+-- 内容雷同: for each current report, its most similar report in each comparison (same agency's
+-- previous year; other agencies of the same year) — rebuilt after each ingest run, like the
+-- cross-year findings. similarity: Jaccard of the prose shingle sets (warehouse.similarity).
+CREATE TABLE IF NOT EXISTS report_similarity (
+    report_id       BIGINT NOT NULL,
+    comparison      VARCHAR NOT NULL,      -- previous_year | same_year
+    other_report_id BIGINT NOT NULL,
+    similarity      DOUBLE NOT NULL,
+    shared          INTEGER NOT NULL,      -- shingles in common
+    n_shingles      INTEGER NOT NULL       -- this report's shingles compared
+);
