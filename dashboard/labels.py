@@ -98,7 +98,7 @@ COLUMN_NAMES = {
 }
 
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
-FINDING_KIND_NAMES = {"source": "源文件问题", "parse": "识别存疑"}
+FINDING_KIND_NAMES = {"source": "源文件问题", "parse": "识别存疑", "structure": "结构问题"}
 
 # 报送情况 (warehouse.submission) columns.
 COLUMN_NAMES.update({

@@ -524,3 +524,11 @@ QUESTIONS.update(_submission.QUESTIONS)
 from . import similarity as _similarity  # noqa: E402
 
 QUESTIONS.update(_similarity.QUESTIONS)
+
+
+def structure_problems(con: Con, f: Filters) -> pd.DataFrame:
+    """Findings about a report's layout (S1–S3): a section missing, out of order or misnumbered."""
+    return _findings(con, f, "fi.kind = 'structure'", [])
+
+
+QUESTIONS[structure_problems.__name__] = structure_problems

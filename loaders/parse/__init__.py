@@ -35,6 +35,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
     from .metadata import extract_metadata, is_non_report_title, report_title
     from .narrative import narrative_figures, t2_figures
     from .sections import find_sections
+    from .structure import structure_findings
 
     settings = resolve_settings(settings)
     sections = find_sections(doc)
@@ -73,6 +74,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
         report.legacy_figures = legacy_figures(doc, sections)
         report.findings.extend(legacy_findings(report.legacy_figures))
     else:
+        report.findings.extend(structure_findings(sections))
         result = build_tables(observe(doc, label_index(fmt), settings), fmt, settings, report.narrative)
         report_silent_rows(doc_form, fmt, result, settings)
         report.cells.update(result.cells)
