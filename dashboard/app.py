@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, state
+from dashboard import auth, data, state
 from dashboard.nav import PAGES
 
 AGENCY_COLUMNS = ["agency_key", "agency", "name", "province", "city", "county", "level", "category"]
@@ -37,6 +37,7 @@ def run() -> None:
     years_df = data.ask_whole("report_years")
     years = [int(y) for y in years_df["year"]] if not years_df.empty else []
     state.sidebar_filters(agencies, years)
+    auth.sidebar_sign_in(data.db_path())
     with st.sidebar:
         st.divider()
         if data.available():

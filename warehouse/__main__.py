@@ -202,6 +202,47 @@ def roster_confirm(db: str, agency: str, year: int, province: str | None, city: 
         version = w.publish()
     click.echo(f"已{'否定' if reject else '确认'}：{agency} {year}年度 ↔ 报告 {report_id}（数据版本 {version}）")
 
+@cli.group()
+def review() -> None:
+    """审查决定：并入数据仓库、导出、导入（决定记录在 <db>.d/decisions/，见 docs/review.md）。"""
+
+
+@review.command("apply")
+@click.option("--db", required=True, type=click.Path())
+def review_apply(db: str) -> None:
+    """把已记录的审查决定并入新的数据快照（入库时也会自动并入）。"""
+    from .connect import open_writer
+    from .review import load
+
+    with open_writer(db) as w:
+        version = w.publish()
+    click.echo(f"{len(load(db))} 条审查决定已并入，数据版本 {version}")
+
+
+@review.command("export")
+@click.option("--db", required=True, type=click.Path())
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+def review_export(db: str, out: str) -> None:
+    """导出全部审查决定（JSON），供由原件重建的数据仓库导入。"""
+    from .review import export_json
+
+    Path(out).write_bytes(export_json(db))
+    click.echo(out)
+
+
+@review.command("import")
+@click.option("--db", required=True, type=click.Path())
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def review_import(db: str, file: str) -> None:
+    """导入审查决定（已有的跳过）；下次发布时并入，看板立即显示。"""
+    from .review import DecisionError, import_json
+
+    try:
+        n = import_json(db, Path(file).read_bytes())
+    except DecisionError as e:
+        raise click.ClickException(f"{file}: {e}") from None
+    click.echo(f"导入 {n} 条审查决定")
+
 
 if __name__ == "__main__":
     cli(prog_name="python -m warehouse")

@@ -315,6 +315,9 @@ class Writer:
         """
         assert self.con is not None, "writer is closed"
         lay = self.layout
+        from .review import fold_journal  # late: review builds on this module
+
+        fold_journal(self.con, lay.db)  # reviewers' decisions recorded so far, whole (warehouse/review.py)
         self.con.execute("CHECKPOINT")
         self.con.close()
         self.con = None
