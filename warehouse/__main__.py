@@ -244,5 +244,24 @@ def review_import(db: str, file: str) -> None:
     click.echo(f"导入 {n} 条审查决定")
 
 
+@cli.command("inbox-run")
+@click.option("--db", required=True, type=click.Path())
+@click.option("--workers", default=None, type=int)
+@click.option("--watch", is_flag=True, help="处理完后继续等待新的上传（每2秒检查一次）")
+def inbox_run(db: str, workers: int | None, watch: bool) -> None:
+    """处理看板上传的收件箱：逐批入库（与命令行入库共用同一写入锁，依次进行）。"""
+    import time
+
+    from .inbox import pending, run_pending
+
+    while True:
+        n = run_pending(db, workers=workers)
+        if n:
+            click.echo(f"已处理 {n} 批上传")
+        if not watch:
+            return
+        time.sleep(2.0 if not pending(db) else 0.1)
+
+
 if __name__ == "__main__":
     cli(prog_name="python -m warehouse")

@@ -311,8 +311,12 @@ def ingest(
     publish_every: float = 120.0,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
+    wait: float = 0.0,
 ) -> RunSummary:
     """Ingest every file under ``paths`` into the warehouse at ``db_path``; publish at the end.
+
+    ``wait``: seconds to queue behind another writer (the app's inbox runner, another CLI run)
+    before giving up with ``WriterBusy``; the files are hashed against what that writer stored.
 
     Files already stored (same content hash) are not parsed again. Readers see the new data when
     this returns (and every ``publish_every`` seconds during long runs).
@@ -327,7 +331,7 @@ def ingest(
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     s = RunSummary(inputs=len(files))
-    with open_writer(db_path) as w:
+    with open_writer(db_path, wait=wait) as w:
         assert w.con is not None
         known = {r[0] for r in w.con.execute("SELECT sha256 FROM source_documents").fetchall()}
         tasks: list[tuple[str, dict | None]] = []

@@ -46,7 +46,9 @@ def _summary_table(s) -> Table:
 @click.option("--publish-every", type=float, default=120.0, show_default=True,
               help="长时间入库时每隔多少秒发布一次中间快照（看板可见）")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
-def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, quiet) -> None:
+@click.option("--wait", "wait", type=float, default=0.0, show_default=True,
+              help="另一入库进程（如看板上传的收件箱）正在写入时，最多等待多少秒后再开始")
+def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, quiet, wait) -> None:
     """把年报文件（文件、文件夹、zip）解析入库。同一文件重复入库不会改变任何数据。"""
     from loaders.errors import LoaderError
     from warehouse.ingest import ingest as run_ingest
@@ -92,7 +94,7 @@ def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, q
             else:
                 s = run_ingest(list(paths), db, manifest=manifest_rows, roster=roster, workers=workers,
                                is_demo=demo, publish_every=publish_every, progress=on_progress,
-                               on_start=on_start)
+                               on_start=on_start, wait=wait)
         except (LoaderError, RuntimeError) as e:
             raise click.ClickException(str(e)) from None
 
