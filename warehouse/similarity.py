@@ -187,6 +187,8 @@ def refresh(con: duckdb.DuckDBPyConnection) -> int:
             f"阈值 {COPY_THRESHOLD:.0%}）",
             COMPARISONS[m.comparison], m.other_report_id,
         ])
+    if not rows:
+        return 0
     con.executemany(
         'INSERT INTO findings (report_id, rule, severity, kind, scope, keys, expected, found, message, "where", '
         "related_report_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)

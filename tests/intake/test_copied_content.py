@@ -104,3 +104,19 @@ def test_real_ingest_finds_a_copied_report(db: Path, tmp_path: Path, seed_report
         rows = con.execute("SELECT r.year, f.message FROM findings f JOIN reports r USING (report_id) "
                            "WHERE f.rule = 'C1'").fetchall()
     assert [y for y, _ in rows] == [2022]
+
+
+def test_matches_all_below_the_threshold_store_no_findings(db: Path, seed_sections: dict[str, str]):
+    """Two unrelated reports of one year: a best match exists but is no finding (an ingest must not fail)."""
+    own = {"s1": "一、总体情况\n我局聚焦统计数据发布，按月公开主要经济指标和统计公报，群众可在网站查询历年数据。"
+                 "全年组织统计开放日活动，邀请企业代表参观数据采集流程并现场答疑。"
+                 "规范完善信息公开保密审查制度和信息公开审核发布制度，强化目标考核。"}  # one sentence shared
+    with open_writer(db) as w:
+        _store(w, "a", "示例开发区党政办公室", 2021, seed_sections)
+        _store(w, "b", "示例市统计局", 2021, own)
+        derive.refresh(w.con)
+        w.publish()
+    with open_reader(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM findings WHERE rule = 'C1'").fetchone()[0] == 0
+        sims = [s for (s,) in con.execute("SELECT similarity FROM report_similarity").fetchall()]
+    assert sims and all(0 < s < COPY_THRESHOLD for s in sims)
