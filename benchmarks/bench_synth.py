@@ -8,7 +8,9 @@ round-trip accuracy of the parser on every renderer.
   artifacts/bench/synth_render/<renderer>/ — what ``python -m loaders.synth`` does per file;
 - wide: ``generate_wide(n)`` (values + metadata frames), then R1–R4 on 1,000 random rows;
 - roundtrip: ``parse_file(render(x))`` against the truth for M reports per renderer
-  (defect rate 0.3, both formats): cells right / cells, per renderer and format version.
+  (defect rate 0.3, both formats): cells right / cells, per renderer and format version, and apart
+  from them the cells left unread and the wrong numbers (a reading stored that differs from the
+  truth — the count that must stay 0).
 Prints a Markdown table per part, for BENCHMARKS.md.
 """
 
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from loaders.evaluate import RIGHT, UNREAD, WRONG, cell_outcome
 from loaders.parse import parse_file
 from loaders.synth import generate_reports, generate_wide
 from loaders.synth.render import RENDERERS
@@ -72,7 +75,8 @@ def bench_wide(n: int) -> None:
 def bench_roundtrip(m: int, out: Path, renderers: list[str]) -> None:
     every = list(generate_reports(math.ceil(m / 7) + 1, "2019-2025", seed=7, defect_rate=0.3))
     records = every[:: max(1, len(every) // m)][:m]  # spread over agencies and years
-    stats: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    # (renderer, format) → [right, cells, documents, documents fully right, unread, wrong]
+    stats: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     wrong_keys: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     seconds: dict[str, float] = defaultdict(float)
     for name in renderers:
@@ -83,25 +87,35 @@ def bench_roundtrip(m: int, out: Path, renderers: list[str]) -> None:
             t = time.perf_counter()
             try:
                 rep = parse_file(d / "raw" / row["file"])
-                got = rep.values() if rep.fmt == rec.format else {}
-            except Exception:  # counted as every cell wrong
-                got = {}
+                same_format = rep.fmt == rec.format
+            except Exception:  # counted as every cell unread
+                rep, same_format = None, False
             seconds[name] += time.perf_counter() - t
             s = stats[(name, rec.format)]
-            right = sum(got.get(k) == v for k, v in rec.values.items())
-            s[0] += right
+            outcomes = {RIGHT: 0, UNREAD: 0, WRONG: 0}
+            for k, v in rec.values.items():
+                if rep is None:
+                    o = UNREAD
+                elif not same_format:
+                    o = WRONG
+                else:
+                    cell = rep.cells.get(k)
+                    o = cell_outcome(rep.value(k), cell.status if cell else None, v)
+                outcomes[o] += 1
+                if o != RIGHT:
+                    wrong_keys[name][k.rsplit(".", 1)[0]] += 1
+            s[0] += outcomes[RIGHT]
             s[1] += len(rec.values)
             s[2] += 1
-            s[3] += right == len(rec.values)
-            for k, v in rec.values.items():
-                if got.get(k) != v:
-                    wrong_keys[name][k.rsplit(".", 1)[0]] += 1
+            s[3] += outcomes[RIGHT] == len(rec.values)
+            s[4] += outcomes[UNREAD]
+            s[5] += outcomes[WRONG]
     print(f"\n### round trip, {len(records)} reports per renderer (defect rate 0.3)\n")
-    print("| renderer | format | cells right / cells | % | documents fully right | parse s/doc |")
-    print("|---|---|---:|---:|---:|---:|")
-    for (name, fmt), (right, total, docs, full) in sorted(stats.items()):
-        print(f"| {name} | {fmt} | {right:,} / {total:,} | {100 * right / total:.2f} | {full}/{docs} | "
-              f"{seconds[name] / len(records):.2f} |")
+    print("| renderer | format | cells right / cells | % | unread | wrong numbers | documents fully right | parse s/doc |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for (name, fmt), (right, total, docs, full, unread, wrong) in sorted(stats.items()):
+        print(f"| {name} | {fmt} | {right:,} / {total:,} | {100 * right / total:.2f} | {unread:,} | {wrong:,} | "
+              f"{full}/{docs} | {seconds[name] / len(records):.2f} |")
     for name, rows in wrong_keys.items():
         top = sorted(rows.items(), key=lambda kv: -kv[1])[:6]
         print(f"\n{name}: most-missed rows {top}")

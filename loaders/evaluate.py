@@ -1,5 +1,12 @@
 """Accuracy of the parser against hand-checked truth files (DIR/raw + DIR/truth/*.json).
 
+Every cell is one of three things: **right** (the stored reading equals the truth, blank for
+blank), **unread** (the parser stored no reading — the cell stays MISSING with its candidates — while
+the truth has a number) or **wrong** (a reading was stored that differs from the truth: another
+number, a number where the truth is blank, a blank/dash where the truth has a number). Unread costs
+accuracy; a wrong number breaks the parser's promise, so ``evaluate`` fails on any, whatever the
+accuracy.
+
 Only ``parse_file`` output is compared — the same thing ``python -m loaders parse --json`` prints —
 so an unseen corpus is measured the same way. No manifest is read here: metadata must come from
 the documents themselves.
@@ -16,6 +23,7 @@ from .model import ParsedReport
 from .normalize import norm
 from .parse import parse_file
 from .spec import SOURCE, cell_keys
+from .spec.values import ValueStatus
 
 ANOMALY_RULES = ("R1", "R2", "R3", "R4")
 
@@ -26,7 +34,8 @@ class FileResult:
     error: str = ""
     cells_total: int = 0
     cells_right: int = 0
-    wrong: list[dict] = field(default_factory=list)
+    wrong: list[dict] = field(default_factory=list)  # a reading stored that differs from the truth
+    unread: list[dict] = field(default_factory=list)  # no reading stored where the truth has a number
     format_ok: bool = False
     year_ok: bool = False
     agency_ok: bool = False
@@ -45,9 +54,19 @@ class FileResult:
     def accuracy(self) -> float:
         return self.cells_right / self.cells_total if self.cells_total else 1.0
 
+    @property
+    def cells_wrong(self) -> int:
+        return len(self.wrong)
+
+    @property
+    def cells_unread(self) -> int:
+        return len(self.unread)
+
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
         d["accuracy"] = self.accuracy
+        d["cells_wrong"] = self.cells_wrong
+        d["cells_unread"] = self.cells_unread
         return d
 
 
@@ -64,6 +83,14 @@ class Evaluation:
         return sum(f.cells_right for f in self.files)
 
     @property
+    def cells_wrong(self) -> int:
+        return sum(f.cells_wrong for f in self.files)
+
+    @property
+    def cells_unread(self) -> int:
+        return sum(f.cells_unread for f in self.files)
+
+    @property
     def cell_accuracy(self) -> float:
         return self.cells_right / self.cells_total if self.cells_total else 1.0
 
@@ -76,6 +103,8 @@ class Evaluation:
             "cells_total": self.cells_total,
             "cells_right": self.cells_right,
             "cell_accuracy": self.cell_accuracy,
+            "cells_wrong": self.cells_wrong,
+            "cells_unread": self.cells_unread,
             "format_accuracy": self.share("format_ok"),
             "year_accuracy": self.share("year_ok"),
             "agency_accuracy": self.share("agency_ok"),
@@ -94,6 +123,19 @@ def same_value(a: object, b: object) -> bool:
         return abs(float(a) - float(b)) < 1e-9  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return a == b
+
+
+RIGHT, UNREAD, WRONG = "right", "unread", "wrong"
+
+
+def cell_outcome(found: object, status: object, expected: object) -> str:
+    """right / unread / wrong for one cell. ``status`` is the parsed cell's ValueStatus (None when
+    the parser has no cell): MISSING means no reading was stored; any other status is a reading
+    (a number, or the claim that the source printed a blank, dash, slash or words)."""
+    if same_value(found, expected):
+        return RIGHT
+    stored = found is not None or (status is not None and str(status) != str(ValueStatus.MISSING))
+    return WRONG if stored else UNREAD
 
 
 def _agency_ok(found: str | None, truth: dict) -> bool:
@@ -123,18 +165,21 @@ def compare(report: ParsedReport, truth: dict) -> FileResult:
         res.cells_total += 1
         exp = expected_cells.get(k)
         val = got.get(k)
-        if same_value(val, exp):
+        cell = report.cells.get(k) if res.format_ok else None
+        # a misread format stores its numbers under other keys: every cell counts as a wrong reading
+        outcome = cell_outcome(val, cell.status if cell else None, exp) if res.format_ok else WRONG
+        if outcome == RIGHT:
             res.cells_right += 1
-        else:
-            cell = report.cells.get(k)
-            res.wrong.append({
-                "key": k,
-                "expected": exp,
-                "found": val,
-                "status": str(cell.status) if cell else "missing",
-                "raw": cell.raw if cell else "",
-                "note": cell.note if cell else "",
-            })
+            continue
+        entry = {
+            "key": k,
+            "expected": exp,
+            "found": val,
+            "status": str(cell.status) if cell else "missing",
+            "raw": cell.raw if cell else "",
+            "note": cell.note if cell else "",
+        }
+        (res.wrong if outcome == WRONG else res.unread).append(entry)
     expected_legacy = {k: v for k, v in (truth.get("legacy_figures") or {}).items() if not k.endswith("_label")}
     for k, exp in expected_legacy.items():
         res.legacy_total += 1
@@ -164,8 +209,11 @@ def evaluate_dir(root: str | Path) -> Evaluation:
         try:
             report = parse_file(path)
         except LoaderError as e:
-            total = len(truth.get("cells") or {})
-            results.append(FileResult(file=path.name, error=str(e), cells_total=total))
+            cells = truth.get("cells") or {}
+            # nothing was stored: every cell is unread (a failed file never counts as right)
+            unread = [{"key": k, "expected": v, "found": None, "status": "missing", "raw": "", "note": str(e)}
+                      for k, v in cells.items()]
+            results.append(FileResult(file=path.name, error=str(e), cells_total=len(cells), unread=unread))
             continue
         results.append(compare(report, truth))
     return Evaluation(results)

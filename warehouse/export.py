@@ -1,16 +1,20 @@
 """Exports of a warehouse slice: CSV (Excel-ready), XLSX (with filters and definitions), Parquet.
 
-CSV formula-injection rule (decided here, stated once): a *text* cell whose first character is
-one of ``= + - @`` (or a tab / carriage return) gets a leading apostrophe, so Excel shows it as
-text instead of running it. *Numeric* columns are written as numbers — a negative number such as
-``-3`` (2019 format's 本年增/减) stays ``-3`` and is still a number when read back. Chinese text
-is written UTF-8 with a BOM so Excel opens it ungarbled.
+Formula-injection rule (decided here, stated once, applied by ``neutralise_text`` to every cell,
+header and filter line of every CSV and XLSX sheet): a *text* cell whose first character is one of
+``= + - @`` or a tab / carriage return — or their fullwidth forms ``＝ ＋ － ＠``, which Excel's
+input method turns into the ASCII ones — gets a leading apostrophe, so Excel shows it as text
+instead of running it. Control characters an XLSX file cannot hold (openpyxl refuses them: the
+whole download would fail) are removed. *Numeric* columns are written as numbers — a negative
+number such as ``-3`` (2019 format's 本年增/减) stays ``-3`` and is still a number when read back.
+Chinese text is written UTF-8 with a BOM so Excel opens it ungarbled.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,22 +24,28 @@ import pandas as pd
 from .filters import Filters
 from .indicators import definition_rows
 
-INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# what XLSX (XML 1.0) cannot hold: C0 controls except tab, LF, CR (the set openpyxl refuses)
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def neutralise_text(value: object) -> object:
-    """Prefix a text value that a spreadsheet would run as a formula; leave everything else."""
-    if isinstance(value, str) and value.startswith(INJECTION_PREFIXES):
+    """A text value made safe for a spreadsheet (see the module's rule); anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = _XLSX_ILLEGAL.sub("", value)
+    if value.startswith(INJECTION_PREFIXES):
         return "'" + value
     return value
 
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text (object/string) column neutralised; numeric columns untouched."""
+    """A copy with every text (object/string) column and every header neutralised; numeric columns untouched."""
     out = df.copy()
     for col in out.columns:
         if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].map(neutralise_text)
+    out.columns = [neutralise_text(c) for c in out.columns]
     return out
 
 
@@ -68,7 +78,7 @@ def to_xlsx_bytes(
         f = filters_frame(filters)
         if data_version:
             f = pd.concat([f, pd.DataFrame([("数据版本", data_version)], columns=f.columns)], ignore_index=True)
-        f.to_excel(xw, sheet_name="筛选条件", index=False)
+        neutralise(f).to_excel(xw, sheet_name="筛选条件", index=False)
         neutralise(pd.DataFrame(definition_rows())).to_excel(xw, sheet_name="指标定义", index=False)
     return buf.getvalue()
 

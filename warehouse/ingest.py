@@ -3,8 +3,8 @@
 Workers (a process pool, one per core) read and parse; the single parent process is the only
 writer. Results are written in input order (sorted paths), not completion order, so a run that
 was killed and started again stores reports in exactly the order — hence with exactly the ids,
-versions and findings — of an uninterrupted run. Each report is one transaction
-(``store.write_report``); everything derived across reports (cross-year findings, the agencies
+versions and findings — of an uninterrupted run. Reports are stored in batches, one transaction
+each (``store.write_reports``); everything derived across reports (cross-year findings, the agencies
 dimension) is recomputed at the end of every run.
 """
 
@@ -34,7 +34,7 @@ from loaders.model import ParsedReport
 
 from . import derive
 from .connect import Writer, close_inherited_locks, open_writer
-from .store import REPARSED, STORED, UNCHANGED, write_report
+from .store import REPARSED, STORED, UNCHANGED, StoreResult, ToStore, write_reports
 
 
 # ----------------------------------------------------------------------------- the work items
@@ -267,16 +267,70 @@ def _isolated(task: tuple[str, dict | None], out_dir: str) -> list[Parsed]:
                                            "detail": "读取或解析此文件时解析库崩溃"})]
 
 
-def _store(w: Writer, s: RunSummary, p: Parsed, *, is_demo: bool, replace: bool, progress: Progress | None) -> None:
-    con = w.con
-    assert con is not None
-    if p.error is not None or p.report is None or p.data is None:
+class _Storer:
+    """Stores parse results in batches: one transaction per batch (``store.write_reports``).
+
+    A batch is written when it holds ``batch_size`` reports or its first report has waited
+    ``batch_seconds`` (so progress stays live on slow parses), and always before a publish. A
+    report the warehouse refuses (a value that cannot be stored) would roll back the whole batch:
+    the batch is then written report by report, so only that report fails, with its reason, and
+    the rest are stored — the batch goes on. A crash loses at most the batch in flight, which the
+    next run parses again (nothing of it was committed)."""
+
+    def __init__(self, w: Writer, s: RunSummary, *, is_demo: bool, replace: bool, progress: Progress | None,
+                 batch_size: int = 256, batch_seconds: float = 1.0) -> None:
+        self.w, self.s, self.is_demo, self.replace, self.progress = w, s, is_demo, replace, progress
+        self.batch_size, self.batch_seconds = batch_size, batch_seconds
+        self.pending: list[tuple[Parsed, bool]] = []
+        self.since = 0.0
+
+    def add(self, p: Parsed, *, is_demo: bool | None = None) -> None:
+        if p.error is not None or p.report is None or p.data is None:
+            self._fail(p)
+            return
+        if not self.pending:
+            self.since = time.monotonic()
+        self.pending.append((p, self.is_demo if is_demo is None else is_demo))
+        if len(self.pending) >= self.batch_size or time.monotonic() - self.since >= self.batch_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        con = self.w.con
+        assert con is not None
+        kw = {"files_dir": self.w.layout.files, "run_id": self.s.run_id, "replace": self.replace}
+        items = [ToStore(p.report, p.data, p.origin, demo) for p, demo in batch]  # type: ignore[arg-type]
+        try:
+            results: list[StoreResult | None] = list(write_reports(con, items, **kw))
+        except Exception:
+            results = []
+            for (p, _demo), item in zip(batch, items, strict=True):
+                try:
+                    results.append(write_reports(con, [item], **kw)[0])
+                except Exception as e:
+                    p.error = {"file": p.origin, "kind": "store", "reason": "入库失败",
+                               "detail": f"{type(e).__name__}: {e}"}
+                    results.append(None)
+        for (p, _demo), r in zip(batch, results, strict=True):
+            if r is None:
+                self._fail(p)
+            else:
+                self._count(p, r)
+
+    def _fail(self, p: Parsed) -> None:
+        s = self.s
+        assert self.w.con is not None
         s.failed += 1
         s.failures.append({"file": p.origin, **(p.error or {})})
-        _log_failure(con, s.run_id, p)
-    else:
-        r = write_report(con, p.report, p.data, files_dir=w.layout.files, origin=p.origin, run_id=s.run_id,
-                         is_demo=is_demo, replace=replace)
+        _log_failure(self.w.con, s.run_id, p)
+        if self.progress:
+            self.progress(s, p.origin)
+
+    def _count(self, p: Parsed, r: StoreResult) -> None:
+        s = self.s
+        assert p.report is not None and self.w.con is not None
         if r.status == UNCHANGED:
             s.unchanged += 1
         elif p.report.doc_status == "scanned":
@@ -286,7 +340,7 @@ def _store(w: Writer, s: RunSummary, p: Parsed, *, is_demo: bool, replace: bool,
             p.error = {"file": p.origin, "kind": ScannedDocument.kind, "reason": ScannedDocument.reason_zh,
                        "detail": "原件已保存入库，统计数字需人工录入或OCR"}
             s.failures.append({**p.error})
-            _log_failure(con, s.run_id, p, outcome="scanned")
+            _log_failure(self.w.con, s.run_id, p, outcome="scanned")
         else:
             if r.status == STORED:
                 s.stored += 1
@@ -296,8 +350,8 @@ def _store(w: Writer, s: RunSummary, p: Parsed, *, is_demo: bool, replace: bool,
                 s.with_findings += 1
             if r.n_versions > 1 and r.status == STORED:
                 s.versions_added += 1
-    if progress:
-        progress(s, p.origin)
+        if self.progress:
+            self.progress(s, p.origin)
 
 
 def ingest(
@@ -311,6 +365,7 @@ def ingest(
     publish_every: float = 120.0,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
+    batch_size: int = 256,
     wait: float = 0.0,
 ) -> RunSummary:
     """Ingest every file under ``paths`` into the warehouse at ``db_path``; publish at the end.
@@ -359,13 +414,16 @@ def ingest(
         if roster:
             load_roster(w.con, roster, is_demo=is_demo)
         last_publish = time.monotonic()
+        storer = _Storer(w, s, is_demo=is_demo, replace=False, progress=progress, batch_size=batch_size)
         for results in _results(tasks, workers, w.layout.scratch):
             for p in results:
-                _store(w, s, p, is_demo=is_demo, replace=False, progress=progress)
+                storer.add(p)
             if time.monotonic() - last_publish > publish_every:
+                storer.flush()
                 derive.refresh(w.con)
                 w.publish(reopen=True)
                 last_publish = time.monotonic()
+        storer.flush()
         derive.refresh(w.con)
         _finish_run(w.con, s)
         s.data_version = w.publish()
@@ -381,6 +439,7 @@ def reparse(
     workers: int | None = None,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
+    batch_size: int = 256,
 ) -> RunSummary:
     """Re-parse every stored original with the current parser, in ingest order (one command).
 
@@ -415,12 +474,14 @@ def reparse(
                          if m.get("source") == MANIFEST_SOURCE}
                 row = {"file": name, **{k: str(v) for k, v in given.items()}} if given else None
             tasks.append((str(w.layout.files / stored_path), {name: row} if row else None))
+        storer = _Storer(w, s, is_demo=False, replace=True, progress=progress, batch_size=batch_size)
         for (_sp, _origin, _sha, is_demo, _meta), results in zip(docs, _results(tasks, workers, w.layout.scratch), strict=True):
             for p in results:
                 p.origin = _origin or p.origin
                 if p.report is not None:
                     p.report.file = _file_name(p.origin)
-                _store(w, s, p, is_demo=bool(is_demo), replace=True, progress=progress)
+                storer.add(p, is_demo=bool(is_demo))
+        storer.flush()
         derive.refresh(w.con)
         _finish_run(w.con, s)
         s.data_version = w.publish()

@@ -45,10 +45,12 @@ def _summary_table(s) -> Table:
 @click.option("--demo", is_flag=True, hidden=True, help="标记为示例数据")
 @click.option("--publish-every", type=float, default=120.0, show_default=True,
               help="长时间入库时每隔多少秒发布一次中间快照（看板可见）")
+@click.option("--batch-size", type=click.IntRange(min=1), default=256, show_default=True,
+              help="每个写入事务最多包含的报告数（批量写入；崩溃时最多重新解析一批）")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
 @click.option("--wait", "wait", type=float, default=0.0, show_default=True,
               help="另一入库进程（如看板上传的收件箱）正在写入时，最多等待多少秒后再开始")
-def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, quiet, wait) -> None:
+def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, batch_size, quiet, wait) -> None:
     """把年报文件（文件、文件夹、zip）解析入库。同一文件重复入库不会改变任何数据。"""
     from loaders.errors import LoaderError
     from warehouse.ingest import ingest as run_ingest
@@ -90,11 +92,11 @@ def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, q
         try:
             if reparse:
                 s = run_reparse(db, manifest=manifest_rows, roster=roster, workers=workers, progress=on_progress,
-                                on_start=on_start)
+                                on_start=on_start, batch_size=batch_size)
             else:
                 s = run_ingest(list(paths), db, manifest=manifest_rows, roster=roster, workers=workers,
                                is_demo=demo, publish_every=publish_every, progress=on_progress,
-                               on_start=on_start, wait=wait)
+                               on_start=on_start, batch_size=batch_size, wait=wait)
         except (LoaderError, RuntimeError) as e:
             raise click.ClickException(str(e)) from None
 

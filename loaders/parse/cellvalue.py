@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..document import Location
 from ..model import CellValue
 from ..spec.values import DASHES, SLASHES, ValueStatus
 
+# No count or amount in a report has more digits than this; a longer "number" is read as text
+# (unread), never converted: int() refuses past 4,300 digits and float() overflows past ~308.
+MAX_NUMBER_DIGITS = 15
 _NUMBER = re.compile(
-    r"^(?P<sign>[+\-−－]?)\s*(?P<num>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>万元|元|件|条|个|项|次|%)?$"
+    r"^(?P<sign>[+\-−－]?)\s*(?P<num>\d{1,3}(?:[,，]\d{3}){1,4}(?:\.\d{1,6})?|\d{1,15}(?:\.\d{1,6})?|\.\d{1,6})\s*"
+    r"(?P<unit>万元|元|件|条|个|项|次|%)?$"
 )
 _SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u3000\xa0]+")
 
@@ -30,6 +35,8 @@ def is_blank(text: str | None) -> bool:
     return clean_cell_text(text) == ""
 
 
+# A row read tries every drop/join of its cells, so the same cell texts are asked again and again.
+@lru_cache(maxsize=65536)
 def number_of(text: str | None) -> tuple[int | float, str | None] | None:
     """(value, unit) when the text is one printed number, else None."""
     s = unicodedata.normalize("NFKC", clean_cell_text(text))

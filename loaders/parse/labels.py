@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from rapidfuzz.distance import Indel
+
 from ..normalize import norm
 from ..spec import tables as spec
 from ..spec.tables import RowSpec, TableSpec
@@ -144,19 +146,35 @@ def score_label(form: str, target_forms: tuple[str, ...], settings: ParseSetting
     explained entirely scores 2 and a short column word inside a long row label scores little
     ("其他" inside "部分公开（…不计其他情形）"). A source label cut short must still cover
     ``label_prefix_share`` of the spec label. Below 1: fuzzy ratio (≥ ``label_ratio``)."""
+    return _score_label(form, target_forms, settings.label_ratio, settings.label_prefix_share, settings.label_prefix_min_chars)
+
+
+# The same source labels recur in every report of a format, so scores are kept across documents.
+@lru_cache(maxsize=262144)
+def _score_label(form: str, target_forms: tuple[str, ...], ratio: float, prefix_share: float, prefix_min_chars: int) -> float:
     best = 0.0
     for f in target_forms:
         if not f or not form:
             continue
         if f in form:
             best = max(best, 1.0 + len(f) / len(form))
-        elif form in f and len(form) >= settings.label_prefix_min_chars and len(form) >= settings.label_prefix_share * len(f):
+        elif form in f and len(form) >= prefix_min_chars and len(form) >= prefix_share * len(f):
             best = max(best, 1.0 + len(form) / len(f))
-        elif abs(len(form) - len(f)) <= max(3, len(f) // 3):
+        elif abs(len(form) - len(f)) <= max(3, len(f) // 3) and _may_reach(form, f, ratio):
             r = SequenceMatcher(None, form, f, autojunk=False).ratio()
-            if r >= settings.label_ratio:
+            if r >= ratio:
                 best = max(best, r)
     return best
+
+
+def _may_reach(a: str, b: str, ratio: float) -> bool:
+    """False only when SequenceMatcher's ratio cannot reach ``ratio``.
+
+    Its matching blocks (no junk heuristic) form a common subsequence, so its ratio 2·M/(m+n) is at
+    most the Indel similarity 2·LCS/(m+n) that rapidfuzz computes in C. The bound only skips pairs;
+    SequenceMatcher's ratio stays the score, so every match is what it was. The epsilon keeps a
+    pair whose two ratios agree exactly but round differently."""
+    return Indel.normalized_similarity(a, b) >= ratio - 1e-9
 
 
 def match_row(form: str, index: LabelIndex, settings: ParseSettings, tables: tuple[str, ...] = ("t2", "t3")) -> tuple[RowTarget | None, float]:

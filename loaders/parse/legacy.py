@@ -23,6 +23,7 @@ from ..normalize import norm
 from ..spec import SOURCE, WARNING
 from ..spec.rules import RULE_BY_ID
 from ..spec.sections import LEGACY_NONE_PHRASES, LEGACY_PROSE_PHRASES, LEGACY_TABLE_LABELS, LEGACY_UNITS
+from .cellvalue import MAX_NUMBER_DIGITS
 from .sections import Sections
 
 _UNITS = "|".join(LEGACY_UNITS)
@@ -73,6 +74,8 @@ def _sub_rows(text: str, start: int) -> list[str]:
         if not m or int(m.group("n")) != expected:
             break
         digits = m.group("digits")
+        if len(digits) > 2 * MAX_NUMBER_DIGITS:
+            break
         nxt = str(expected + 1)
         after = rest[m.end() : m.end() + 1]
         if after in (".", "、", "．") and digits.endswith(nxt) and len(digits) > len(nxt):
@@ -125,7 +128,7 @@ def _prose_figure(key: str, text: str) -> tuple[int, str, str] | None:
     hits = []
     for phrase in LEGACY_PROSE_PHRASES.get(key, ()):
         m = re.search(rf"{re.escape(norm(phrase))}[^。;\d]{{0,6}}?(\d+)(?:{_UNITS})", text)
-        if m:
+        if m and len(m.group(1)) <= MAX_NUMBER_DIGITS:
             hits.append((m.start(), int(m.group(1)), phrase, m.group(0)))
     for phrase in LEGACY_NONE_PHRASES.get(key, ()):
         i = text.find(norm(phrase))
@@ -153,6 +156,8 @@ def legacy_figures(doc: Document, sections: Sections) -> dict:
             if any(all(w in label for w in words) for words in label_sets) and not label.startswith("其中"):
                 row = (m, label)
                 break
+        if row is not None and len(row[0].group("digits")) > 2 * MAX_NUMBER_DIGITS:
+            row = None  # no pair of counts is that long: never split or converted
         if row is not None:
             m, label = row
             digits = m.group("digits")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..normalize import norm
+from .cellvalue import MAX_NUMBER_DIGITS
 from .sections import Sections
 
 _NUM = r"(\d[\d,，]*(?:\.\d+)?)"
@@ -95,6 +96,10 @@ FIGURES: tuple[FigurePattern, ...] = (
 )
 
 
+def _too_long(s: str) -> bool:
+    return sum(ch.isdigit() for ch in s) > MAX_NUMBER_DIGITS
+
+
 def _to_number(s: str) -> int | float:
     s = s.replace(",", "").replace("，", "")
     v = float(s)
@@ -131,6 +136,8 @@ def _search(patterns: tuple[str, ...], fig: FigurePattern, text: str, section: s
                 continue
             if fig.exclusive and _is_combined(text, m, fig.exclusive):
                 continue  # "行政复议和行政诉讼共5件": a joint count is neither figure
+            if _too_long(m.group(1)):
+                continue  # not a figure a report states; never converted (see MAX_NUMBER_DIGITS)
             unit = m.group(2) if m.lastindex and m.lastindex >= 2 else fig.unit
             hit = {"value": _to_number(m.group(1)), "unit": unit, "raw": m.group(0), "section": section}
             if "余" in m.group(0)[m.end(1) - m.start() :]:
@@ -234,6 +241,8 @@ def t2_figures(sections: Sections, fmt: str, year: int | None = None) -> dict[st
                     labels = sorted({norm(lab) for lab in row.all_labels}, key=len, reverse=True)
                     pat = "(?:" + "|".join(re.escape(lab) for lab in labels) + f"){_CONNECT}(\\d+)({units})"
                     for m in re.finditer(pat, clause):
+                        if _too_long(m.group(1)):
+                            continue
                         if m.end() < len(clause) and clause[m.end()] in "以左右余多":
                             continue  # "约88件", "88件以上": not an exact figure
                         before = clause[: m.start()]

@@ -24,8 +24,10 @@ from .settings import ParseSettings
 ROW_MIN_SCORE = 0.8  # score_label: ≥ 1 containment/prefix, < 1 fuzzy ratio (threshold in settings)
 
 # "-18" is a signed number (2019 本年增/减) or a dash cell before 18: runs.split_run decides by column
-_NUMERIC_LEAD = re.compile(r"^[\s\u3000]*((?:(?:-?[0-9]+(?:\.[0-9]+)?(?:万元|元)?|[—–－―])[\s\u3000]*)+)")
-_NUMERIC_ONLY = re.compile(r"^[\s\u3000|]*(?:(?:-?[0-9]+(?:\.[0-9]+)?|[-—–－/])[\s\u3000|]*)+$")
+# Possessive (``++``, ``*+``) throughout: the spacers may be empty, so a plain ``(?:\d+\s*)+`` can split
+# one digit run in 2^n ways before giving up — a line "说明 <40 digits> 件" would never finish.
+_NUMERIC_LEAD = re.compile(r"^[\s\u3000]*+((?:(?:-?[0-9]++(?:\.[0-9]++)?(?:万元|元)?|[—–－―])[\s\u3000]*+)++)")
+_NUMERIC_ONLY = re.compile(r"^[\s\u3000|]*+(?:(?:-?[0-9]++(?:\.[0-9]++)?|[-—–－/])[\s\u3000|]*+)++$")
 
 
 @dataclass
@@ -214,7 +216,7 @@ def _observe_text(text: str, bi: int, loc: Location | None, index: LabelIndex, s
     return [line] if line is not None else scanned
 
 
-_LINE_ROW = re.compile(r"^(?P<label>.*?[^\d\s.\-])(?P<nums>(?:[\s\u3000]*-?\d+(?:\.\d+)?(?:万元|元)?)+)[\s\u3000]*$")
+_LINE_ROW = re.compile(r"^(?P<label>.*?[^\d\s.\-])(?P<nums>(?:[\s\u3000]*+-?\d++(?:\.\d++)?(?:万元|元)?)++)[\s\u3000]*+$")
 
 
 def _label_then_numbers(text: str, bi: int, loc: Location | None, index: LabelIndex, settings: ParseSettings) -> Obs | None:

@@ -118,12 +118,13 @@ def _one_too_many(v: list[Cell], sizes: Sequence[int], check: Check, settings: P
     (joined). Keep the readings the table's sums accept; decide only if they agree."""
     n = len(v) - 1
     texts = [c.text.strip() for c in v]
-    options: dict[tuple[Number, ...], tuple[list[CellValue], str]] = {}
+    # Cells are built only for the reading that is kept: a row tries n + 1 drops and n joins.
+    options: dict[tuple[Number, ...], Callable[[], list[CellValue]]] = {}
     for i in range(len(v)):
         rest = [c for j, c in enumerate(v) if j != i]
         vals = tuple(number_of(c.text)[0] for c in rest)  # type: ignore[index]
-        if _passes(vals, sizes, check):
-            options.setdefault(vals, ([parse_cell(c.text, c.loc, NOTE_EXTRA) for c in rest], NOTE_EXTRA))
+        if vals not in options and _passes(vals, sizes, check):
+            options[vals] = lambda rest=rest: [parse_cell(c.text, c.loc, NOTE_EXTRA) for c in rest]
     for i in range(n):
         joined = texts[i] + texts[i + 1]
         jv = number_of(joined)
@@ -131,13 +132,13 @@ def _one_too_many(v: list[Cell], sizes: Sequence[int], check: Check, settings: P
             continue
         rest_cells = [*v[:i], Cell(joined, joined, v[i].loc), *v[i + 2 :]]
         vals = tuple(number_of(c.text)[0] for c in rest_cells)  # type: ignore[index]
-        if _passes(vals, sizes, check):
-            cells = [parse_cell(c.text, c.loc, NOTE_JOINED if k == i else "") for k, c in enumerate(rest_cells)]
-            options.setdefault(vals, (cells, NOTE_JOINED))
+        if vals not in options and _passes(vals, sizes, check):
+            options[vals] = lambda rest_cells=rest_cells, i=i: [
+                parse_cell(c.text, c.loc, NOTE_JOINED if k == i else "") for k, c in enumerate(rest_cells)]
     if check is None and len({tuple(x) for x in options}) > 1:
         return RowRead(None, list(options)[: settings.max_candidates], f"该行有{n + 1}个数字，应为{n}个")
     if len(options) == 1:
-        return RowRead(next(iter(options.values()))[0])
+        return RowRead(next(iter(options.values()))())
     return RowRead(None, list(options)[: settings.max_candidates], f"该行有{n + 1}个数字，应为{n}个")
 
 

@@ -62,9 +62,22 @@ def test_evaluate_reports_accuracy_and_baseline(tmp_path, seed_report, shared_co
     worse = _mini_corpus(tmp_path / "c2", seed_report, shared_corpus, tamper=True)
     p = run("evaluate", str(worse), "--baseline", str(baseline))
     assert p.returncode == 1
-    assert "wrong 2021_sanmenxia_devzone_party_office.txt: t3.new_received.total expected=5 found=0" in p.stdout
+    assert "WRONG 2021_sanmenxia_devzone_party_office.txt: t3.new_received.total expected=5 found=0" in p.stdout
+    assert "FAIL: 1 wrong number(s) stored" in p.stdout
     assert "FAIL: cell accuracy" in p.stdout
-    assert p.stdout.strip().splitlines()[-1].startswith("overall: cells 199/200")
+    assert p.stdout.strip().splitlines()[-1].startswith("overall: cells 199/200 = 99.50% (unread 0, wrong 1)")
+
+
+def test_evaluate_fails_on_a_wrong_number_even_with_accuracy_above_the_baseline(tmp_path, seed_report, shared_corpus):
+    worse = _mini_corpus(tmp_path / "c", seed_report, shared_corpus, tamper=True)
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"cell_accuracy": 0.5}), encoding="utf-8")
+    p = run("evaluate", str(worse), "--baseline", str(baseline))
+    assert p.returncode == 1, p.stdout
+    assert "FAIL: 1 wrong number(s) stored" in p.stdout and "FAIL: cell accuracy" not in p.stdout
+    assert json.loads(baseline.read_text()) == {"cell_accuracy": 0.5}  # a failing run records nothing
+    p = run("evaluate", str(worse))  # no baseline: still a failure
+    assert p.returncode == 1
 
 
 def test_real_corpus_format_year_and_source_anomalies(shared_corpus):

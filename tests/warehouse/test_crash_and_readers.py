@@ -56,7 +56,7 @@ def _whole_reports_only(con: duckdb.DuckDBPyConnection) -> int:
 
 def _ingest_cmd(src: Path, manifest: Path, db: Path) -> list[str]:
     return [sys.executable, "-m", "loaders", "ingest", str(src), "--db", str(db), "--manifest", str(manifest),
-            "--workers", "2", "--quiet", "--publish-every", "2"]
+            "--workers", "2", "--quiet", "--publish-every", "2", "--batch-size", "5"]
 
 
 def test_sigkill_then_rerun_equals_uninterrupted(tmp_path: Path, seed_report: Path):
