@@ -8,13 +8,12 @@ the Jaccard index of two reports' shingle sets; candidate pairs come from an inv
 (shingle → reports), so a year of thousands of reports is not compared pair by pair.
 
 ``refresh`` rebuilds ``report_similarity`` (best match per comparison) and the C1 findings
-(scope ``content``) after each ingest run; ``shared_sentences`` / ``highlight_html`` show the
-passages two reports share, HTML-escaped, for the clerk.
+(scope ``content``) after each ingest run; ``shared_sentences`` / ``highlight_markdown`` show the
+passages two reports share, escaped, for the clerk.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections import Counter, defaultdict
@@ -206,15 +205,25 @@ def shared_sentences(text: str, other: str, *, min_share: float = 0.5) -> list[t
     return spans
 
 
-def highlight_html(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` HTML-escaped, shared spans in <mark>; line breaks kept. Safe to render as HTML."""
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$^=])")
+
+
+def markdown_escape(text: str) -> str:
+    """Every Markdown (and Streamlit directive) character backslashed: shown as typed, never as
+    markup, a link or HTML (Streamlit renders no raw HTML in Markdown either)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def highlight_markdown(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` as escaped Markdown with the shared spans on a highlighted background
+    (Streamlit's ``:orange-background[…]``); line breaks kept."""
     parts, pos = [], 0
     for a, b in sorted(spans):
-        parts.append(html.escape(text[pos:a]))
-        parts.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        parts.append(markdown_escape(text[pos:a]))
+        parts.append(f":orange-background[{markdown_escape(text[a:b])}]")
         pos = b
-    parts.append(html.escape(text[pos:]))
-    return "".join(parts).replace("\n", "<br>")
+    parts.append(markdown_escape(text[pos:]))
+    return "".join(parts).replace("\n", "  \n")
 
 
 # ------------------------------------------------------------------------------ questions (数据质量)

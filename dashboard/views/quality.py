@@ -30,7 +30,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
      "报告的六个部分未找到、未按顺序排列或标题序号不符（S1–S3）。这是源文件的版式问题，不影响表格数字的读取。"),
     ("copied_reports", "内容雷同（与上一年度或同年度其他单位）",
      "第一、五、六部分正文在去除《条例》原文、标题和各报告通用的套话后，与同一单位上一年度或同年度其他单位的报告高度相似"
-     "（C1，相似度为8字片段集合的 Jaccard 系数）。下方可逐份查看两份报告共有的段落（黄色标出）。"),
+     "（C1，相似度为8字片段集合的 Jaccard 系数）。下方可逐份查看两份报告共有的段落（以底色标出）。"),
 )
 
 
@@ -82,8 +82,8 @@ def _prose(report_id: int, f) -> str:
 
 
 def _shared_passages(copied: pd.DataFrame) -> None:
-    """Two reports side by side, the sentences they share marked (text HTML-escaped first)."""
-    from warehouse.similarity import highlight_html, shared_sentences
+    """Two reports side by side, the sentences they share highlighted (text Markdown-escaped first)."""
+    from warehouse.similarity import highlight_markdown, shared_sentences
 
     st.subheader("雷同段落对照")
     labels = [f"{r.agency}{r.year}年度 ↔ {r.other_agency}{r.other_year}年度（{r.similarity:.0%}）"
@@ -98,7 +98,7 @@ def _shared_passages(copied: pd.DataFrame) -> None:
         with col:
             st.text(title)  # plain text: an agency name is never read as Markdown or HTML
             with st.container(height=420):
-                st.markdown(highlight_html(text, shared_sentences(text, other)), unsafe_allow_html=True)
+                st.markdown(highlight_markdown(text, shared_sentences(text, other)))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """内容雷同 (C1): a report that copies last year's prose (numbers updated) is found; one that only
-shares the boilerplate every report quotes is not; highlighted passages are HTML-escaped.
+shares the boilerplate every report quotes is not; highlighted passages are escaped.
 
 Threshold and figures (loaders.spec.boilerplate): Jaccard of 8-character shingle sets ≥ 0.5. On the
 real corpus (../shared/corpus, 15 reports) the highest pair is 0.28 (淮安市洪泽区 2023 vs 2024, the
@@ -19,7 +19,7 @@ from loaders.spec.boilerplate import COPY_THRESHOLD
 from warehouse import derive
 from warehouse.connect import open_reader, open_writer
 from warehouse.ingest import ingest
-from warehouse.similarity import highlight_html, prose_shingles, shared_sentences
+from warehouse.similarity import highlight_markdown, prose_shingles, shared_sentences
 from warehouse.store import write_report
 
 BOILERPLATE_S1 = ("一、总体情况\n本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求编制。"
@@ -86,9 +86,11 @@ def test_shared_passages_are_marked_and_escaped():
     b = "我局建立<script>alert(1)</script>信息发布三级审核制度，每月通报。"
     spans = shared_sentences(a, b)
     assert len(spans) == 1
-    out = highlight_html(a, spans)
-    assert "<script>" not in out and "&lt;script&gt;" in out
-    assert out.count("<mark>") == 1 and "独立的一句话" not in out.split("<mark>")[1].split("</mark>")[0]
+    out = highlight_markdown(a, spans)
+    assert "<script>" not in out and "\\<script\\>" in out  # shown as typed, never markup
+    assert out.count(":orange-background[") == 1
+    marked = out.split(":orange-background[")[1]
+    assert marked.index("每月通报") < marked.index("]") < marked.index("独立的一句话")  # only the shared sentence
 
 
 def test_real_ingest_finds_a_copied_report(db: Path, tmp_path: Path, seed_report: Path):

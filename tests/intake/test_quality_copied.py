@@ -36,6 +36,8 @@ def test_quality_page_shows_copied_pair_with_marked_passages(db: Path, monkeypat
     at.switch_page("views/quality.py").run()
     assert not at.exception, at.exception
     assert next(m.value for m in at.metric if m.label == "内容雷同") == "1"
-    html = [m.value for m in at.markdown if "<mark>" in m.value]
-    assert len(html) == 2  # both reports, shared sentences marked
-    assert all("<img" not in h and "&lt;img" in h for h in html)
+    shown = [m.value for m in at.markdown if ":orange-background[" in m.value]
+    assert len(shown) == 2  # both reports, shared sentences highlighted
+    assert all(re.search(r"(?<!\\)<", h) is None for h in shown)  # every < escaped: shown as text
+    assert all("\\<img" in h for h in shown)
+    assert not [m.value for m in at.markdown if m.allow_html]
