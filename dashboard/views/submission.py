@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, data, state
+from dashboard import charts, components, data, state
 from dashboard.notice import chase_notice_docx
 from loaders.spec.agencies import LEVEL_NAMES
 from loaders.spec.deadlines import ANY_CLASS, DEADLINE_CLASS_BY_CODE, DEADLINE_CLASSES
@@ -15,6 +15,8 @@ from warehouse.roster import CANDIDATE_SCORE
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FIGURES = (("required", "应报"), ("received", "已报"), ("on_time", "按时"), ("late", "逾期"),
            ("date_unknown", "日期不明"), ("missing", "未报送"), ("to_confirm", "相似名称待确认"))
+# A fixed colour per status (Okabe–Ito, as the other charts).
+STATUS_COLOURS = {"按时": "#009E73", "逾期": "#D55E00", "日期不明": "#E69F00", "未报送": "#999999"}
 ENTRY_SHOWN = ["agency", "year", "region", "level", "deadline_class", "deadline", "publish_date", "date_source",
                "status", "days_late", "basis"]
 
@@ -45,6 +47,16 @@ def render() -> None:
         col.metric(name, f"{int(totals[c]):,}", border=True)
     st.caption("“已报”= 按时 + 逾期 + 日期不明。发布日期取各单位首次发布的报告，来源依次为网页发布日期（CMS）、收件清单、报告落款日期；"
                "都没有时记为“日期不明”，不作推测。名称相近但不完全一致的报告不算已报，需经办人确认。")
+
+    st.subheader("历年报送情况")
+    by_year = s.groupby("year", as_index=False)[["on_time", "late", "date_unknown", "missing"]].sum()
+    long = by_year.melt(id_vars="year", var_name="status", value_name="units")
+    names = dict(FIGURES)
+    long = long.assign(status=long["status"].map(names), year=long["year"].astype(int).astype(str) + "年")
+    fig = charts.stacked_bar(long, x="year", y="units", colour="status", title="各年度应报单位的报送状态（个）",
+                             colours=STATUS_COLOURS, order=[names[c] for c in ("on_time", "late", "date_unknown", "missing")])
+    components.chart_block(fig, by_year, key="sub_years", stem=f"报送情况_历年_{state.stem(f)}",
+                           definition="应报 = 名单中该年度的单位数；已报 = 按时 + 逾期 + 日期不明；未报送 = 应报 − 已报。")
 
     st.subheader("按年度和地区")
     components.table(s, key="sub_summary")
