@@ -38,6 +38,9 @@ MAX_BATCH_BYTES = 300 * 1024 * 1024
 WRITER_WAIT = 3600.0  # seconds a runner queues behind another writer (a long CLI ingest)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+# What a batch asks the writer to do: ingest its files, load its roster file, record a match decision.
+FILES, ROSTER, CONFIRM = "files", "roster", "confirm"
+KIND_NAMES = {FILES: "年报文件", ROSTER: "应报名单", CONFIRM: "名单匹配确认"}
 STATE_NAMES = {QUEUED: "排队中", RUNNING: "入库中", DONE: "已完成", FAILED: "出错"}
 _SAFE = re.compile(r"[^\w.\-\u3000-\u9fff\uff00-\uffef（）()【】]+")
 
@@ -74,9 +77,13 @@ def check_upload(files: Sequence[tuple[str, int]]) -> None:
         raise UploadRejected(f"本次上传共 {total / 1048576:.1f} MB，超过上限 {MAX_BATCH_BYTES // 1048576} MB，请分批上传。")
 
 
-def submit(db: Path | str, files: Sequence[tuple[str, bytes]], *, by: str) -> str:
-    """Put one upload into the inbox whole; returns the batch id. Checks the limits first."""
-    check_upload([(n, len(b)) for n, b in files])
+def submit(db: Path | str, files: Sequence[tuple[str, bytes]], *, by: str, kind: str = FILES,
+           params: dict | None = None) -> str:
+    """Put one upload (or action) into the inbox whole; returns the batch id. Checks the limits first."""
+    if kind not in KIND_NAMES:
+        raise ValueError(kind)
+    if kind != CONFIRM:
+        check_upload([(n, len(b)) for n, b in files])
     root = inbox_dir(db)
     root.mkdir(parents=True, exist_ok=True)
     batch = f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
@@ -94,7 +101,8 @@ def submit(db: Path | str, files: Sequence[tuple[str, bytes]], *, by: str) -> st
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-    _write_json_atomic(tmp / "batch.json", {"batch": batch, "by": by, "submitted_at": _now(), "files": names})
+    _write_json_atomic(tmp / "batch.json", {"batch": batch, "by": by, "submitted_at": _now(), "files": names,
+                                            "kind": kind, "params": params or {}})
     _write_json_atomic(tmp / "status.json", {"state": QUEUED, "total": len(names), "done": 0})
     os.replace(tmp, root / batch)
     return batch
@@ -107,6 +115,8 @@ class BatchStatus:
     submitted_at: str
     files: list[str]
     status: dict
+    kind: str = FILES
+    params: dict | None = None
 
     @property
     def state(self) -> str:
@@ -128,7 +138,7 @@ def status(db: Path | str, batch: str) -> BatchStatus | None:
     if not meta:
         return None
     return BatchStatus(batch, meta.get("by", ""), meta.get("submitted_at", ""), meta.get("files", []),
-                       _read(d / "status.json"))
+                       _read(d / "status.json"), meta.get("kind", FILES), meta.get("params") or {})
 
 
 def batches(db: Path | str) -> list[BatchStatus]:
@@ -177,6 +187,8 @@ def run_batch(db: Path | str, b: BatchStatus, *, workers: int | None = None, wai
     """Ingest one batch, writing its progress as it goes; returns the final status."""
     from .ingest import ingest
 
+    if b.kind != FILES:
+        return _run_action(db, b, wait)
     d = inbox_dir(db) / b.batch
     st = {"state": RUNNING, "total": len(b.files), "done": 0, "ok": 0, "with_findings": 0, "failed": 0,
           "unchanged": 0, "started_at": _now()}
@@ -204,6 +216,41 @@ def run_batch(db: Path | str, b: BatchStatus, *, workers: int | None = None, wai
     st.update(state=DONE, done=s.inputs, ok=s.ok, with_findings=s.with_findings, failed=s.failed,
               unchanged=s.unchanged, stored=s.stored, failures=failures, data_version=s.data_version,
               finished_at=_now(), seconds=round(s.seconds, 1))
+    _write_json_atomic(d / "status.json", st)
+    return st
+
+
+def _run_action(db: Path | str, b: BatchStatus, wait: float) -> dict:
+    """A roster file or a match decision from the app, written by the one writer and published."""
+    from loaders.errors import LoaderError
+
+    from . import derive
+    from .connect import open_writer
+    from .roster import load_roster
+    from .submission import decide
+
+    d = inbox_dir(db) / b.batch
+    st = {"state": RUNNING, "total": 1, "done": 0, "started_at": _now()}
+    _write_json_atomic(d / "status.json", st)
+    p = b.params or {}
+    try:
+        with open_writer(db, wait=wait) as w:
+            if b.kind == ROSTER:
+                n = load_roster(w.con, d / "files" / b.files[0])
+                message = f"应报名单已导入：{n} 条"
+            else:
+                decision = "confirmed" if p.get("decision") == "confirmed" else "rejected"
+                decide(w.con, str(p["agency"]), int(p["year"]), p.get("province"), p.get("city"),
+                       int(p["report_id"]), decision, b.by)
+                message = f"已{'确认' if decision == 'confirmed' else '否定'}：{p['agency']} {p['year']}年度 ↔ 报告 {p['report_id']}"
+            derive.refresh(w.con)
+            version = w.publish()
+    except LoaderError as e:  # an unusable roster file: the file, the row and the value, in Chinese
+        st.update(state=FAILED, error=e.message, finished_at=_now())
+    except Exception as e:
+        st.update(state=FAILED, error=f"{type(e).__name__}: {e}", finished_at=_now())
+    else:
+        st.update(state=DONE, done=1, ok=1, message=message, data_version=version, finished_at=_now())
     _write_json_atomic(d / "status.json", st)
     return st
 

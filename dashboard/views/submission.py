@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, data, state
+from dashboard import actions, auth, charts, components, data, state
 from dashboard.notice import chase_notice_docx
 from loaders.spec.agencies import LEVEL_NAMES
 from loaders.spec.deadlines import ANY_CLASS, DEADLINE_CLASS_BY_CODE, DEADLINE_CLASSES
+from warehouse import inbox
 from warehouse.roster import CANDIDATE_SCORE
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -37,6 +38,7 @@ def render() -> None:
     if not data.available():
         components.empty_state("尚未找到数据仓库。")
         return
+    _roster_import()
     s = data.ask("summary", f)
     if s.empty:
         components.empty_state("当前范围内没有应报名单。请先导入名单：`python -m warehouse roster --db 仓库.duckdb 应报名单.xlsx`。")
@@ -67,7 +69,8 @@ def render() -> None:
     if chase.empty:
         st.success("当前范围内所有应报单位均已按时报送。", icon=":material/check_circle:")
     else:
-        shown = _classes(chase[ENTRY_SHOWN])
+        shown = _classes(chase[ENTRY_SHOWN]).astype(object)
+        shown = shown.where(shown.notna(), "—")  # no date / not late: a dash, never "None" or 0
         components.table(shown, key="sub_chase", height=min(420, 38 + 35 * len(shown)))
         out = components.chinese_headers(components.display_table(shown))
         components.download_buttons(out, f"催报名单_{state.stem(f)}", key="sub_chase_dl")
@@ -85,6 +88,8 @@ def render() -> None:
     else:
         components.table(cand, key="sub_cand")
         components.download_buttons(components.chinese_headers(cand), f"待确认匹配_{state.stem(f)}", key="sub_cand_dl")
+        if auth.can_current_act():
+            _confirm(cand)
 
     st.subheader("不在名单中的报告")
     st.caption("名单所列年度中收到、但与名单中任何单位都对应不上的报告（最新版本）。")
@@ -108,6 +113,38 @@ def render() -> None:
                     lambda c: "全部" if c == ANY_CLASS else DEADLINE_CLASS_BY_CODE[c].name if c in DEADLINE_CLASS_BY_CODE else c),
                 "截止日期": [f"次年{m}月{d}日" for m, d in zip(ov["month"], ov["day"], strict=True)],
             }), hide_index=True)
+
+
+def _roster_import() -> None:
+    """Signed-in reviewers load a roster file here; the writer imports it (replaces those years)."""
+    if not auth.can_current_act():
+        return
+    with st.expander("导入应报名单（Excel 或 CSV）", icon=":material/upload_file:"):
+        st.caption("表头：单位名称、年度（必填），地区、层级、类别、期限类别（可选）。导入后替换文件中所列年度的名单。")
+        with st.form("sub_roster_form", clear_on_submit=True, border=False):
+            up = st.file_uploader("名单文件", type=["xlsx", "csv"], key="sub_roster_file")
+            go = st.form_submit_button("导入名单", icon=":material/upload:")
+        if go:
+            if up is None:
+                st.error("请选择名单文件。")
+            else:
+                actions.submit(inbox.ROSTER, files=[(up.name, up.getvalue())])
+    actions.status()
+
+
+def _confirm(cand: pd.DataFrame) -> None:
+    """A clerk's decision on one candidate: the same unit (counts as received) or not (not offered again)."""
+    labels = [f"{r.agency}（{r.year}年度）↔ {r.report_agency}（报告 {r.report_id}，相似度 {r.score:.0f}）"
+              for r in cand.itertuples(index=False)]
+    i = st.selectbox("选择一条候选", range(len(labels)), format_func=lambda k: labels[k], key="sub_cand_pick")
+    row = cand.iloc[int(i or 0)]
+    params = {"agency": row["agency"], "year": int(row["year"]), "province": row["province"] or None,
+              "city": row["city"] or None, "report_id": int(row["report_id"])}
+    c1, c2 = st.columns(2)
+    if c1.button("确认为同一单位", key="sub_cand_yes", icon=":material/check:"):
+        actions.submit(inbox.CONFIRM, params={**params, "decision": "confirmed"})
+    if c2.button("不是同一单位", key="sub_cand_no", icon=":material/close:"):
+        actions.submit(inbox.CONFIRM, params={**params, "decision": "rejected"})
 
 
 if __name__ == "__main__":

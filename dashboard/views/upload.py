@@ -51,11 +51,12 @@ def _recent(db: str) -> None:
     if not inbox.batches(db) and (not data.available() or data.ask_whole("report_years").empty):
         return  # a new, empty warehouse: nothing uploaded, nothing to list
     st.subheader("最近的上传")
-    rows = [{"提交时间": b.submitted_at.replace("T", " ")[:19], "提交人": b.by, "文件数": len(b.files),
+    rows = [{"提交时间": b.submitted_at.replace("T", " ")[:19], "提交人": b.by, "类型": inbox.KIND_NAMES.get(b.kind, b.kind),
+             "文件数": len(b.files),
              "状态": inbox.STATE_NAMES.get(b.state, b.state), "成功": b.status.get("ok"),
              "有校验发现": b.status.get("with_findings"), "失败": b.status.get("failed")}
             for b in reversed(inbox.batches(db)[-20:])]
-    st.dataframe(pd.DataFrame(rows, columns=["提交时间", "提交人", "文件数", "状态", "成功", "有校验发现", "失败"]),
+    st.dataframe(pd.DataFrame(rows, columns=["提交时间", "提交人", "类型", "文件数", "状态", "成功", "有校验发现", "失败"]),
                  hide_index=True, key="upload_recent")
 
 
