@@ -23,8 +23,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from warehouse import export, queries
-from warehouse.connect import WarehouseNotFound, data_version, open_reader, source_file
+from warehouse import export, queries, review
+from warehouse.connect import WarehouseNotFound, data_version, source_file
 from warehouse.filters import Filters
 from warehouse.schema import pending_migrations
 
@@ -40,8 +40,11 @@ def db_path() -> str:
 
 
 def version() -> str:
-    """Changes exactly when a new snapshot is published ("empty" when there is no warehouse)."""
-    return data_version(db_path())
+    """Changes exactly when a new snapshot is published or a review decision is recorded
+    ("empty" when there is no warehouse)."""
+    db = db_path()
+    v = data_version(db)
+    return v if v == "empty" else f"{v}+r{review.journal_key(db)}"
 
 
 def _close(con: duckdb.DuckDBPyConnection | None) -> None:
@@ -51,9 +54,10 @@ def _close(con: duckdb.DuckDBPyConnection | None) -> None:
 
 @st.cache_resource(max_entries=2, show_spinner=False, on_release=_close)
 def _reader(path: str, data_version: str) -> duckdb.DuckDBPyConnection | None:
-    """The read-only connection to one snapshot; None when no warehouse exists yet."""
+    """The read-only connection to one snapshot with the review journal applied (reviewed values
+    show at once, before the next publish folds them in); None when no warehouse exists yet."""
     try:
-        return open_reader(path)
+        return review.open_reviewed_reader(path)
     except WarehouseNotFound:
         return None
 

@@ -98,4 +98,12 @@ COLUMN_NAMES = {
 }
 
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
-FINDING_KIND_NAMES = {"source": "源文件问题", "parse": "识别存疑"}
+FINDING_KIND_NAMES = {"source": "源文件问题", "parse": "识别存疑", "structure": "结构问题"}
+
+# 报送情况 (warehouse.submission) columns.
+COLUMN_NAMES.update({
+    "required": "应报", "received": "已报", "on_time": "按时", "late": "逾期", "date_unknown": "日期不明",
+    "missing": "未报送", "to_confirm": "相似名称待确认", "deadline_class": "期限类别", "deadline": "截止日期",
+    "basis": "期限依据", "date_source": "日期来源", "status": "报送状态", "days_late": "逾期天数",
+    "report_agency": "候选报告单位", "report_region": "候选报告地区", "score": "名称相似度",
+})

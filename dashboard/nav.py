@@ -19,5 +19,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("compare.py", "机构对比", "compare", ":material/leaderboard:"),
     ("agency.py", "单位详情", "agency", ":material/account_balance:"),
     ("quality.py", "数据质量", "quality", ":material/rule:"),
+    ("submission.py", "报送情况", "submission", ":material/assignment_turned_in:"),
+    ("upload.py", "上传年报", "upload", ":material/upload_file:"),
     ("download.py", "数据下载", "download", ":material/download:"),
 )

@@ -131,5 +131,137 @@ def docs(out: str, check: bool) -> None:
     click.echo(out)
 
 
+@cli.command("roster")
+@click.option("--db", required=True, type=click.Path())
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def roster_cmd(db: str, file: str) -> None:
+    """导入应报名单（XLSX 或 CSV，中文或英文表头）：替换文件中所列年度的名单。"""
+    from .connect import open_writer
+    from .derive import refresh
+    from .roster import RosterError, load_roster
+
+    try:
+        with open_writer(db) as w:
+            n = load_roster(w.con, file)
+            refresh(w.con)
+            version = w.publish()
+    except RosterError as e:
+        raise click.ClickException(e.message) from None
+    click.echo(f"应报名单已导入：{n} 条（数据版本 {version}）")
+
+
+@cli.command("deadline")
+@click.option("--db", required=True, type=click.Path())
+@click.option("--level", required=True, help="层级代码或名称（province/省级、city/市级、county/县级…）")
+@click.option("--date", "date_", required=True, help="截止日期 月-日，如 02-28（报告年度的次年）")
+@click.option("--class", "cls", default="*", show_default=True,
+              help="期限类别：department（部门及机构）、government（县级以上人民政府本级）或 *（该层级全部）")
+def deadline_cmd(db: str, level: str, date_: str, cls: str) -> None:
+    """设定本机关对某一层级的报送期限（代替条例第四十九条的默认期限）。"""
+    from loaders.spec import LEVELS
+    from loaders.spec.deadlines import ANY_CLASS, class_code, parse_month_day
+
+    from .connect import open_writer
+    from .submission import set_deadline
+
+    codes = {**{c: c for c, _ in LEVELS}, **{n: c for c, n in LEVELS}}
+    if level not in codes:
+        raise click.ClickException(f"层级无法识别：{level}（应为 {'、'.join(f'{c}/{n}' for c, n in LEVELS)}）")
+    klass = ANY_CLASS if cls == ANY_CLASS else class_code(cls)
+    if klass is None:
+        raise click.ClickException(f"期限类别无法识别：{cls}")
+    try:
+        month, day = parse_month_day(date_)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    with open_writer(db) as w:
+        set_deadline(w.con, codes[level], month, day, klass)
+        version = w.publish()
+    click.echo(f"已设定：{codes[level]} {klass} 报送期限为次年{month}月{day}日（数据版本 {version}）")
+
+
+@cli.command("roster-confirm")
+@click.option("--db", required=True, type=click.Path())
+@click.option("--agency", required=True, help="名单中的单位名称")
+@click.option("--year", required=True, type=int)
+@click.option("--province", default=None)
+@click.option("--city", default=None)
+@click.option("--report-id", required=True, type=int, help="候选报告的编号（报送情况页“待确认”清单）")
+@click.option("--reject", is_flag=True, help="否定该候选（不再提示）")
+@click.option("--by", default=None, help="确认人")
+def roster_confirm(db: str, agency: str, year: int, province: str | None, city: str | None, report_id: int,
+                   reject: bool, by: str | None) -> None:
+    """确认（或否定）名单单位与一份名称相近的报告是同一单位的年报。"""
+    from .connect import open_writer
+    from .submission import decide
+
+    with open_writer(db) as w:
+        if w.con.execute("SELECT COUNT(*) FROM reports WHERE report_id = ?", [report_id]).fetchone()[0] == 0:
+            raise click.ClickException(f"没有编号为 {report_id} 的报告")
+        decide(w.con, agency, year, province, city, report_id, "rejected" if reject else "confirmed", by)
+        version = w.publish()
+    click.echo(f"已{'否定' if reject else '确认'}：{agency} {year}年度 ↔ 报告 {report_id}（数据版本 {version}）")
+
+@cli.group()
+def review() -> None:
+    """审查决定：并入数据仓库、导出、导入（决定记录在 <db>.d/decisions/，见 docs/review.md）。"""
+
+
+@review.command("apply")
+@click.option("--db", required=True, type=click.Path())
+def review_apply(db: str) -> None:
+    """把已记录的审查决定并入新的数据快照（入库时也会自动并入）。"""
+    from .connect import open_writer
+    from .review import load
+
+    with open_writer(db) as w:
+        version = w.publish()
+    click.echo(f"{len(load(db))} 条审查决定已并入，数据版本 {version}")
+
+
+@review.command("export")
+@click.option("--db", required=True, type=click.Path())
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+def review_export(db: str, out: str) -> None:
+    """导出全部审查决定（JSON），供由原件重建的数据仓库导入。"""
+    from .review import export_json
+
+    Path(out).write_bytes(export_json(db))
+    click.echo(out)
+
+
+@review.command("import")
+@click.option("--db", required=True, type=click.Path())
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def review_import(db: str, file: str) -> None:
+    """导入审查决定（已有的跳过）；下次发布时并入，看板立即显示。"""
+    from .review import DecisionError, import_json
+
+    try:
+        n = import_json(db, Path(file).read_bytes())
+    except DecisionError as e:
+        raise click.ClickException(f"{file}: {e}") from None
+    click.echo(f"导入 {n} 条审查决定")
+
+
+@cli.command("inbox-run")
+@click.option("--db", required=True, type=click.Path())
+@click.option("--workers", default=None, type=int)
+@click.option("--watch", is_flag=True, help="处理完后继续等待新的上传（每2秒检查一次）")
+def inbox_run(db: str, workers: int | None, watch: bool) -> None:
+    """处理看板上传的收件箱：逐批入库（与命令行入库共用同一写入锁，依次进行）。"""
+    import time
+
+    from .inbox import pending, run_pending
+
+    while True:
+        n = run_pending(db, workers=workers)
+        if n:
+            click.echo(f"已处理 {n} 批上传")
+        if not watch:
+            return
+        time.sleep(2.0 if not pending(db) else 0.1)
+
+
 if __name__ == "__main__":
     cli(prog_name="python -m warehouse")

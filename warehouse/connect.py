@@ -217,8 +217,9 @@ class Writer:
     carries on writing in a fresh working copy.
     """
 
-    def __init__(self, db_path: Path | str) -> None:
+    def __init__(self, db_path: Path | str, *, wait: float = 0.0) -> None:
         self.layout = Layout.of(db_path)
+        self.wait = wait  # seconds to wait for another writer to finish (0: fail at once)
         self.con: duckdb.DuckDBPyConnection | None = None
         self.resumed = False  # True when a crashed writer's working copy was picked up
         self.migrated: list[int] = []  # migrations applied to the working copy on open
@@ -233,11 +234,17 @@ class Writer:
         lay.snapshots.mkdir(exist_ok=True)
         lay.files.mkdir(exist_ok=True)
         fd = os.open(lay.lock, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise WriterBusy(lay.db) from None
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                # Another writer (the CLI, the app's inbox runner) is at work: queue behind it.
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise WriterBusy(lay.db) from None
+                time.sleep(0.2)
         self._lock_fd = fd
         _HELD_LOCKS.add(fd)
         # Leftovers of a writer killed mid-copy or mid-rename (we hold the lock: nobody else writes).
@@ -315,6 +322,9 @@ class Writer:
         """
         assert self.con is not None, "writer is closed"
         lay = self.layout
+        from .review import fold_journal  # late: review builds on this module
+
+        fold_journal(self.con, lay.db)  # reviewers' decisions recorded so far, whole (warehouse/review.py)
         self.con.execute("CHECKPOINT")
         self.con.close()
         self.con = None
@@ -357,8 +367,9 @@ class Writer:
             p.with_name(p.name + ".wal").unlink(missing_ok=True)
 
 
-def open_writer(db_path: Path | str) -> Writer:
-    return Writer(db_path)
+def open_writer(db_path: Path | str, *, wait: float = 0.0) -> Writer:
+    """The one writer; with ``wait`` it waits up to that many seconds for another to finish."""
+    return Writer(db_path, wait=wait)
 
 
 def ensure_warehouse(db_path: Path | str) -> str:

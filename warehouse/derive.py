@@ -4,6 +4,7 @@
 * W2 规范性文件存量衔接 across years (2021 format): 现行有效(Y) vs 现行有效(Y−1) + 制发(Y) − 废止(Y).
 * W3 (2019 format) across years: 上一年项目数量(Y) + 本年增/减(Y) vs 上一年项目数量(Y+1).
 * The agencies dimension, from current reports and the roster.
+* 内容雷同 (C1): prose similarity to the previous year and to the same year's reports (warehouse.similarity).
 
 Recomputing from scratch (rather than patching) keeps the result independent of how the reports
 arrived — in one run, several, or a run killed and resumed.
@@ -16,6 +17,7 @@ import duckdb
 from loaders.spec import RULE_BY_ID, SOURCE, T3_COLUMNS
 from loaders.spec.tables import T2_2019, T2_2021
 
+from . import similarity
 from .schema import AGENCY_KEY_SQL, wide_column
 
 # The columns the cross-year SELECTs below produce, in their order (findings.candidates stays NULL).
@@ -126,6 +128,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"INSERT INTO findings ({CROSS_YEAR_COLUMNS}) {sql} ORDER BY 1, 2, 6")
         con.execute("DELETE FROM agencies")
         con.execute(AGENCIES_SQL)
+        similarity.refresh(con)  # 内容雷同 (C1): best matches and findings, recomputed whole
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

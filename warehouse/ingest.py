@@ -25,7 +25,6 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.csvinput import read_csv_records
 from loaders.errors import LoaderError, ScannedDocument
 from loaders.manifest import MANIFEST_SOURCE, manifest_row_for
 from loaders.model import ParsedReport
@@ -337,8 +336,12 @@ def ingest(
     on_start: Callable[[int], None] | None = None,
     batch_size: int = 256,
     limits: Limits | None = None,
+    wait: float = 0.0,
 ) -> RunSummary:
     """Ingest every file under ``paths`` into the warehouse at ``db_path``; publish at the end.
+
+    ``wait``: seconds to queue behind another writer (the app's inbox runner, another CLI run)
+    before giving up with ``WriterBusy``; the files are hashed against what that writer stored.
 
     Files already stored (same content hash) are not parsed again. Readers see the new data when
     this returns (and every ``publish_every`` seconds during long runs). Each file is parsed under
@@ -354,7 +357,7 @@ def ingest(
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     s = RunSummary(inputs=len(files))
-    with open_writer(db_path) as w:
+    with open_writer(db_path, wait=wait) as w:
         assert w.con is not None
         known = {r[0] for r in w.con.execute("SELECT sha256 FROM source_documents").fetchall()}
         tasks: list[tuple[str, dict | None]] = []
@@ -460,45 +463,7 @@ def reparse(
 
 
 # ------------------------------------------------------------------------------- roster
-ROSTER_COLUMNS = ("agency", "year", "region", "province", "city", "county", "level", "category")
+# The roster is read (CSV or XLSX, Chinese or English headings) and stored by warehouse.roster.
+from .roster import RosterError, load_roster, read_roster  # noqa: E402
 
-
-class RosterError(LoaderError):
-    kind = "roster"
-    reason_zh = "名单文件无法使用"
-
-
-def read_roster(path: str | os.PathLike) -> list[dict]:
-    """Roster CSV (UTF-8 or GB18030): columns ``agency, year`` required, the rest optional."""
-    fields, records = read_csv_records(path, RosterError)
-    if not {"agency", "year"} <= fields:
-        raise RosterError(str(path), "缺少 agency 或 year 列")
-    rows = []
-    for n, row in records:
-        try:
-            year = int(row["year"])
-        except ValueError:
-            raise RosterError(str(path), f"第{n}行年度无法识别：{row['year']!r}") from None
-        if not row["agency"]:
-            raise RosterError(str(path), f"第{n}行缺少机关名称")
-        rows.append({c: (year if c == "year" else (row.get(c) or None)) for c in ROSTER_COLUMNS})
-    return rows
-
-
-def load_roster(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *, is_demo: bool = False) -> int:
-    """Replace the roster for the years the CSV lists (other years are kept). One transaction."""
-    rows = read_roster(path)
-    years = sorted({r["year"] for r in rows})
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM roster WHERE year IN (SELECT unnest(?::INTEGER[]))", [years])
-        for r in rows:
-            con.execute(
-                "INSERT INTO roster VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [*(r[c] for c in ROSTER_COLUMNS), is_demo],
-            )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return len(rows)
+__all__ = ["RosterError", "RunSummary", "ingest", "load_roster", "read_roster", "reparse"]

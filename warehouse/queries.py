@@ -513,3 +513,22 @@ QUESTIONS: dict[str, Callable[..., pd.DataFrame]] = {fn.__name__: fn for fn in (
 def empty_result(name: str) -> pd.DataFrame:
     """What a question returns when there is no warehouse at all: an empty frame."""
     return pd.DataFrame()
+
+
+# ---------------------------------------------------------------- 报送情况 (warehouse.submission)
+from . import submission as _submission  # noqa: E402
+
+QUESTIONS.update(_submission.QUESTIONS)
+
+# ---------------------------------------------------------------- 内容雷同 (warehouse.similarity)
+from . import similarity as _similarity  # noqa: E402
+
+QUESTIONS.update(_similarity.QUESTIONS)
+
+
+def structure_problems(con: Con, f: Filters) -> pd.DataFrame:
+    """Findings about a report's layout (S1–S3): a section missing, out of order or misnumbered."""
+    return _findings(con, f, "fi.kind = 'structure'", [])
+
+
+QUESTIONS[structure_problems.__name__] = structure_problems

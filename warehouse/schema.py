@@ -71,17 +71,35 @@ def _wide_ddl() -> str:
 # reports columns (see warehouse.filters) and aggregate the value columns (see warehouse.indicators).
 # An inner join (every report has its values row, written in the same transaction) lets DuckDB
 # reorder and push filters through it — about twice as fast as a LEFT JOIN at 100k reports.
-WIDE_VIEW_DDL = """
+_SOURCE_WIDE_VIEW_DDL = """
 CREATE OR REPLACE VIEW reports_wide AS
 SELECT r.*, v.* EXCLUDE (report_id)
 FROM reports r JOIN report_values v USING (report_id);
 """
 
+# From migration 005 on, ``reports_wide`` takes a reviewer's decided value for a decided cell
+# (``reviewed_report_values`` holds the whole wide row of each such report, rebuilt by
+# warehouse.review at every publish); ``reports_wide_source`` keeps the values as read.
+WIDE_VIEW_DDL = """
+CREATE OR REPLACE VIEW reports_wide_source AS
+SELECT r.*, v.* EXCLUDE (report_id)
+FROM reports r JOIN report_values v USING (report_id);
+CREATE OR REPLACE VIEW reports_wide AS
+SELECT r.*, v.* EXCLUDE (report_id)
+FROM reports r JOIN (
+    SELECT * FROM report_values WHERE report_id NOT IN (SELECT report_id FROM reviewed_report_values)
+    UNION ALL BY NAME
+    SELECT * FROM reviewed_report_values
+) v USING (report_id);
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "core tables", _sql_file("001_core.sql")),
     (2, "views", _sql_file("002_views.sql")),
-    (3, "wide table from loaders.spec", _wide_ddl() + WIDE_VIEW_DDL),
+    (3, "wide table from loaders.spec", _wide_ddl() + _SOURCE_WIDE_VIEW_DDL),
     (4, "candidate readings of parse-uncertain findings", _sql_file("004_finding_candidates.sql")),
+    (5, "review decisions overlay", _sql_file("005_review.sql")),
+    (6, "intake: deadlines, roster deadline classes, confirmed matches", _sql_file("006_intake.sql")),
 )
 
 

@@ -26,6 +26,11 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
      "同一单位同一年度有多个版本的年报；最新版本用于统计，旧版本保留备查。"),
     ("cross_year_breaks", "跨年度衔接问题",
      "本年“上年结转”与上一年“结转下年度继续办理”不一致，或规范性文件存量前后不衔接（W1、W2）。"),
+    ("structure_problems", "报告结构问题（章节缺失、顺序、编号）",
+     "报告的六个部分未找到、未按顺序排列或标题序号不符（S1–S3）。这是源文件的版式问题，不影响表格数字的读取。"),
+    ("copied_reports", "内容雷同（与上一年度或同年度其他单位）",
+     "第一、五、六部分正文在去除《条例》原文、标题和各报告通用的套话后，与同一单位上一年度或同年度其他单位的报告高度相似"
+     "（C1，相似度为8字片段集合的 Jaccard 系数）。下方可逐份查看两份报告共有的段落（以底色标出）。"),
 )
 
 
@@ -61,11 +66,39 @@ def render() -> None:
         sheets[heading.split("（")[0][:31]] = out
         components.download_buttons(out, f"数据质量_{heading.split('（')[0]}_{state.stem(f)}", key=f"q_{name}_dl")
 
+    if not frames["copied_reports"].empty:
+        _shared_passages(frames["copied_reports"])
+
     if sheets:
         st.divider()
         st.download_button("下载全部清单（Excel，每类一个工作表）", components.deferred_xlsx(sheets),
                            file_name=f"数据质量清单_{state.stem(f)}.xlsx", mime=components.XLSX_MIME,
                            key="q_all_xlsx", on_click="ignore", icon=":material/download:", type="primary")
+
+
+def _prose(report_id: int, f) -> str:
+    df = data.ask("report_prose", f, int(report_id))
+    return "\n".join(df["text"].fillna("")) if not df.empty else ""
+
+
+def _shared_passages(copied: pd.DataFrame) -> None:
+    """Two reports side by side, the sentences they share highlighted (text Markdown-escaped first)."""
+    from warehouse.similarity import highlight_markdown, shared_sentences
+
+    st.subheader("雷同段落对照")
+    labels = [f"{r.agency}{r.year}年度 ↔ {r.other_agency}{r.other_year}年度（{r.similarity:.0%}）"
+              for r in copied.itertuples(index=False)]
+    i = st.selectbox("选择一对报告", range(len(labels)), format_func=lambda k: labels[k], key="q_copied_pick")
+    row = copied.iloc[int(i or 0)]
+    f = state.current()
+    mine, theirs = _prose(row["report_id"], f), _prose(row["related_report_id"], f)
+    left, right = st.columns(2)
+    for col, title, text, other in ((left, f"{row['agency']}{row['year']}年度", mine, theirs),
+                                    (right, f"{row['other_agency']}{row['other_year']}年度", theirs, mine)):
+        with col:
+            st.text(title)  # plain text: an agency name is never read as Markdown or HTML
+            with st.container(height=420):
+                st.markdown(highlight_markdown(text, shared_sentences(text, other)))
 
 
 if __name__ == "__main__":

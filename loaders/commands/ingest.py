@@ -52,8 +52,10 @@ def _summary_table(s) -> Table:
 @click.option("--memory-limit", type=int, default=2048, show_default=True,
               help="每个文件解析时可用的内存上限（MB，0 为不限）；超限的文件记为失败")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
+@click.option("--wait", "wait", type=float, default=0.0, show_default=True,
+              help="另一入库进程（如看板上传的收件箱）正在写入时，最多等待多少秒后再开始")
 def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, batch_size, time_limit, memory_limit,
-           quiet) -> None:
+           quiet, wait) -> None:
     """把年报文件（文件、文件夹、zip）解析入库。同一文件重复入库不会改变任何数据。"""
     from loaders.errors import LoaderError
     from warehouse.ingest import ingest as run_ingest
@@ -102,7 +104,7 @@ def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, b
             else:
                 s = run_ingest(list(paths), db, manifest=manifest_rows, roster=roster, workers=workers,
                                is_demo=demo, publish_every=publish_every, progress=on_progress,
-                               on_start=on_start, limits=limits, batch_size=batch_size)
+                               on_start=on_start, limits=limits, batch_size=batch_size, wait=wait)
         except (LoaderError, RuntimeError) as e:
             raise click.ClickException(str(e)) from None
 

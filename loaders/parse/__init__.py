@@ -23,7 +23,7 @@ from .settings import ParseSettings, resolve_settings
 from .tables import build_tables, report_silent_rows
 from .version import detect_version
 
-PARSER_VERSION = "0.4.2"
+PARSER_VERSION = "0.4.3"  # 0.4.3: structure findings S1–S3
 
 _META_FIELDS = ("year", "agency", "region", "province", "city", "county", "level", "category", "publish_date")
 _TABLE_NAMES = {"t2": "表二（主动公开）", "t3": "表三（依申请公开）", "t4": "表四（复议诉讼）"}
@@ -35,6 +35,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
     from .metadata import extract_metadata, is_non_report_title, report_title
     from .narrative import narrative_figures, t2_figures
     from .sections import find_sections
+    from .structure import structure_findings
 
     settings = resolve_settings(settings)
     sections = find_sections(doc)
@@ -73,6 +74,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
         report.legacy_figures = legacy_figures(doc, sections)
         report.findings.extend(legacy_findings(report.legacy_figures))
     else:
+        report.findings.extend(structure_findings(sections))
         result = build_tables(observe(doc, label_index(fmt), settings), fmt, settings, report.narrative)
         report_silent_rows(doc_form, fmt, result, settings)
         report.cells.update(result.cells)

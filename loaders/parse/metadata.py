@@ -44,6 +44,8 @@ SRC_S6 = "正文第六部分"
 SRC_SIGNATURE = "落款"
 SRC_BODY = "正文"
 SRC_INFER = "推断"
+SRC_FILE = "文件属性(修改日期)"  # PDF/DOCX metadata: the publish date's last resort (deadlines.DATE_SOURCES)
+FILE_DATE = "file_date"  # Document.meta key the PDF and DOCX readers put the file's own date under
 SRC_NAME = "机构名称"  # read from the agency's name (wherever the name itself was found)
 
 META_KEYS = ("year", "agency", "region", "province", "city", "county", "level", "category", "publish_date")
@@ -472,7 +474,8 @@ def _year(title: str | None, text: str, header: dict[str, str]) -> Meta:
     return Meta(None)
 
 
-def _publish_date(text: str, header: dict[str, str], sections: Sections) -> Meta:
+def _publish_date(text: str, header: dict[str, str], sections: Sections, file_date: str | None = None,
+                  year: object = None) -> Meta:
     d = parse_date(header.get("date", ""))
     if d:
         return Meta(d, 0.9, SRC_HEADER)
@@ -488,6 +491,11 @@ def _publish_date(text: str, header: dict[str, str], sections: Sections) -> Meta
         d = parse_date(m.group(0))
         if d:
             return Meta(d, 0.6, SRC_SIGNATURE)
+    # Last resort, and said so: the file's own modification (or creation) date — only when it falls
+    # after the period the report covers (a template's old date says nothing about publication).
+    d = parse_date(file_date or "")
+    if d and isinstance(year, int) and int(d[:4]) > year:
+        return Meta(d, 0.2, SRC_FILE)
     return Meta(None)
 
 
@@ -545,7 +553,7 @@ def extract_metadata(doc: Document, sections: Sections, manifest_row: dict | Non
     out.update(parts)
     cat = category_of(out["agency"].value)
     out["category"] = Meta(cat, 0.8 if cat and cat != "other" else 0.3, "机构名称") if cat else Meta(None)
-    out["publish_date"] = _publish_date(text, header, sections)
+    out["publish_date"] = _publish_date(text, header, sections, (doc.meta or {}).get(FILE_DATE), out["year"].value)
     given = manifest_values(manifest_row)
     for key, value in given.items():
         out[key] = Meta(value, 1.0, MANIFEST_SOURCE)

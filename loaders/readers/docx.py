@@ -40,6 +40,9 @@ def read_docx(data: bytes, source: SourceInfo) -> Document:
     counters = {"p": 0, "tbl": 0}
     _walk(d.element.body, doc, styles, counters, "body")
     core_title = (d.core_properties.title or "").strip()
+    stamp = d.core_properties.modified or d.core_properties.created
+    if stamp is not None:
+        doc.meta["file_date"] = stamp.date().isoformat()  # the publish date's last resort (parse.metadata)
     heads = [p for p in doc.paragraphs if p.kind == "heading" and p.level == 1]
     doc.title = (heads[0].text if heads else None) or guess_title(doc) or core_title or None
     return doc

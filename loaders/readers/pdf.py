@@ -150,6 +150,9 @@ def _read(pdf: pdfium.PdfDocument, source: SourceInfo) -> Document:
     source.pages = n_pages
     doc = Document(source=source)
     title = _metadata_title(pdf)
+    file_date = _metadata_date(pdf)
+    if file_date:
+        doc.meta["file_date"] = file_date  # the publish date's last resort (parse.metadata)
     pages: list[tuple[int, float, float, list[Line], list[PageTable]]] = []
     image_pages: list[int] = []  # pages that are a picture (a scanned table in a typed report)
     for i in range(n_pages):
@@ -229,6 +232,19 @@ def _metadata_title(pdf: pdfium.PdfDocument) -> str | None:
         return None
     t = t.strip().strip("\x00")
     return t or None
+
+
+def _metadata_date(pdf: pdfium.PdfDocument) -> str | None:
+    """ModDate, else CreationDate ("D:20240115093000+08'00'") → "2024-01-15"."""
+    try:
+        meta = pdf.get_metadata_dict() or {}
+    except Exception:
+        return None
+    for key in ("ModDate", "CreationDate"):
+        m = re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", (meta.get(key) or "").strip())
+        if m:
+            return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    return None
 
 
 def _first_title(doc: Document) -> str | None:

@@ -19,6 +19,8 @@ INFO = "info"
 # A finding is about the source (its own numbers don't add up) or about our reading of it.
 SOURCE = "source"
 PARSE = "parse"
+# … or about how the document is laid out (its sections), apart from its numbers.
+STRUCTURE = "structure"
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,25 @@ VERSION_CHANGED = Rule(
     "sha256(version n) != sha256(version n-1) for the same (agency, year)",
     scope="version",
 )
-WAREHOUSE_RULES = (VERSION_CHANGED,)
+CONTENT_COPIED = Rule(
+    "C1",
+    WARNING,
+    "内容雷同",
+    "第一、五、六部分正文（去除《条例》原文、标题等套话后）与同一单位上一年度或同年度其他单位的报告高度相似",
+    "jaccard(shingles(s1+s5+s6), shingles(other)) >= threshold (loaders.spec.boilerplate)",
+    scope="content",
+)
+WAREHOUSE_RULES = (VERSION_CHANGED, CONTENT_COPIED)
+
+# The report's structure (format.md §0: six sections 一 … 六, in order, each under its numeral),
+# checked on the sections the parser found (loaders/parse/structure.py); formats 2019 and 2021.
+SECTION_MISSING = Rule("S1", WARNING, "章节缺失", "六个部分中未找到某一部分的标题（缺少该部分，或标题未按格式书写）",
+                       "sections ⊇ {s1 … s6}")
+SECTION_ORDER = Rule("S2", WARNING, "章节顺序", "六个部分未按 一 至 六 的顺序排列", "start(s_i) < start(s_i+1)")
+SECTION_NUMBERING = Rule("S3", WARNING, "章节编号", "某一部分标题前的序号与格式规定的不符，或没有序号",
+                         "numeral(s_i) == 一…六[i]")
+STRUCTURE_RULES = (SECTION_MISSING, SECTION_ORDER, SECTION_NUMBERING)
+RULE_BY_ID.update({r.id: r for r in (*WAREHOUSE_RULES, *STRUCTURE_RULES)})
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,65 @@
+"""Writes from 报送情况 go through the inbox to the one writer: a signed-in reviewer confirms a
+similar-named report (then counted as received); a roster file is imported by the runner; an
+unusable roster fails with its Chinese reason; an unsigned session gets no confirm buttons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+from test_roster_submission import HEAD, ROSTER, write_xlsx
+from test_roster_submission import wh as wh
+
+from dashboard.accounts import accounts_path, add_account
+from warehouse.connect import open_reader
+from warehouse.filters import Filters
+from warehouse.inbox import DONE, FAILED, run_pending, status, submit
+from warehouse.inbox import ROSTER as ROSTER_KIND
+from warehouse.submission import MISSING, ON_TIME, roster_entries
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+
+
+def _app(db: Path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("GONGKAI_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page("views/submission.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _status_of(db: Path, agency: str, city: str = "示例市") -> str:
+    with open_reader(db) as con:
+        e = roster_entries(con, Filters())
+    return e[(e["agency"] == agency) & (e["city"] == city)]["status"].iloc[0]
+
+
+def test_signed_in_reviewer_confirms_a_candidate_through_the_writer(wh: Path, monkeypatch):
+    add_account(accounts_path(wh), "审查员乙", "reviewer", "password-yi-123")
+    at = _app(wh, monkeypatch)
+    assert not [b for b in at.button if b.key == "sub_cand_yes"]  # not signed in: no decision buttons
+    at.sidebar.text_input(key="_gongkai_sign_in_name").input("审查员乙")
+    at.sidebar.text_input(key="_gongkai_sign_in_password").input("password-yi-123")
+    at.sidebar.button[0].click().run()
+    at.switch_page("views/submission.py").run()
+    assert _status_of(wh, "示例市教育局") == MISSING
+    monkeypatch.setattr("warehouse.inbox.start_runner", lambda db: None)  # the test runs the writer itself
+    next(b for b in at.button if b.key == "sub_cand_yes").click().run()
+    assert not at.exception, at.exception
+    assert run_pending(wh, workers=1) == 1
+    assert _status_of(wh, "示例市教育局") == ON_TIME
+    with open_reader(wh) as con:
+        assert con.execute("SELECT decided_by FROM roster_confirmations").fetchall() == [("审查员乙",)]
+
+
+def test_roster_file_through_the_inbox_and_a_bad_one_fails_with_its_reason(wh: Path, tmp_path: Path):
+    extra = write_xlsx(tmp_path / "名单.xlsx", HEAD, [*ROSTER, ["示例市档案馆", 2023, "示例省示例市", "市级", "", ""]])
+    good = submit(wh, [("名单.xlsx", extra.read_bytes())], by="甲", kind=ROSTER_KIND)
+    bad_file = write_xlsx(tmp_path / "坏名单.xlsx", HEAD, [["甲局", 2023, "", "地级", "", ""]])
+    bad = submit(wh, [("坏名单.xlsx", bad_file.read_bytes())], by="甲", kind=ROSTER_KIND)
+    assert run_pending(wh, workers=1) == 2
+    assert status(wh, good).state == DONE and "9 条" in status(wh, good).status["message"]
+    b = status(wh, bad)
+    assert b.state == FAILED and "第2行" in b.status["error"] and "地级" in b.status["error"]
+    assert _status_of(wh, "示例市档案馆") == ON_TIME  # the new unit is matched to its report
