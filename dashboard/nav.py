@@ -22,4 +22,5 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("submission.py", "报送情况", "submission", ":material/assignment_turned_in:"),
     ("upload.py", "上传年报", "upload", ":material/upload_file:"),
     ("download.py", "数据下载", "download", ":material/download:"),
+    ("workbench.py", "审查工作台", "workbench", ":material/fact_check:"),
 )

@@ -1,73 +1,66 @@
-"""The 催报 notice: a DOCX listing the units still missing or late, ready to send (python-docx).
+"""The 退回 notice for an agency (DOCX, python-docx) and the batch list of a round (XLSX).
 
-Built from the chase list exactly as shown on 报送情况; every text is the warehouse's own value,
-stripped of characters XML cannot hold (a name pasted from a web page may carry them).
+Everything a reviewer typed (note, deadline) and everything read from a report goes into the
+DOCX as plain text runs (python-docx escapes XML), and into the XLSX through
+``warehouse.export.to_xlsx_bytes``, which neutralises formula-like text.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import re
+from collections.abc import Mapping, Sequence
 
+import docx
 import pandas as pd
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-COLUMNS = (("agency", "单位名称"), ("year", "报告年度"), ("region", "地区"), ("deadline", "截止日期"),
-           ("status", "报送状态"), ("days_late", "逾期天数"))
+from warehouse.export import to_xlsx_bytes
+
+from .equations import check_for, describe
+
+NOTICE_TITLE = "政府信息公开工作年度报告整改通知"
 
 
-def _text(v: object) -> str:
-    if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    if isinstance(v, (dt.date, pd.Timestamp)):
-        return f"{v.year}年{v.month}月{v.day}日"
-    return _NOT_XML.sub("", str(v))
+def problem_lines(fmt: str, findings: Sequence[Mapping], values: Mapping[str, float | None]) -> list[str]:
+    """One plain-Chinese line per failing equation (the cells' printed values and what they must
+    satisfy); a finding that is not a sum equation keeps its own message."""
+    lines = []
+    for fi in findings:
+        check = check_for(fmt, str(fi["rule"]), list(fi["keys"]))
+        lines.append(describe(fmt, check, values) if check is not None else str(fi["message"]))
+    return lines
 
 
-def chase_notice_docx(chase: pd.DataFrame, *, issuer: str = "", today: dt.date | None = None) -> bytes:
-    """The notice as DOCX bytes: heading, the request, one table row per unit, the date line."""
-    today = today or dt.date.today()
-    years = sorted({int(y) for y in chase["year"]}) if not chase.empty else []
-    span = "、".join(str(y) for y in years) or "—"
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "SimSun"
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")  # CJK text in 宋体, not the Latin fallback
+def notice_docx(*, agency: str, year: int | None, source_name: str, title: str | None, lines: Sequence[str],
+                deadline: str, reviewer: str, issued_on: str, note: str = "") -> bytes:
+    d = docx.Document()
+    style = d.styles["Normal"]
     style.font.size = Pt(12)
-    head = doc.add_paragraph()
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = head.add_run(f"关于催报{span}年度政府信息公开工作年度报告的通知")
-    run.bold = True
-    run.font.size = Pt(16)
-    doc.add_paragraph("各有关单位：")
-    doc.add_paragraph(
-        "根据《中华人民共和国政府信息公开条例》第四十九条规定，各单位应按期向社会公布上一年度政府信息公开工作年度报告。"
-        f"截至{_text(today)}，下列单位的年度报告尚未报送或逾期发布，请于收到本通知后尽快公布并报送，逾期发布的请说明原因。"
+    d.add_heading(NOTICE_TITLE, level=1)
+    d.add_paragraph(f"{agency}：")
+    d.add_paragraph(
+        f"经审查，贵单位报送的{year or ''}年度政府信息公开工作年度报告（文件：{source_name}"
+        f"{'；标题：' + title if title else ''}）中，下列数字之间的勾稽关系不成立，共 {len(lines)} 处："
     )
-    table = doc.add_table(rows=1, cols=len(COLUMNS) + 1)
-    table.style = "Table Grid"
-    cells = table.rows[0].cells
-    cells[0].text = "序号"
-    for i, (_, name) in enumerate(COLUMNS, start=1):
-        cells[i].text = name
-    for n, row in enumerate(chase.itertuples(index=False), start=1):
-        cells = table.add_row().cells
-        cells[0].text = str(n)
-        for i, (col, _) in enumerate(COLUMNS, start=1):
-            cells[i].text = _text(getattr(row, col, None))
-    doc.add_paragraph(f"共 {len(chase)} 个单位。")
-    if issuer:
-        p = doc.add_paragraph(_text(issuer))
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p = doc.add_paragraph(_text(today))
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for i, line in enumerate(lines, 1):
+        d.add_paragraph(f"{i}. {line}")
+    d.add_paragraph(f"请于 {deadline} 前核实更正，并重新报送更正后的年度报告。")
+    if note:
+        d.add_paragraph(f"审查意见：{note}")
+    d.add_paragraph(f"审查人：{reviewer}　　日期：{issued_on}")
     buf = io.BytesIO()
-    doc.save(buf)
+    d.save(buf)
     return buf.getvalue()
+
+
+BATCH_COLUMNS = {"agency": "单位", "year": "年度", "source_name": "文件", "returned_at": "退回时间",
+                 "deadline": "整改期限", "reviewer": "审查人", "n_problems": "问题数", "problems": "问题",
+                 "note": "审查意见"}
+
+
+def batch_xlsx(returned: pd.DataFrame) -> bytes:
+    """The round's list: one row per report sent back (``queries.returned_reports``)."""
+    df = returned.reindex(columns=list(BATCH_COLUMNS)).rename(columns=BATCH_COLUMNS)
+    if "退回时间" in df and pd.api.types.is_datetime64_any_dtype(df["退回时间"]):
+        df["退回时间"] = df["退回时间"].dt.tz_localize(None) if df["退回时间"].dt.tz is not None else df["退回时间"]
+    return to_xlsx_bytes({"退回清单": df})

@@ -532,3 +532,141 @@ def structure_problems(con: Con, f: Filters) -> pd.DataFrame:
 
 
 QUESTIONS[structure_problems.__name__] = structure_problems
+
+
+# ---------------------------------------------------------------- 审查工作台 (review overlay, migration 005)
+
+# A case is one agency-year (it follows the report across versions); a report without an agency
+# is its own case. The same expression names cases in the page's decisions (review.case_key).
+CASE_KEY_SQL = "coalesce(r.agency_key, 'doc:' || r.sha256) || '|' || coalesce(CAST(r.year AS VARCHAR), '')"
+# A finding's identity across re-parses: rule, cells and place (its report is the document hash).
+FINDING_REF_SQL = "fi.rule || '|' || array_to_string(fi.keys, ',') || '|' || coalesce(fi.\"where\", '')"
+
+
+def review_queue(con: Con, f: Filters) -> pd.DataFrame:
+    """Every current report with something to look at (findings of any kind) or a case, with the
+    status of its case: 待复核 when nothing was decided; 已整改 when it was sent back and a newer
+    version of the same agency-year is now current."""
+    w, p = where_clause(f)
+    sql = f"""
+        SELECT r.report_id, r.sha256, {CASE_KEY_SQL} AS case_key, r.agency, r.region, r.province, r.city,
+               r.level, r.year, r.format, r.version, r.n_versions, r.n_errors, r.n_warnings, r.n_parse_issues,
+               CASE WHEN c.status IS NULL THEN '待复核'
+                    WHEN c.status = '已退回' AND c.sha256 IS DISTINCT FROM r.sha256 THEN '已整改'
+                    ELSE c.status END AS status,
+               c.sha256 AS case_sha256, c.deadline, c.reviewer, c.decided_at, c.note,
+               (SELECT o.report_id FROM reports o WHERE o.sha256 = c.sha256) AS case_report_id
+        FROM reports r LEFT JOIN review_cases c ON c.case_key = {CASE_KEY_SQL}
+        WHERE {w} AND (r.n_errors + r.n_warnings + r.n_parse_issues > 0 OR c.status IS NOT NULL)
+        ORDER BY r.agency, r.year
+    """
+    return _df(con, sql, p)
+
+
+def report_review_findings(con: Con, f: Filters, report_id: int) -> pd.DataFrame:
+    """One report's findings with their identity (``ref``), candidate readings and the verdict in
+    force on each (NULL when none)."""
+    sql = f"""
+        WITH verdicts AS (
+            SELECT sha256, target, action, reviewer, decided_at, note
+            FROM review_decisions WHERE kind = 'finding' AND in_force
+            QUALIFY row_number() OVER (PARTITION BY sha256, target ORDER BY decision_id DESC) = 1)
+        SELECT fi.rule, fi.severity, fi.kind, fi.scope, fi.keys, fi.expected, fi.found, fi.message,
+               fi."where" AS location, fi.candidates, {FINDING_REF_SQL} AS ref,
+               v.action AS verdict, v.reviewer AS verdict_by, v.decided_at AS verdict_at, v.note AS verdict_note
+        FROM findings fi JOIN reports r USING (report_id)
+        LEFT JOIN verdicts v ON v.sha256 = r.sha256 AND v.target = {FINDING_REF_SQL}
+        WHERE fi.report_id = ?
+        ORDER BY fi.kind DESC, fi.severity, fi.rule, fi."where"
+    """
+    return _df(con, sql, [int(report_id)])
+
+
+def report_cells_reviewed(con: Con, f: Filters, report_id: int) -> pd.DataFrame:
+    """One report's cells as read, beside the value a reviewer decided (人工核定) where one did."""
+    sql = """
+        SELECT c.key, c.value, c.status, c.raw, c.location, rc.value AS reviewed_value,
+               rc.value_status AS reviewed_status, rc.reviewer, rc.decided_at, rc.note AS review_note,
+               rc.source_changed, rc.decision_id
+        FROM cells c LEFT JOIN reviewed_cells rc ON rc.report_id = c.report_id AND rc.key = c.key
+        WHERE c.report_id = ?
+    """
+    return _df(con, sql, [int(report_id)])
+
+
+def report_document(con: Con, f: Filters, report_id: int) -> pd.DataFrame:
+    """The report's source document (name, type, stored path) and identity."""
+    sql = """
+        SELECT r.report_id, r.sha256, r.agency, r.year, r.format, r.title, r.version, r.publish_date,
+               d.name AS source_name, d.file_type, d.stored_path, d.ingested_at
+        FROM reports r LEFT JOIN source_documents d USING (sha256) WHERE r.report_id = ?
+    """
+    return _df(con, sql, [int(report_id)])
+
+
+def review_history(con: Con, f: Filters, sha256: str, case_key: str) -> pd.DataFrame:
+    """Every decision about one document or its case, newest first (undos included)."""
+    sql = """
+        SELECT d.decision_id, d.decided_at, d.reviewer, d.kind, d.target, d.action, d.value, d.parser_value,
+               d.note, d.deadline, d.in_force
+        FROM review_decisions d
+        WHERE d.sha256 = ? OR (d.kind = 'case' AND d.target = ?)
+           OR (d.kind = 'undo' AND d.target IN (SELECT decision_id FROM review_decisions
+                                               WHERE sha256 = ? OR (kind = 'case' AND target = ?)))
+        ORDER BY d.decision_id DESC
+    """
+    return _df(con, sql, [sha256, case_key, sha256, case_key])
+
+
+def reviewed_cells_list(con: Con, f: Filters) -> pd.DataFrame:
+    """人工核定: every decided cell in the slice — source value, decided value, reviewer, date, note."""
+    w, p = where_clause(f)
+    sql = f"""
+        SELECT r.agency, r.year, r.report_id, rc.key, rc.source_value, rc.source_raw, rc.value AS reviewed_value,
+               rc.reviewer, CAST(rc.decided_at AS DATE) AS decided_on, rc.note, rc.source_changed
+        FROM reviewed_cells rc JOIN reports r USING (report_id)
+        WHERE {w}
+        ORDER BY r.agency, r.year, rc.key
+    """
+    return _df(con, sql, p)
+
+
+def returned_reports(con: Con, f: Filters) -> pd.DataFrame:
+    """The batch list of a round: every case sent back (已退回 / 已整改), one row per report version sent."""
+    w, p = where_clause(_copy(f, current_only=False))
+    sql = f"""
+        SELECT r.agency, r.year, d.name AS source_name, c.decided_at AS returned_at, c.deadline, c.reviewer,
+               c.note, r.report_id, r.sha256, c.case_key,
+               (SELECT count(*) FROM findings fi WHERE fi.report_id = r.report_id AND fi.kind = 'source'
+                  AND fi.severity = 'error') AS n_problems,
+               (SELECT string_agg(fi.message, '；' ORDER BY fi.rule, fi.message) FROM findings fi
+                 WHERE fi.report_id = r.report_id AND fi.kind = 'source' AND fi.severity = 'error') AS problems
+        FROM review_cases c JOIN reports r ON r.sha256 = c.sha256
+        LEFT JOIN source_documents d ON d.sha256 = r.sha256
+        WHERE {w} AND c.status = '已退回'
+        ORDER BY c.decided_at, r.agency
+    """
+    return _df(con, sql, p)
+
+
+def version_findings(con: Con, f: Filters, old_report_id: int, new_report_id: int) -> pd.DataFrame:
+    """Findings of two versions of a report side by side: each finding (by rule, cells, place) with
+    whether the old and the new version have it — gone, remaining or new."""
+    sql = f"""
+        WITH x AS (
+            SELECT fi.report_id, {FINDING_REF_SQL} AS ref, fi.rule, fi.message, fi."where" AS location
+            FROM findings fi WHERE fi.report_id IN (?, ?))
+        SELECT ref, any_value(rule) AS rule, any_value(location) AS location,
+               max(message) FILTER (WHERE report_id = ?) AS old_message,
+               max(message) FILTER (WHERE report_id = ?) AS new_message,
+               bool_or(report_id = ?) AS in_old, bool_or(report_id = ?) AS in_new
+        FROM x GROUP BY ref ORDER BY rule, location
+    """
+    o, n = int(old_report_id), int(new_report_id)
+    return _df(con, sql, [o, n, o, n, o, n])
+
+
+QUESTIONS.update({fn.__name__: fn for fn in (
+    review_queue, report_review_findings, report_cells_reviewed, report_document, review_history,
+    reviewed_cells_list, returned_reports, version_findings,
+)})

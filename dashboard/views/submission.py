@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, auth, charts, components, data, state
-from dashboard.notice import chase_notice_docx
+from dashboard.chase_notice import chase_notice_docx
 from loaders.spec.agencies import LEVEL_NAMES
 from loaders.spec.deadlines import ANY_CLASS, DEADLINE_CLASS_BY_CODE, DEADLINE_CLASSES
 from warehouse import inbox

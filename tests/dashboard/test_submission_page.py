@@ -9,7 +9,7 @@ from docx import Document
 from test_pages import URL, F, frame_with, open_page
 from warehouse_fixture import build_warehouse
 
-from dashboard.notice import chase_notice_docx
+from dashboard.chase_notice import chase_notice_docx
 from loaders.synth.records import generate_reports
 from warehouse.filters import Filters
 from warehouse.submission import LATE, MISSING, chase_list, roster_entries, summary
