@@ -343,17 +343,23 @@ def movers(con: Con, f: Filters, key: str, variant: str | None = None, min_n: in
 # ---------------------------------------------------------------- 单位详情
 
 
+def _years_only(f: Filters) -> Filters:
+    """The slice's year range and nothing else (an agency's own pages show every version)."""
+    return Filters(year_from=f.year_from, year_to=f.year_to, current_only=False)
+
+
 def agency_reports(con: Con, f: Filters, agency_key: str) -> pd.DataFrame:
-    """Every stored report of one agency (all versions, every year), with its source document."""
-    sql = """
+    """Every stored report of one agency in the slice's years (all versions), with its source document."""
+    w, p = where_clause(_years_only(f))
+    sql = f"""
         SELECT r.report_id, r.year, r.format, r.version, r.n_versions, r.is_current, r.publish_date,
                r.title, r.n_errors, r.n_warnings, r.n_parse_issues, r.consistency_ok, r.is_demo,
                d.name AS source_name, d.file_type, d.size_bytes, d.stored_path, d.ingested_at, r.sha256
         FROM reports r LEFT JOIN source_documents d USING (sha256)
-        WHERE r.agency_key = ?
+        WHERE r.agency_key = ? AND {w}
         ORDER BY r.year DESC, r.version DESC
     """
-    return _df(con, sql, [agency_key])
+    return _df(con, sql, [agency_key, *p])
 
 
 def report_cells(con: Con, f: Filters, report_id: int) -> pd.DataFrame:
@@ -363,20 +369,22 @@ def report_cells(con: Con, f: Filters, report_id: int) -> pd.DataFrame:
 
 
 def agency_indicators(con: Con, f: Filters, agency_key: str) -> pd.DataFrame:
-    """Long, per year for one agency (current versions, every year): every indicator (default 口径)."""
-    return ind.compute(con, agency_filters(Filters(), agency_key), [i.key for i in rankable_indicators()], by=("year",))
+    """Long, per year for one agency (current versions, the slice's years): every indicator (default 口径)."""
+    years = Filters(year_from=f.year_from, year_to=f.year_to)
+    return ind.compute(con, agency_filters(years, agency_key), [i.key for i in rankable_indicators()], by=("year",))
 
 
 def agency_findings(con: Con, f: Filters, agency_key: str) -> pd.DataFrame:
-    """All findings on one agency's current reports."""
-    sql = """
+    """All findings on one agency's current reports in the slice's years."""
+    w, p = where_clause(_years_only(f))
+    sql = f"""
         SELECT r.year, fi.rule, fi.severity, fi.kind, fi.scope, fi.message, fi."where" AS location,
                array_to_string(fi.keys, '、') AS cells, fi.expected, fi.found
         FROM findings fi JOIN reports r USING (report_id)
-        WHERE r.agency_key = ? AND r.is_current
+        WHERE r.agency_key = ? AND r.is_current AND {w}
         ORDER BY r.year DESC, fi.severity, fi.rule
     """
-    return _df(con, sql, [agency_key])
+    return _df(con, sql, [agency_key, *p])
 
 
 # ---------------------------------------------------------------- 数据质量

@@ -19,9 +19,10 @@ def render() -> None:
                        bind="query-params")
     ind = INDICATOR_BY_KEY[key]
     variants = [v.code for v in ind.variants]
-    variant = c2.selectbox("口径", variants, format_func=lambda c: ind.variant(c).name, key=f"variant_{key}",
+    variant = c2.selectbox("口径", variants, format_func=lambda c: ind.variant(c).name, key=f"variant_{key}", bind="query-params",
                            disabled=len(variants) == 1)
     min_n = int(c3.number_input("小样本阈值（分母）", min_value=1, max_value=1000, value=10, step=1, key="min_n",
+                                bind="query-params",
                                 help="分母小于此数的单位标为小样本（灰色），其比率容易因一两件申请大幅波动"))
     rate = ind.kind == RATE
     ranked = data.ask("ranking", f, key, variant, min_n)
@@ -32,7 +33,7 @@ def render() -> None:
     definition = components.definition(key, variant)
 
     st.subheader(f"单位排名：{ind.name}")
-    top = st.slider("显示前几名", 5, 100, 30, step=5, key="rank_top")
+    top = st.slider("显示前几名", 5, 100, 30, step=5, key="rank_top", bind="query-params")
     shown = ranked.dropna(subset=["value"]).head(top).copy()
     if shown.empty:
         st.caption("所选范围内没有单位有该指标的数值（分母为0或数据空白）。")
