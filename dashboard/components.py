@@ -69,13 +69,14 @@ BLANK = "—"  # on screen for a value no report printed (never 0; the grid woul
 
 
 def blank_as_dash(col: pd.Series) -> pd.Series:
-    """A column with missing values shown as '—'; whole numbers stay whole (not '12.0')."""
+    """A column with missing values shown as '—' (as text: the grid cannot mix '—' and numbers);
+    whole numbers stay whole ('12', not '12.0')."""
     missing = col.isna()
     if not missing.any():
         return col
     present = col[~missing]
-    whole = pd.api.types.is_float_dtype(col) and bool((present == present.round()).all())
-    return col.map(lambda v: BLANK if _missing(v) or v is pd.NaT else (int(v) if whole else v)).astype(object)
+    whole = pd.api.types.is_numeric_dtype(col) and bool((present == present.round()).all())
+    return col.map(lambda v: BLANK if _missing(v) or v is pd.NaT else (str(int(v)) if whole else str(v)))
 
 
 def chinese_headers(df: pd.DataFrame) -> pd.DataFrame:

@@ -20,4 +20,5 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("agency.py", "单位详情", "agency", ":material/account_balance:"),
     ("quality.py", "数据质量", "quality", ":material/rule:"),
     ("download.py", "数据下载", "download", ":material/download:"),
+    ("regions.py", "地区", "regions", ":material/map:"),
 )

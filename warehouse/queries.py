@@ -521,3 +521,58 @@ QUESTIONS: dict[str, Callable[..., pd.DataFrame]] = {fn.__name__: fn for fn in (
 def empty_result(name: str) -> pd.DataFrame:
     """What a question returns when there is no warehouse at all: an empty frame."""
     return pd.DataFrame()
+
+
+# ---------------------------------------------------------------- 地区 (issue 11)
+
+
+def _region_select(level) -> tuple[str, str, str]:
+    """(region label SQL, drill value SQL, GROUP BY SQL) for a ``regions.RegionLevel`` (fixed columns)."""
+    if level.code == "agency":
+        return "any_value(r.agency)", "any_value(r.agency)", "r.agency_key"
+    col = f"r.{level.column}"
+    return f"COALESCE({col}, ?)", col, col
+
+
+def regions_by_year(con: Con, f: Filters, key: str, variant: str | None = None,
+                    same_agencies: bool = False) -> pd.DataFrame:
+    """Per region × year at the slice's level (``regions.level_of``): the indicator's value,
+    numerator, denominator and the number of reports behind it.
+
+    ``drill`` is the filter value that opens a region one level down (NULL for the group of
+    agencies with no value at this level). With ``same_agencies`` (同口径) only agencies that
+    reported in both the slice's last year and the year before are counted, in every year.
+    """
+    from .regions import level_of
+
+    level = level_of(f)
+    a = ind.aggregate_sql(indicator(key), variant)
+    w, p = where_clause(f)
+    label, drill, group = _region_select(level)
+    label_params = [] if level.code == "agency" else [level.own_group]
+    same, same_params = "TRUE", []
+    if same_agencies:
+        last = con.execute(f"SELECT MAX(r.year) FROM reports_wide r WHERE {w}", p).fetchone()[0]
+        if last is not None:
+            w2, p2 = where_clause(f, "r2")
+            same = (f"r.agency_key IN (SELECT r2.agency_key FROM reports_wide r2 WHERE {w2} AND r2.year IN (?, ?) "
+                    "GROUP BY r2.agency_key HAVING COUNT(DISTINCT r2.year) = 2)")
+            same_params = [*p2, int(last) - 1, int(last)]
+    sql = (f"SELECT {label} AS region, {drill} AS drill, r.year AS year, {a['value']} AS value, "
+           f"{a['numerator']} AS numerator, {a['denominator']} AS denominator, {a['n']} AS reports "
+           f"FROM reports_wide r WHERE {w} AND {same} GROUP BY {group}, r.year ORDER BY region, r.year")
+    df = _df(con, sql, [*label_params, *p, *same_params])
+    if level.code == "agency" and not df.empty:
+        df["drill"] = df["drill"].astype(object)
+    return df
+
+
+def region_rollup(con: Con, f: Filters, key: str, variant: str | None = None,
+                  same_agencies: bool = False) -> pd.DataFrame:
+    """The 地区 table: per region, the last year against the year before, with ranks (``regions.rollup``)."""
+    from .regions import rollup
+
+    return rollup(regions_by_year(con, f, key, variant, same_agencies), indicator(key).kind == ind.RATE)
+
+
+QUESTIONS.update({fn.__name__: fn for fn in (regions_by_year, region_rollup)})

@@ -65,7 +65,7 @@ def test_a_table_cell_no_report_printed_shows_a_dash_not_none(reader):
     assert _no_none(shown)
     column = shown.filter(like="行政处罚").columns[0]
     assert shown[column].tolist()[-1] == BLANK  # blank stays blank: never 0
-    assert shown[column].tolist()[0] == int(wide[key].iloc[0])  # a whole number stays whole
+    assert shown[column].tolist()[0] == str(int(wide[key].iloc[0]))  # a whole number stays whole
 
 
 def test_agency_published_tables_show_no_none(make_app, demo_db):
