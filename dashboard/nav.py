@@ -21,4 +21,5 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("quality.py", "数据质量", "quality", ":material/rule:"),
     ("download.py", "数据下载", "download", ":material/download:"),
     ("regions.py", "地区", "regions", ":material/map:"),
+    ("summary.py", "全省汇总", "summary", ":material/summarize:"),
 )

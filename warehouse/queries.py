@@ -576,3 +576,57 @@ def region_rollup(con: Con, f: Filters, key: str, variant: str | None = None,
 
 
 QUESTIONS.update({fn.__name__: fn for fn in (regions_by_year, region_rollup)})
+
+
+# ---------------------------------------------------------------- 全省汇总 (issue 11)
+
+
+def _summary_where(f: Filters, year: int) -> tuple[str, list]:
+    return where_clause(_copy(f, year_from=int(year), year_to=int(year)))
+
+
+_FAILING = ("r.report_id IN (SELECT fi.report_id FROM findings fi WHERE fi.kind = 'source' "
+            "AND fi.rule IN (SELECT unnest(?::VARCHAR[])))")
+
+
+def summary_cells(con: Con, f: Filters, year: int, leave_out_failing: bool = False) -> pd.DataFrame:
+    """Tables 二–四 of one year summed over the slice's reports printed in that year's format:
+    key, value (Σ of the printed numbers; NULL where no report printed one — never 0), reports
+    (how many printed a number in the cell). ``leave_out_failing`` drops reports whose own
+    numbers break R1–R4."""
+    from .summary import cell_keys, format_of_year
+
+    fmt = format_of_year(int(year))
+    if fmt is None:
+        return pd.DataFrame(columns=["key", "value", "reports"])
+    keys = [k for k in cell_keys(fmt) if k in WIDE_KEYS]
+    w, p = _summary_where(f, year)
+    sel = ", ".join(f"SUM({wide_column(k)}) AS \"v|{k}\", COUNT({wide_column(k)}) AS \"n|{k}\"" for k in keys)
+    failing = f"AND NOT {_FAILING}" if leave_out_failing else ""
+    params = [*p, fmt, *([list(HARD_RULES)] if leave_out_failing else [])]
+    row = _df(con, f"SELECT {sel} FROM reports_wide r WHERE {w} AND r.format = ? {failing}", params).iloc[0]
+    return pd.DataFrame({"key": keys, "value": [row[f"v|{k}"] for k in keys],
+                         "reports": [int(row[f"n|{k}"]) for k in keys]})
+
+
+def summary_reports(con: Con, f: Filters, year: int, leave_out_failing: bool = False) -> pd.DataFrame:
+    """Every report of the slice in one year and whether the summary sums it: agency, format,
+    included, reason (why left out: another format; numbers that don't add up), source file."""
+    from .summary import format_of_year
+
+    fmt = format_of_year(int(year)) or ""
+    w, p = _summary_where(f, year)
+    sql = f"""
+        SELECT r.agency, r.format, r.report_id, d.name AS source_name,
+               CASE WHEN r.format IS DISTINCT FROM ? THEN 'format'
+                    WHEN ? AND {_FAILING} THEN 'failing' END AS reason
+        FROM reports_wide r LEFT JOIN source_documents d ON d.sha256 = r.sha256
+        WHERE {w}
+        ORDER BY reason NULLS FIRST, r.agency
+    """
+    df = _df(con, sql, [fmt, bool(leave_out_failing), list(HARD_RULES), *p])
+    df.insert(2, "included", df["reason"].isna())
+    return df
+
+
+QUESTIONS.update({fn.__name__: fn for fn in (summary_cells, summary_reports)})
