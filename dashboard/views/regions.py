@@ -111,11 +111,10 @@ def render() -> None:
     moved = table.dropna(subset=["change"])
     if len(moved) > 1:
         moved = moved.reindex(moved["change"].abs().sort_values(ascending=False).index).head(15)
-        fig = charts.bar(moved, x="region", y="change", horizontal=True, height=max(320, 26 * len(moved) + 120),
+        # ``change`` of a rate is already in 百分点 here (regions.rollup)
+        fig = charts.bar(moved.assign(change=moved["change"] / 100) if rate else moved, x="region", y="change",
+                         points=rate, horizontal=True, height=max(320, 26 * len(moved) + 120),
                          title=f"{ind.name}：{y1}年比{y0}年变化最大的{level.name}（" + ("百分点）" if rate else f"{unit}）"))
-        if rate:
-            fig.update_traces(text=[f"{v:+.1f}" for v in moved["change"]])
-            fig.update_xaxes(tickformat=",.1f")
         st.plotly_chart(fig, key="rg_movers", config={"displaylogo": False})
 
     st.subheader("逐级查看")
