@@ -19,12 +19,26 @@ from dashboard.nav import PAGES
 AGENCY_COLUMNS = ["agency_key", "agency", "name", "province", "city", "county", "level", "category"]
 
 
+# Internal name of the default page (Streamlit shows it at the root URL, never under this name).
+HOME = "home"
+
+
+def _url_params() -> dict[str, list[str]]:
+    """The link's query parameters, repeated ones included (``?years=2020&years=2022``)."""
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
 def run() -> None:
     st.set_page_config(page_title="政府信息公开年报看板", page_icon="📊", layout="wide")
-    nav = st.navigation([
-        st.Page(f"views/{file}", title=title, url_path=url, icon=icon, default=i == 0)
-        for i, (file, title, url, icon) in enumerate(PAGES)
-    ])
+    pages = [st.Page(f"views/{file}", title=title, url_path=url if i else HOME, icon=icon, default=i == 0)
+             for i, (file, title, url, icon) in enumerate(PAGES)]
+    # The default page is served at the root URL; its own url path (the one the page list names)
+    # forwards there with the link's parameters instead of Streamlit's English "Page not found".
+    # Forwarded before any widget binds a parameter (a bound one cannot be set by code).
+    alias = st.Page(lambda: None, title=PAGES[0][1], url_path=PAGES[0][2], visibility="hidden")
+    nav = st.navigation([*pages, alias])
+    if nav is alias:
+        st.switch_page(pages[0], query_params=_url_params())
     if data.outdated():
         # Read-only here: the app never changes the warehouse; one command upgrades it in place.
         st.error(f"数据仓库 {data.db_path()} 由较早版本的程序建立，结构需要升级后才能显示。请运行："

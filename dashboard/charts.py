@@ -19,6 +19,9 @@ from .labels import FORMAT_CHANGE_YEAR, OUTCOME_COLOURS
 CJK_FONT = "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Zen Hei, Microsoft YaHei, PingFang SC, sans-serif"
 SMALL_SAMPLE_COLOUR = "#BBBBBB"
 MAIN_COLOUR = "#0072B2"
+# Lines of one chart, in order: the Okabe–Ito colours, one blue only (Streamlit's own palette
+# starts with two blues that look alike on a projector).
+SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#000000", "#999999")
 
 
 def rate_text(v: float | None) -> str:
@@ -59,11 +62,13 @@ def trend(df: pd.DataFrame, *, x: str, series: Mapping[str, str], title: str, ra
           y_title: str = "") -> go.Figure:
     """Lines over years, one per column in ``series`` (column → display name)."""
     fig = go.Figure()
-    for col, name in series.items():
+    for i, (col, name) in enumerate(series.items()):
         ys = df[col].astype("Float64") if col in df else pd.Series(dtype="Float64")
         text = [rate_text(v) for v in ys] if rate else [("—" if pd.isna(v) else f"{v:,.0f}") for v in ys]
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         fig.add_trace(go.Scatter(
             x=df[x], y=ys.astype(float), name=name, mode="lines+markers", text=text,
+            line={"color": colour}, marker={"color": colour},
             hovertemplate=f"{name}<br>%{{x}}年：%{{text}}<extra></extra>", connectgaps=False,
         ))
     fig.update_xaxes(dtick=1, title=None, tickformat="d")
@@ -94,7 +99,9 @@ def stacked_bar(df: pd.DataFrame, *, x: str, y: str, colour: str, title: str,
             hovertemplate=f"{cat}<br>%{{{'y' if horizontal else 'x'}}}：%{{{'x' if horizontal else 'y'}:{fmt}}}<extra></extra>",
         ))
     fig = go.Figure(traces)
-    fig.update_layout(barmode="stack")
+    # Legend in the order the eye meets the stack: top segment first on upright bars (the first
+    # trace is at the bottom), left segment first on lying bars.
+    fig.update_layout(barmode="stack", legend_traceorder="normal" if horizontal else "reversed")
     cat_axis = {"type": "category", "title": None}
     val_axis = {"tickformat": ".0%" if percent else ",d", "title": None}
     if horizontal:
@@ -105,10 +112,14 @@ def stacked_bar(df: pd.DataFrame, *, x: str, y: str, colour: str, title: str,
 
 
 def bar(df: pd.DataFrame, *, x: str, y: str, title: str, rate: bool = False, horizontal: bool = False,
-        highlight: str | None = None, colour: str = MAIN_COLOUR, height: int = 380) -> go.Figure:
-    """Plain bars; rates labelled '—' where undefined. ``highlight`` (bool column) greys small samples."""
+        highlight: str | None = None, colour: str = MAIN_COLOUR, height: int = 380, points: bool = False) -> go.Figure:
+    """Plain bars; rates labelled '—' where undefined. ``highlight`` (bool column) greys small samples.
+    ``points``: ``y`` is a change of a rate (a fraction), drawn and labelled in 百分点 ('+1.2')."""
     vals = df[y].astype("Float64") if len(df) else pd.Series(dtype="Float64")
-    text = [rate_text(v) for v in vals] if rate else [("—" if pd.isna(v) else f"{v:,.0f}") for v in vals]
+    if points:
+        vals, rate = vals * 100, False
+    text = [rate_text(v) for v in vals] if rate else [("—" if pd.isna(v) else (f"{v:+.1f}" if points else f"{v:,.0f}"))
+                                                      for v in vals]
     colours = [SMALL_SAMPLE_COLOUR if (highlight and bool(f)) else colour for f in df[highlight]] if highlight and len(df) else colour
     trace = go.Bar(
         x=vals.astype(float) if horizontal else df[x], y=df[x] if horizontal else vals.astype(float),
@@ -117,7 +128,7 @@ def bar(df: pd.DataFrame, *, x: str, y: str, title: str, rate: bool = False, hor
     )
     fig = go.Figure(trace)
     axis = fig.update_xaxes if horizontal else fig.update_yaxes
-    axis(tickformat=".0%" if rate else ",d", title=None, rangemode="tozero")
+    axis(tickformat=".0%" if rate else (",.1f" if points else ",d"), title=None, rangemode="tozero")
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category", title=None)
     else:
@@ -141,8 +152,9 @@ def grouped_bar(df: pd.DataFrame, *, x: str, y: str, colour: str, title: str, ra
 
 
 def small_multiples(df: pd.DataFrame, *, facet: str, x: str, y: str, title: str, rate: bool = False,
-                    cols: int = 4) -> go.Figure:
-    """One small line chart per agency (``facet``), same axes, for comparing shapes over years.
+                    cols: int = 4, shared_y: bool = True) -> go.Figure:
+    """One small line chart per agency (``facet``), for comparing shapes over years. ``shared_y``:
+    one y range for all (sizes compare); otherwise each panel its own (a small agency's shape shows).
 
     Axes are laid out by hand in one layout dict (make_subplots / express facets cost ~10× more).
     """
@@ -168,6 +180,9 @@ def small_multiples(df: pd.DataFrame, *, facet: str, x: str, y: str, title: str,
                                       "font": {"size": 11}})
         part = df[df[facet] == name]
         vals = part[y].astype(float)
+        if not shared_y:
+            own = float(vals.max()) if vals.notna().any() else 0.0
+            layout[f"yaxis{ax}"]["range"] = [0, own * 1.1 or 1]
         text = [rate_text(v) if rate else ("—" if pd.isna(v) else f"{v:,.0f}") for v in vals]
         traces.append(go.Scatter(x=part[x], y=vals, mode="lines+markers", line={"color": MAIN_COLOUR}, text=text,
                                  xaxis=f"x{ax}", yaxis=f"y{ax}", connectgaps=False,

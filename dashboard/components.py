@@ -51,8 +51,8 @@ CODE_NAMES = {"level": LEVEL_LABELS, "category": CATEGORY_LABELS}
 
 
 def display_table(df: pd.DataFrame, rate_cols: Iterable[str] = ()) -> pd.DataFrame:
-    """A copy for on-screen reading: rates as '12.3%' or '—' (no denominator), never 0 %;
-    level and category codes as their Chinese names."""
+    """A copy for on-screen reading: rates as '12.3%' or '—' (no denominator), never 0 %; other
+    missing values as '—'; level and category codes as their Chinese names."""
     out = df.copy()
     for c, names in CODE_NAMES.items():
         if c in out:
@@ -60,7 +60,23 @@ def display_table(df: pd.DataFrame, rate_cols: Iterable[str] = ()) -> pd.DataFra
     for c in rate_cols:
         if c in out:
             out[c] = out[c].map(rate_text)
+    for c in out.columns:
+        out[c] = blank_as_dash(out[c])
     return out
+
+
+BLANK = "—"  # on screen for a value no report printed (never 0; the grid would print "None")
+
+
+def blank_as_dash(col: pd.Series) -> pd.Series:
+    """A column with missing values shown as '—' (as text: the grid cannot mix '—' and numbers);
+    whole numbers stay whole ('12', not '12.0')."""
+    missing = col.isna()
+    if not missing.any():
+        return col
+    present = col[~missing]
+    whole = pd.api.types.is_numeric_dtype(col) and bool((present == present.round()).all())
+    return col.map(lambda v: BLANK if _missing(v) or v is pd.NaT else (str(int(v)) if whole else str(v)))
 
 
 def chinese_headers(df: pd.DataFrame) -> pd.DataFrame:

@@ -16,11 +16,14 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("applications.py", "依申请公开", "applications", ":material/description:"),
     ("review.py", "复议诉讼", "review", ":material/gavel:"),
     ("proactive.py", "主动公开", "proactive", ":material/campaign:"),
+    ("regions.py", "地区", "regions", ":material/map:"),
+    ("summary.py", "全省汇总", "summary", ":material/summarize:"),
     ("compare.py", "机构对比", "compare", ":material/leaderboard:"),
     ("agency.py", "单位详情", "agency", ":material/account_balance:"),
     ("quality.py", "数据质量", "quality", ":material/rule:"),
+    ("workbench.py", "审查工作台", "workbench", ":material/fact_check:"),
     ("submission.py", "报送情况", "submission", ":material/assignment_turned_in:"),
     ("upload.py", "上传年报", "upload", ":material/upload_file:"),
     ("download.py", "数据下载", "download", ":material/download:"),
-    ("workbench.py", "审查工作台", "workbench", ":material/fact_check:"),
 )
+

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from warehouse.filters import Filters
 
@@ -48,10 +49,74 @@ def stem(f: Filters) -> str:
     return "_".join(parts)
 
 
-def _code_picker(sb, a: pd.DataFrame, title: str, column: str, names: dict[str, str], key: str):
+def _keep_valid(key: str, title: str, allowed, notes: list[str], *, names: dict[str, str] | None = None) -> None:
+    """Drop from the URL the values of ``key`` that are not among ``allowed``, noting each one.
+
+    Streamlit drops an unknown value of a bound widget silently; a clerk who opens a mistyped or
+    outdated link must be told which part of it was not applied. Runs before the widget exists,
+    so the widget starts from the cleaned value.
+    """
+    qp = st.query_params
+    if key not in qp:
+        return
+    raw = qp.get_all(key)
+    allowed = set(allowed)
+    kept = [v for v in raw if v in allowed]
+    if len(kept) == len(raw):
+        return
+    bad = "、".join(f"「{v}」" for v in raw if v not in allowed)
+    notes.append(f"{title}{bad}不在数据中")
+    if kept:
+        qp[key] = kept
+    else:
+        del qp[key]
+
+
+def _clean_years(lo: int, hi: int, notes: list[str]) -> None:
+    """Make the URL's year range two years in order within [lo, hi] (a link may give them reversed
+    or out of range); anything that is not two years is dropped and noted."""
+    qp = st.query_params
+    if YEARS not in qp:
+        return
+    raw = qp.get_all(YEARS)
+    try:
+        pair = sorted(int(v) for v in raw)
+    except ValueError:
+        pair = []
+    if len(pair) != 2:
+        notes.append(f"年份范围「{'、'.join(raw)}」不是两个年份")
+        del qp[YEARS]
+        return
+    clamped = [min(max(y, lo), hi) for y in pair]
+    if clamped != pair:
+        notes.append(f"年份范围{pair[0]}–{pair[1]}超出数据中的{lo}–{hi}年，已改为{clamped[0]}–{clamped[1]}")
+    if [str(y) for y in clamped] != raw:
+        qp[YEARS] = [str(y) for y in clamped]
+        _reseed_from_url()
+
+
+def _reseed_from_url() -> None:
+    """Make bound widgets start from the URL as corrected above, not as first opened.
+
+    On a session's first run a bound widget seeds itself from the query string as the browser
+    sent it (Streamlit keeps that copy apart), so a corrected value would lose to the original
+    (``?years=2025&years=2019`` gave a reversed slider and an empty slice). Streamlit has no public
+    call for this; its own MPA page switch uses ``set_initial_query_params_from_current``.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    with ctx.session_state.query_params() as params:
+        params.set_initial_query_params_from_current()
+
+
+def _code_picker(sb, a: pd.DataFrame, title: str, column: str, names: dict[str, str], key: str,
+                 notes: list[str] | None = None):
     """A multiselect over the spec's codes present in ``a[column]``, shown by Chinese name, bound to
     the URL; returns the chosen codes and ``a`` narrowed to them."""
     present = set(a[column].dropna())
+    if notes is not None:
+        _keep_valid(key, title, [c for c in names if c in present], notes)
     chosen = sb.multiselect(title, [c for c in names if c in present], format_func=lambda c: names.get(c, c),
                             placeholder="全部", key=key, bind="query-params")
     return chosen, (a[a[column].isin(chosen)] if chosen else a)
@@ -69,35 +134,44 @@ def sidebar_filters(agencies: pd.DataFrame, years: list[int]) -> Filters:
     """
     sb = st.sidebar
     sb.header("筛选条件")
+    notes: list[str] = []  # parts of the link that could not be applied (shown, never silent)
     year_from = year_to = None
     if len(years) >= 2:
         lo, hi = min(years), max(years)
-        year_from, year_to = sb.slider("年份范围", min_value=lo, max_value=hi, value=(lo, hi), step=1,
-                                       key=YEARS, bind="query-params", format="%d年")
+        _clean_years(lo, hi, notes)
+        year_from, year_to = sorted(sb.slider("年份范围", min_value=lo, max_value=hi, value=(lo, hi), step=1,
+                                              key=YEARS, bind="query-params", format="%d年"))
     elif len(years) == 1:
         year_from = year_to = years[0]
         sb.caption(f"年份：{years[0]}年（仓库中只有这一年）")
 
     a = agencies
+    _keep_valid(PROVINCE, "省", _options(a["province"]), notes)
     province = sb.selectbox("省", _options(a["province"]), index=None, placeholder="全部",
                             key=PROVINCE, bind="query-params")
     if province:
         a = a[a["province"] == province]
+    _keep_valid(CITY, "市", _options(a["city"]) if province else (), notes)
     city = sb.selectbox("市", _options(a["city"]), index=None, placeholder="全部",
                         key=CITY, bind="query-params", disabled=not province)
     if city:
         a = a[a["city"] == city]
+    _keep_valid(COUNTY, "县（区）", _options(a["county"]) if city else (), notes)
     county = sb.selectbox("县（区）", _options(a["county"]), index=None, placeholder="全部",
                           key=COUNTY, bind="query-params", disabled=not city)
     if county:
         a = a[a["county"] == county]
 
-    levels, a = _code_picker(sb, a, "层级", "level", LEVEL_LABELS, LEVEL)
-    categories, a = _code_picker(sb, a, "类别", "category", CATEGORY_LABELS, CATEGORY)
+    levels, a = _code_picker(sb, a, "层级", "level", LEVEL_LABELS, LEVEL, notes)
+    categories, a = _code_picker(sb, a, "类别", "category", CATEGORY_LABELS, CATEGORY, notes)
     # Options are the names the reports give (the filter matches reports.agency); the region
     # pickers above tell same-name agencies apart.
+    _keep_valid(AGENCY, "单位", _options(a["name"]), notes)
     chosen = sb.multiselect("单位（可输入名称搜索）", _options(a["name"]), placeholder="全部单位",
                             key=AGENCY, bind="query-params")
+
+    if notes:
+        sb.warning("链接中的部分筛选条件无法使用，已忽略：" + "；".join(notes) + "。", icon=":material/link_off:")
 
     sel = Filters(
         year_from=year_from, year_to=year_to,

@@ -343,17 +343,23 @@ def movers(con: Con, f: Filters, key: str, variant: str | None = None, min_n: in
 # ---------------------------------------------------------------- 单位详情
 
 
+def _years_only(f: Filters) -> Filters:
+    """The slice's year range and nothing else (an agency's own pages show every version)."""
+    return Filters(year_from=f.year_from, year_to=f.year_to, current_only=False)
+
+
 def agency_reports(con: Con, f: Filters, agency_key: str) -> pd.DataFrame:
-    """Every stored report of one agency (all versions, every year), with its source document."""
-    sql = """
+    """Every stored report of one agency in the slice's years (all versions), with its source document."""
+    w, p = where_clause(_years_only(f))
+    sql = f"""
         SELECT r.report_id, r.year, r.format, r.version, r.n_versions, r.is_current, r.publish_date,
                r.title, r.n_errors, r.n_warnings, r.n_parse_issues, r.consistency_ok, r.is_demo,
                d.name AS source_name, d.file_type, d.size_bytes, d.stored_path, d.ingested_at, r.sha256
         FROM reports r LEFT JOIN source_documents d USING (sha256)
-        WHERE r.agency_key = ?
+        WHERE r.agency_key = ? AND {w}
         ORDER BY r.year DESC, r.version DESC
     """
-    return _df(con, sql, [agency_key])
+    return _df(con, sql, [agency_key, *p])
 
 
 def report_cells(con: Con, f: Filters, report_id: int) -> pd.DataFrame:
@@ -363,20 +369,22 @@ def report_cells(con: Con, f: Filters, report_id: int) -> pd.DataFrame:
 
 
 def agency_indicators(con: Con, f: Filters, agency_key: str) -> pd.DataFrame:
-    """Long, per year for one agency (current versions, every year): every indicator (default 口径)."""
-    return ind.compute(con, agency_filters(Filters(), agency_key), [i.key for i in rankable_indicators()], by=("year",))
+    """Long, per year for one agency (current versions, the slice's years): every indicator (default 口径)."""
+    years = Filters(year_from=f.year_from, year_to=f.year_to)
+    return ind.compute(con, agency_filters(years, agency_key), [i.key for i in rankable_indicators()], by=("year",))
 
 
 def agency_findings(con: Con, f: Filters, agency_key: str) -> pd.DataFrame:
-    """All findings on one agency's current reports."""
-    sql = """
+    """All findings on one agency's current reports in the slice's years."""
+    w, p = where_clause(_years_only(f))
+    sql = f"""
         SELECT r.year, fi.rule, fi.severity, fi.kind, fi.scope, fi.message, fi."where" AS location,
                array_to_string(fi.keys, '、') AS cells, fi.expected, fi.found
         FROM findings fi JOIN reports r USING (report_id)
-        WHERE r.agency_key = ? AND r.is_current
+        WHERE r.agency_key = ? AND r.is_current AND {w}
         ORDER BY r.year DESC, fi.severity, fi.rule
     """
-    return _df(con, sql, [agency_key])
+    return _df(con, sql, [agency_key, *p])
 
 
 # ---------------------------------------------------------------- 数据质量
@@ -670,3 +678,112 @@ QUESTIONS.update({fn.__name__: fn for fn in (
     review_queue, report_review_findings, report_cells_reviewed, report_document, review_history,
     reviewed_cells_list, returned_reports, version_findings,
 )})
+
+
+# ---------------------------------------------------------------- 地区 (issue 11)
+
+
+def _region_select(level) -> tuple[str, str, str]:
+    """(region label SQL, drill value SQL, GROUP BY SQL) for a ``regions.RegionLevel`` (fixed columns)."""
+    if level.code == "agency":
+        return "any_value(r.agency)", "any_value(r.agency)", "r.agency_key"
+    col = f"r.{level.column}"
+    return f"COALESCE({col}, ?)", col, col
+
+
+def regions_by_year(con: Con, f: Filters, key: str, variant: str | None = None,
+                    same_agencies: bool = False) -> pd.DataFrame:
+    """Per region × year at the slice's level (``regions.level_of``): the indicator's value,
+    numerator, denominator and the number of reports behind it.
+
+    ``drill`` is the filter value that opens a region one level down (NULL for the group of
+    agencies with no value at this level). With ``same_agencies`` (同口径) only agencies that
+    reported in both the slice's last year and the year before are counted, in every year.
+    """
+    from .regions import level_of
+
+    level = level_of(f)
+    a = ind.aggregate_sql(indicator(key), variant)
+    w, p = where_clause(f)
+    label, drill, group = _region_select(level)
+    label_params = [] if level.code == "agency" else [level.own_group]
+    same, same_params = "TRUE", []
+    if same_agencies:
+        last = con.execute(f"SELECT MAX(r.year) FROM reports_wide r WHERE {w}", p).fetchone()[0]
+        if last is not None:
+            w2, p2 = where_clause(f, "r2")
+            same = (f"r.agency_key IN (SELECT r2.agency_key FROM reports_wide r2 WHERE {w2} AND r2.year IN (?, ?) "
+                    "GROUP BY r2.agency_key HAVING COUNT(DISTINCT r2.year) = 2)")
+            same_params = [*p2, int(last) - 1, int(last)]
+    sql = (f"SELECT {label} AS region, {drill} AS drill, r.year AS year, {a['value']} AS value, "
+           f"{a['numerator']} AS numerator, {a['denominator']} AS denominator, {a['n']} AS reports "
+           f"FROM reports_wide r WHERE {w} AND {same} GROUP BY {group}, r.year ORDER BY region, r.year")
+    df = _df(con, sql, [*label_params, *p, *same_params])
+    if level.code == "agency" and not df.empty:
+        df["drill"] = df["drill"].astype(object)
+    return df
+
+
+def region_rollup(con: Con, f: Filters, key: str, variant: str | None = None,
+                  same_agencies: bool = False) -> pd.DataFrame:
+    """The 地区 table: per region, the last year against the year before, with ranks (``regions.rollup``)."""
+    from .regions import rollup
+
+    return rollup(regions_by_year(con, f, key, variant, same_agencies), indicator(key).kind == ind.RATE)
+
+
+QUESTIONS.update({fn.__name__: fn for fn in (regions_by_year, region_rollup)})
+
+
+# ---------------------------------------------------------------- 全省汇总 (issue 11)
+
+
+def _summary_where(f: Filters, year: int) -> tuple[str, list]:
+    return where_clause(_copy(f, year_from=int(year), year_to=int(year)))
+
+
+_FAILING = ("r.report_id IN (SELECT fi.report_id FROM findings fi WHERE fi.kind = 'source' "
+            "AND fi.rule IN (SELECT unnest(?::VARCHAR[])))")
+
+
+def summary_cells(con: Con, f: Filters, year: int, leave_out_failing: bool = False) -> pd.DataFrame:
+    """Tables 二–四 of one year summed over the slice's reports printed in that year's format:
+    key, value (Σ of the printed numbers; NULL where no report printed one — never 0), reports
+    (how many printed a number in the cell). ``leave_out_failing`` drops reports whose own
+    numbers break R1–R4."""
+    from .summary import cell_keys, format_of_year
+
+    fmt = format_of_year(int(year))
+    if fmt is None:
+        return pd.DataFrame(columns=["key", "value", "reports"])
+    keys = [k for k in cell_keys(fmt) if k in WIDE_KEYS]
+    w, p = _summary_where(f, year)
+    sel = ", ".join(f"SUM({wide_column(k)}) AS \"v|{k}\", COUNT({wide_column(k)}) AS \"n|{k}\"" for k in keys)
+    failing = f"AND NOT {_FAILING}" if leave_out_failing else ""
+    params = [*p, fmt, *([list(HARD_RULES)] if leave_out_failing else [])]
+    row = _df(con, f"SELECT {sel} FROM reports_wide r WHERE {w} AND r.format = ? {failing}", params).iloc[0]
+    return pd.DataFrame({"key": keys, "value": [row[f"v|{k}"] for k in keys],
+                         "reports": [int(row[f"n|{k}"]) for k in keys]})
+
+
+def summary_reports(con: Con, f: Filters, year: int, leave_out_failing: bool = False) -> pd.DataFrame:
+    """Every report of the slice in one year and whether the summary sums it: agency, format,
+    included, reason (why left out: another format; numbers that don't add up), source file."""
+    from .summary import format_of_year
+
+    fmt = format_of_year(int(year)) or ""
+    w, p = _summary_where(f, year)
+    sql = f"""
+        SELECT r.agency, r.format, r.report_id, d.name AS source_name,
+               CASE WHEN r.format IS DISTINCT FROM ? THEN 'format'
+                    WHEN ? AND {_FAILING} THEN 'failing' END AS reason
+        FROM reports_wide r LEFT JOIN source_documents d ON d.sha256 = r.sha256
+        WHERE {w}
+        ORDER BY reason NULLS FIRST, r.agency
+    """
+    df = _df(con, sql, [fmt, bool(leave_out_failing), list(HARD_RULES), *p])
+    df.insert(2, "included", df["reason"].isna())
+    return df
+
+
+QUESTIONS.update({fn.__name__: fn for fn in (summary_cells, summary_reports)})

@@ -46,7 +46,8 @@ def published_table(cells: pd.DataFrame, fmt: str, table: str) -> pd.DataFrame:
         else:
             text = f"（{STATUS_NAMES[ValueStatus.MISSING]}）"
         row[spec.col_label] = text
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("项目").reset_index()
+    # A row the format prints with fewer columns has no cell under the others: blank, not "None".
+    return pd.DataFrame.from_dict(rows, orient="index").fillna("").rename_axis("项目").reset_index()
 
 
 def reading_notes(cells: pd.DataFrame, fmt: str) -> pd.DataFrame:
@@ -61,6 +62,21 @@ def reading_notes(cells: pd.DataFrame, fmt: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["表", "项目", "列", "读作", "原文", "读取方式", "位置", "规范键"])
 
 
+# filter attribute → column of the agency dimension (``agency_options``) it narrows
+_CHOICE_FILTERS = (("provinces", "province"), ("cities", "city"), ("counties", "county"), ("levels", "level"),
+                   ("categories", "category"), ("agencies", "name"))
+
+
+def in_slice(options: pd.DataFrame, f) -> pd.DataFrame:
+    """The agencies the sidebar's region, level, category and agency filters leave to choose from
+    (the page opens on the first of them, never on an agency outside the slice)."""
+    for attr, column in _CHOICE_FILTERS:
+        chosen = getattr(f, attr)
+        if chosen:
+            options = options[options[column].isin(chosen)]
+    return options
+
+
 def render() -> None:
     f = state.current()
     components.page_header("单位详情", f)
@@ -68,9 +84,10 @@ def render() -> None:
     if options.empty:
         components.empty_state("数据仓库中还没有任何单位。")
         return
-    if f.agencies:  # the sidebar's agency filter narrows the choice
-        narrowed = options[options["name"].isin(f.agencies)]
-        options = narrowed if not narrowed.empty else options
+    options = in_slice(options, f)
+    if options.empty:
+        components.empty_state("当前筛选条件下没有单位。")
+        return
     names = dict(zip(options["agency_key"], options["agency"], strict=True))
     agency_key = st.selectbox("选择单位（可输入名称搜索）", list(names), format_func=names.get, key="unit",
                               bind="query-params")

@@ -34,7 +34,7 @@ def render() -> None:
     stem = state.stem(f)
 
     st.subheader("办理结果")
-    share = st.toggle("按占比显示", key="apps_share", help="按各年办理结果总数的占比显示")
+    share = st.toggle("按占比显示", key="apps_share", bind="query-params", help="按各年办理结果总数的占比显示")
     shown = _outcomes(by_year)
     if share:
         shown["占比"] = shown["count"] / shown.groupby("year")["count"].transform("sum").where(lambda s: s > 0)
@@ -45,7 +45,7 @@ def render() -> None:
                            definition=_OUTCOME_DEFINITION, stem=f"依申请_办理结果_按年_{stem}",
                            rate_cols=("占比",))
 
-    top_n = st.slider("显示办结量最多的单位数", 5, 50, 20, step=5, key="apps_top_n")
+    top_n = st.slider("显示办结量最多的单位数", 5, 50, 20, step=5, key="apps_top_n", bind="query-params")
     by_agency = data.ask("outcomes_by_agency", f, top_n)
     if by_agency.empty:
         st.caption("所选范围内没有办结申请的单位。")

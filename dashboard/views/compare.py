@@ -19,9 +19,10 @@ def render() -> None:
                        bind="query-params")
     ind = INDICATOR_BY_KEY[key]
     variants = [v.code for v in ind.variants]
-    variant = c2.selectbox("口径", variants, format_func=lambda c: ind.variant(c).name, key=f"variant_{key}",
+    variant = c2.selectbox("口径", variants, format_func=lambda c: ind.variant(c).name, key=f"variant_{key}", bind="query-params",
                            disabled=len(variants) == 1)
     min_n = int(c3.number_input("小样本阈值（分母）", min_value=1, max_value=1000, value=10, step=1, key="min_n",
+                                bind="query-params",
                                 help="分母小于此数的单位标为小样本（灰色），其比率容易因一两件申请大幅波动"))
     rate = ind.kind == RATE
     ranked = data.ask("ranking", f, key, variant, min_n)
@@ -32,7 +33,7 @@ def render() -> None:
     definition = components.definition(key, variant)
 
     st.subheader(f"单位排名：{ind.name}")
-    top = st.slider("显示前几名", 5, 100, 30, step=5, key="rank_top")
+    top = st.slider("显示前几名", 5, 100, 30, step=5, key="rank_top", bind="query-params")
     shown = ranked.dropna(subset=["value"]).head(top).copy()
     if shown.empty:
         st.caption("所选范围内没有单位有该指标的数值（分母为0或数据空白）。")
@@ -55,7 +56,9 @@ def render() -> None:
     if multiples.empty or multiples["value"].isna().all():
         st.caption("没有可比较的历年数据。")
     else:
-        fig = charts.small_multiples(multiples, facet="agency", x="year", y="value", rate=rate,
+        own_axes = st.toggle("各单位使用独立纵轴", key="cmp_own_axes", bind="query-params",
+                             help="默认各小图纵轴相同，便于比较规模；打开后每个单位按自身数值定纵轴，小单位的走势也能看清")
+        fig = charts.small_multiples(multiples, facet="agency", x="year", y="value", rate=rate, shared_y=not own_axes,
                                      title=f"{ind.name}：{len(chosen)}个单位的历年走势（"
                                            + ("左侧所选单位" if f.agencies else "按规模取前12个单位") + "）")
         components.chart_block(fig, multiples, key="cmp_multiples", definition=definition,
@@ -69,7 +72,7 @@ def render() -> None:
         y0, y1 = int(moved["year_before"].iloc[0]), int(moved["year"].iloc[0])
         head = moved.head(15).copy()
         head["agency"] = head["agency"] + head["small_sample"].map({True: "（小样本）", False: ""})
-        fig = charts.bar(head, x="agency", y="change", rate=rate, horizontal=True, highlight="small_sample",
+        fig = charts.bar(head, x="agency", y="change", points=rate, horizontal=True, highlight="small_sample",
                          height=max(320, 26 * len(head) + 120),
                          title=f"{ind.name}：{y1}年比{y0}年变化最大的{len(head)}个单位"
                                + ("（百分点）" if rate else "（件）"))

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from dashboard import charts
 from dashboard.components import display_table
@@ -49,3 +50,35 @@ def test_no_page_renders_raw_html():
     offenders = [str(p) for p in DASHBOARD.rglob("*.py")
                  if re.search(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.v1\.html", p.read_text())]
     assert offenders == []
+
+
+def test_lines_of_one_chart_get_distinct_colours_with_one_blue():
+    df = pd.DataFrame({"year": [2021, 2022], "a": [1, 2], "b": [2, 3], "c": [3, 1]})
+    fig = charts.trend(df, x="year", series={"a": "甲", "b": "乙", "c": "丙"}, title="三条线")
+    colours = [t.line.color for t in fig.data]
+    assert len(set(colours)) == 3
+    blues = [c for c in colours if c.upper() in ("#0072B2", "#56B4E9", "#0068C9", "#83C9FF")]
+    assert len(blues) == 1
+
+
+def test_stacked_legend_follows_the_stack():
+    df = pd.DataFrame({"year": [2021, 2021], "k": ["甲", "乙"], "n": [1, 2]})
+    upright = charts.stacked_bar(df, x="year", y="n", colour="k", title="t", order=["甲", "乙"])
+    assert upright.layout.legend.traceorder == "reversed"  # top segment (last trace) listed first
+    lying = charts.stacked_bar(df, x="year", y="n", colour="k", title="t", horizontal=True)
+    assert lying.layout.legend.traceorder == "normal"
+
+
+def test_small_multiples_can_give_each_panel_its_own_axis():
+    df = pd.DataFrame({"agency": ["大", "大", "小", "小"], "year": [2021, 2022] * 2, "v": [1000, 900, 3, 5]})
+    shared = charts.small_multiples(df, facet="agency", x="year", y="v", title="t")
+    own = charts.small_multiples(df, facet="agency", x="year", y="v", title="t", shared_y=False)
+    assert shared.layout.yaxis2.range == shared.layout.yaxis.range
+    assert own.layout.yaxis2.range[1] == pytest.approx(5 * 1.1)
+
+
+def test_a_rate_change_is_labelled_in_percentage_points():
+    df = pd.DataFrame({"agency": ["甲", "乙"], "change": [-1.0, 0.012]})
+    fig = charts.bar(df, x="agency", y="change", points=True, horizontal=True, title="变化（百分点）")
+    assert list(fig.data[0].text) == ["-100.0", "+1.2"]
+    assert "%" not in "".join(fig.data[0].text)

@@ -1,0 +1,115 @@
+"""全省汇总: the office's own deliverable — tables 二, 三 and 四 of one year summed over every report
+in the selection, in that year's official layout, with the reports summed and those left out and
+why, the standard summary sentences (each number traceable), and XLSX / DOCX downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, data, state
+from loaders.spec import VERSIONS
+from warehouse import export, summary
+
+_REASONS = {"format": "报告格式与该年度的统计表格式不同，不能并入同一张表",
+            "failing": "报告自身的表格勾稽关系不成立（R1–R4），已按设置剔除"}
+
+
+def scope_name(f) -> str:
+    """How the sentences name the selection: 全省, the city or county chosen, or 所选单位."""
+    if f.agencies:
+        return "所选单位"
+    for chosen in (f.counties, f.cities):
+        if chosen:
+            return "、".join(chosen)
+    return "全省"
+
+
+def _shown(df: pd.DataFrame) -> pd.DataFrame:
+    """For the screen grid: every cell as text (numbers with thousands separators)."""
+    return df.map(lambda v: v if isinstance(v, str) else f"{v:,}")
+
+
+def render() -> None:
+    f = state.current()
+    components.page_header("全省汇总", f, "按当年统计表的格式，把所选范围内各单位年报的表二、表三、表四逐格相加，"
+                                          "得出本地区的汇总表，可直接用于编写年度报告。")
+    years_df = data.ask_whole("report_years")
+    years = [int(y) for y in years_df["year"]] if not years_df.empty else []
+    years = [y for y in years if (f.year_from is None or y >= f.year_from) and (f.year_to is None or y <= f.year_to)]
+    years = [y for y in years if summary.format_of_year(y)]
+    if not years:
+        components.empty_state("所选年份没有2019年及以后格式的年报。")
+        return
+    c1, c2 = st.columns([1, 3])
+    year = c1.selectbox("汇总年度", years[::-1], format_func=lambda y: f"{y}年", key="sm_year", bind="query-params")
+    leave_out = c2.toggle("剔除表格勾稽关系不成立的报告（R1–R4）", key="sm_quality", bind="query-params",
+                          help="默认计入全部报告；打开后，自身表格数字对不上的报告不参与汇总（见下方“未计入的报告”）")
+    fmt = summary.format_of_year(year)
+    reports = data.ask("summary_reports", f, year, leave_out)
+    included = reports[reports["included"]] if not reports.empty else reports
+    if included.empty:
+        components.empty_state(f"{year}年在当前筛选条件下没有可汇总的年报。")
+        return
+    cells = data.ask("summary_cells", f, year, leave_out)
+    values = dict(zip(cells["key"], cells["value"], strict=True))
+    left_out = reports[~reports["included"]]
+
+    m1, m2 = st.columns(2)
+    m1.metric("汇总的报告数", f"{len(included):,}", border=True)
+    m2.metric("未计入的报告数", f"{len(left_out):,}", border=True)
+    st.caption(f"{year}年度按《{VERSIONS[fmt].name}》的表格汇总；每格为所选报告该格数字之和，"
+               f"“{summary.NOT_PRINTED}”表示所选报告均未填报该格（不计为0），空白表示该格式没有此格。")
+
+    titles = summary.table_titles(fmt)
+    tables = [(titles[t], summary.layout(values, fmt, t)) for t in titles]
+    for i, (title, df) in enumerate(tables):
+        st.subheader(title)
+        st.dataframe(_shown(df), hide_index=True, key=f"sm_table_{i}")
+
+    st.subheader("汇总说明（自动生成）")
+    prev_fmt = summary.format_of_year(year - 1)
+    prev_reports = data.ask("summary_reports", f, year - 1, leave_out) if prev_fmt else pd.DataFrame()
+    prev = None
+    n_prev = 0
+    if prev_fmt and not prev_reports.empty and prev_reports["included"].any():
+        prev_cells = data.ask("summary_cells", f, year - 1, leave_out)
+        prev = dict(zip(prev_cells["key"], prev_cells["value"], strict=True))
+        n_prev = int(prev_reports["included"].sum())
+    said = summary.sentences(values, prev, fmt=fmt, prev_fmt=prev_fmt if prev else None, scope=scope_name(f),
+                             year=year, n_cur=len(included), n_prev=n_prev)
+    for text, _ in said:
+        st.text(text)
+    trace = summary.trace_frame(said)
+    with st.expander("每个数字的来源"):
+        components.table(trace, key="sm_trace")
+
+    notes = [text for text, _ in said]
+    scope_lines = [f"{k}：{v}" for k, v in state.describe(f) if v != "全部"]
+    scope_lines += [f"汇总年度：{year}年（{VERSIONS[fmt].name}）", f"汇总报告数：{len(included)}份；未计入：{len(left_out)}份",
+                    f"数据版本：{data.version()}"]
+    if not left_out.empty:
+        st.subheader("未计入的报告")
+        shown = left_out.assign(reason=left_out["reason"].map(_REASONS)).drop(columns=["included"])
+        components.table(shown.rename(columns={"reason": "未计入原因"}), key="sm_left_out")
+
+    stem = f"全省汇总_{year}_{state.stem(f)}"
+    sheets = {title.split("、", 1)[0] and f"表{title.split('、', 1)[0]}": df for title, df in tables}
+    sheets["汇总说明"] = pd.DataFrame({"汇总说明": notes})
+    sheets["数字来源"] = trace
+    sheets["计入与未计入的报告"] = components.chinese_headers(
+        reports.assign(included=reports["included"].map({True: "计入", False: "未计入"}),
+                       reason=reports["reason"].map(_REASONS)).rename(columns={"included": "是否计入", "reason": "未计入原因"}))
+    version = data.version()
+    d1, d2 = st.columns(2)
+    d1.download_button("下载汇总表 Excel", lambda: export.to_xlsx_bytes(sheets, f, data_version=version),
+                       file_name=f"{stem}.xlsx", mime=components.XLSX_MIME, key="sm_xlsx", on_click="ignore",
+                       icon=":material/download:")
+    d2.download_button("下载汇总表 Word", lambda: summary.to_docx_bytes(f"{year}年度政府信息公开工作年度报告汇总表",
+                                                                      scope_lines, tables, notes),
+                       file_name=f"{stem}.docx", key="sm_docx", on_click="ignore", icon=":material/download:",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+if __name__ == "__main__":
+    render()
