@@ -26,8 +26,10 @@ HTML = "html"
 TXT = "txt"
 MD = "md"
 ZIP = "zip"
+IMAGE = "image"  # a scanned page: PNG, JPEG or TIFF (read by OCR)
 
-FILE_TYPES = (PDF, DOCX, DOC, WPS, HTML, TXT, MD, ZIP)
+FILE_TYPES = (PDF, DOCX, DOC, WPS, HTML, TXT, MD, ZIP, IMAGE)
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|table|div|p)\b",
@@ -66,9 +68,10 @@ def sniff_type(data: bytes, name: str) -> str:
         if any(n.startswith(("xl/", "ppt/")) for n in names):
             raise UnsupportedFormat(name, "Excel/PowerPoint 文件")
         return ZIP
-    for magic, what in ((b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"), (b"GIF8", "GIF 图片"),
-                        (b"Rar!", "RAR 压缩包"), (b"7z\xbc\xaf", "7z 压缩包"), (b"\x1f\x8b", "gzip 压缩包"),
-                        (b"{\\rtf", "RTF 文档"), (b"II*\x00", "TIFF 图片"), (b"MM\x00*", "TIFF 图片")):
+    if head.startswith(_IMAGE_MAGIC):
+        return IMAGE
+    for magic, what in ((b"GIF8", "GIF 图片"), (b"Rar!", "RAR 压缩包"), (b"7z\xbc\xaf", "7z 压缩包"),
+                        (b"\x1f\x8b", "gzip 压缩包"), (b"{\\rtf", "RTF 文档")):
         if head.startswith(magic):
             raise UnsupportedFormat(name, what)
     # Text-like from here on: look at the decoded start so UTF-16 HTML is recognised too.

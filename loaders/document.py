@@ -12,6 +12,19 @@ from typing import Literal
 
 
 @dataclass(frozen=True)
+class OcrReading:
+    """How sure the OCR was of a cell's text: the weakest character's probability, and for each
+    doubtful character (printed, runner-up, probability) — the OCR's alternatives."""
+
+    confidence: float
+    alternatives: tuple[tuple[str, str, float], ...] = ()
+    inked: bool = True  # the crop held ink (False: a blank cell, certain)
+
+    def to_dict(self) -> dict:
+        return {"confidence": self.confidence, "alternatives": [list(a) for a in self.alternatives]}
+
+
+@dataclass(frozen=True)
 class Location:
     """Where a block or cell came from. Fields not meaningful for a format stay None."""
 
@@ -20,6 +33,7 @@ class Location:
     path: str | None = None  # HTML/DOCX element path, e.g. "body/div[3]/table[1]/tr[4]/td[2]"
     line: int | None = None  # text: 1-based line number
     member: str | None = None  # zip member name, when read from an archive
+    ocr: OcrReading | None = None  # set when the text was read by OCR from a page image (bbox: its box)
 
     def describe(self) -> str:
         parts = []
@@ -34,7 +48,10 @@ class Location:
         return " ".join(parts)
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        d = {k: v for k, v in asdict(self).items() if v is not None and k != "ocr"}
+        if self.ocr is not None:
+            d["ocr"] = self.ocr.to_dict()
+        return d
 
 
 @dataclass

@@ -58,6 +58,11 @@ class ScannedDocument(LoaderError):
     reason_zh = "扫描件，无文字层（需要OCR）"
 
 
+class UnreadableScan(LoaderError):
+    kind = "ocr_no_text"
+    reason_zh = "扫描图像中未识别出文字（空白页、照片或不是文字的图片）"
+
+
 class ConverterMissing(LoaderError):
     kind = "converter_missing"
     reason_zh = "缺少文档转换工具（如 LibreOffice），无法读取旧版 Word/WPS 文件"

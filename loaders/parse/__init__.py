@@ -18,6 +18,7 @@ from ..spec import INFO, LEGACY, PARSE, SOURCE, cell_keys
 from ..spec.rules import CELL_MISSING, PARSE_UNCERTAIN
 from ..validate import validate_report
 from .labels import label_index, match_form
+from .ocrcheck import check_ocr_cells
 from .rows import observe
 from .settings import ParseSettings, resolve_settings
 from .tables import build_tables, report_silent_rows
@@ -79,6 +80,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None, manifes
         report_silent_rows(doc_form, fmt, result, settings)
         report.cells.update(result.cells)
         report.findings.extend(result.findings)
+        check_ocr_cells(report, settings)
         for t, name in _TABLE_NAMES.items():
             if not any(k.startswith(f"{t}.") for k in result.cells):
                 report.findings.append(

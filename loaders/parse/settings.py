@@ -27,6 +27,12 @@ class ParseSettings:
     # An unlabelled row of numbers counts as a table row only with at least this many numbers
     # (page footers such as "- 2 -" are not rows).
     min_anonymous_values: int = 5
+    # OCR-read cells (loaders/parse/ocrcheck.py): below ocr_doubt a reading is doubtful and must be
+    # settled by the table's equations; below ocr_sure it is doubtful when an equation through it
+    # fails (at or above, a failing equation is the source's own finding). Measured on generated
+    # scans: see BENCHMARKS.md.
+    ocr_doubt: float = 0.9
+    ocr_sure: float = 0.98
     # strict: a parse-uncertain finding (P1) is an error instead of a warning.
     strict: bool = False
 

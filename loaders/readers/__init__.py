@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -55,6 +56,7 @@ _READER_PATHS: dict[str, str] = {
     detect.DOCX: "loaders.readers.docx:read_docx",
     detect.DOC: "loaders.readers.docx:read_legacy_word",
     detect.WPS: "loaders.readers.docx:read_legacy_word",
+    detect.IMAGE: "loaders.readers.ocr:read_image",
 }
 
 
@@ -241,10 +243,21 @@ def iter_sources(
 
 
 def _iter_archive(data: bytes, label: str, *, max_bytes: int, check_report: bool) -> Iterator[Source]:
-    members = 0
     try:
-        for m in iter_members(data, label, max_bytes=max_bytes):
-            members += 1
+        members = list(iter_members(data, label, max_bytes=max_bytes))
+    except LoaderError as e:
+        yield e, None
+        return
+    pages = _page_images(members)
+    if pages:
+        # A zip of page images is one scanned report, its pages in name order.
+        try:
+            yield _read_page_images(data, label, pages, check_report=check_report), data
+        except LoaderError as e:
+            yield e, None
+        return
+    try:
+        for m in members:
             member_label = f"{label}!{m.name}"
             if m.error is not None or m.data is None:
                 yield (m.error if isinstance(m.error, LoaderError) else CorruptFile(member_label, str(m.error))), None
@@ -264,6 +277,32 @@ def _iter_archive(data: bytes, label: str, *, max_bytes: int, check_report: bool
         return
     if not members:  # an empty archive, or folders only: still one line in the run log
         yield EmptyFile(label, "压缩包内没有文件"), None
+
+
+def _page_images(members) -> list:
+    """The members, in natural name order, when every one is a page image; else []."""
+    if not members or any(m.error is not None or m.data is None for m in members):
+        return []
+    if not all(m.data.startswith(detect._IMAGE_MAGIC) for m in members):
+        return []
+    return sorted(members, key=lambda m: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", m.name)])
+
+
+def _read_page_images(data: bytes, label: str, pages, *, check_report: bool) -> Document:
+    from .ocr import read_images
+
+    source = SourceInfo(name=label, sha256=hashlib.sha256(data).hexdigest(), size=len(data), file_type=detect.IMAGE)
+    try:
+        doc = read_images([m.data for m in pages], source)
+    except LoaderError:
+        raise
+    except Exception as e:  # an image library choking on a malformed page
+        raise CorruptFile(label, f"{type(e).__name__}: {e}") from e
+    doc.meta["page_files"] = ",".join(m.name for m in pages)
+    fill_norms(doc)
+    if check_report and doc.status == "ok":
+        check_annual_report(doc)
+    return doc
 
 
 def _mark_member(doc: Document, member: str) -> None:

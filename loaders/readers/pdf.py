@@ -172,15 +172,28 @@ def _read(pdf: pdfium.PdfDocument, source: SourceInfo) -> Document:
     furniture = _furniture(pages)
     text_chars = sum(_text_chars(lines, tables, furniture) for *_, lines, tables in pages)
     if text_chars < SCANNED_CHARS_PER_PAGE * n_pages:
-        # Nothing but page numbers (or nothing at all): the pages are images.
-        doc.status = "scanned"
-        doc.warnings.append("扫描件，无文字层（需要OCR）")
-        doc.title = title
-        return doc
+        # Nothing but page numbers (or nothing at all): the pages are images — read them by OCR.
+        from .ocr import ocr_pdf_pages
+
+        return ocr_pdf_pages(pdf, source, list(range(1, n_pages + 1)), title)
     image_pages = [n for n in image_pages if _text_chars(*pages[n - 1][3:], furniture) < SCANNED_CHARS_PER_PAGE]
     if image_pages:
-        doc.warnings.append(f"第{'、'.join(map(str, image_pages))}页只有图片、没有文字层（可能是扫描的表格，需要OCR）")
+        # A scanned page inside a typed report (a stamped table pasted as a picture): OCR'd in place.
+        from .ocr import mark_ocr, ocr_pdf_page
+
+        scanned = [ocr_pdf_page(pdf, n) for n in image_pages]
+        for sp in scanned:
+            pages[sp.page_no - 1] = sp.as_pdf_page()
+        mark_ocr(doc, scanned)
+        doc.warnings.append(f"第{'、'.join(map(str, image_pages))}页只有图片、没有文字层（可能是扫描的表格），已用OCR识别")
         doc.meta["image_only_pages"] = ",".join(map(str, image_pages))
+    return assemble(doc, pages, title)
+
+
+def assemble(doc: Document, pages: list, title: str | None) -> Document:
+    """Page contents (page_no, width, height, text lines, tables) → the document's blocks and title:
+    page furniture dropped, tables continued across pages joined, wrapped lines joined."""
+    furniture = _furniture(pages)
     blocks: list[Paragraph | Table] = []
     last_table: PageTable | None = None
     last_table_block: Table | None = None

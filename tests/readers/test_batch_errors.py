@@ -17,6 +17,7 @@ from loaders.errors import (
     LoaderError,
     NotAnAnnualReport,
     UndecodableText,
+    UnreadableScan,
     UnsafeArchive,
     UnsupportedFormat,
 )
@@ -91,18 +92,27 @@ def test_over_size_limit(tmp_path, good, seed_report):
 def test_unsupported_type(tmp_path, good):
     from PIL import Image
 
-    bad = tmp_path / "scan.png"
+    bad = tmp_path / "anim.gif"
     Image.new("RGB", (40, 40), "white").save(bad)
     err = _batch(bad, good)
-    assert isinstance(err, UnsupportedFormat) and "PNG" in err.message
+    assert isinstance(err, UnsupportedFormat) and "GIF" in err.message
+
+
+def test_blank_scan_is_a_clear_error(tmp_path, good):
+    from PIL import Image
+
+    bad = tmp_path / "scan.png"  # a page image OCR finds no text on
+    Image.new("RGB", (400, 560), "white").save(bad)
+    err = _batch(bad, good)
+    assert isinstance(err, UnreadableScan) and str(bad) in err.message and "未识别出文字" in err.message
 
 
 def test_extension_is_not_trusted(tmp_path, good):
     from PIL import Image
 
-    bad = tmp_path / "report.txt"  # a picture named like a text file
+    bad = tmp_path / "report.txt"  # a picture named like a text file: read as the picture it is
     Image.new("RGB", (40, 40), "white").save(bad, format="PNG")
-    assert isinstance(_batch(bad, good), UnsupportedFormat)
+    assert isinstance(_batch(bad, good), UnreadableScan)
 
 
 def test_not_an_annual_report(tmp_path, good):

@@ -1,0 +1,159 @@
+"""OCR on scans the tests make: synthetic reports (printed numbers known) rendered to PDF, then
+rasterised, turned ±1°, noised and JPEG-compressed (loaders.synth.scan), read by the real engine.
+
+The bar is the project's: no wrong number, ever; ≥ 99 % of cells read.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+
+import pytest
+
+from loaders.document import OcrReading
+from loaders.parse import parse_document, resolve_settings
+from loaders.parse.ocrcheck import NOTE_CONFIRMED, check_ocr_cells
+from loaders.readers import iter_data, read_file
+from loaders.spec.values import ValueStatus
+from loaders.synth import generate_reports
+from loaders.synth.render import RENDERERS
+from loaders.synth.scan import ScanStyle, image_pdf, png_zip, scan_pages, tiff_bytes
+
+pytestmark = pytest.mark.slow
+
+
+def _record(year: int, defect: str | None = None):
+    for rec in generate_reports(30, str(year), seed=5, defect_rate=1.0 if defect else 0.0):
+        kinds = {d["kind"] for d in rec.defects}
+        if (defect in kinds) if defect else not kinds:
+            return rec
+    raise AssertionError(f"no {year} record with defect {defect}")
+
+
+def _read(data: bytes, name: str):
+    (doc,) = list(iter_data(data, name))
+    assert not isinstance(doc, Exception), doc
+    return doc, parse_document(doc)
+
+
+def _score(rec, rep) -> tuple[int, list, int]:
+    got = rep.values()
+    right = sum(got.get(k) == v for k, v in rec.values.items())
+    wrong = [(k, v, got.get(k)) for k, v in rec.values.items() if got.get(k) is not None and got.get(k) != v]
+    return right, wrong, len(rec.values)
+
+
+@pytest.fixture(scope="module")
+def pdf_scan():
+    """2021 format as an image-only PDF, 200 dpi, +1°, noise, JPEG; page 3 fed upside down."""
+    rec = _record(2023)
+    pages = scan_pages(RENDERERS["pdf"][1](rec), ScanStyle(dpi=200, angle=1.0, turn=180, turn_pages=(3,)), seed=1)
+    return (rec, *_read(image_pdf(pages), "scan.pdf"))
+
+
+@pytest.fixture(scope="module")
+def png_scan():
+    """2019 format as a zip of PNG pages, 200 dpi, −1°, noise, JPEG 70; page 2 turned 90°."""
+    rec = _record(2020)
+    style = ScanStyle(dpi=200, angle=-1.0, noise=8.0, jpeg=70, turn=90, turn_pages=(2,))
+    return (rec, *_read(png_zip(scan_pages(RENDERERS["pdf"][1](rec), style, seed=2)), "scan.zip"))
+
+
+@pytest.mark.parametrize("scan", ["pdf_scan", "png_scan"])
+def test_scans_read_to_truth_with_no_wrong_number(scan, request):
+    rec, doc, rep = request.getfixturevalue(scan)
+    right, wrong, total = _score(rec, rep)
+    assert wrong == [], wrong
+    assert right / total >= 0.99, (right, total)
+    assert rep.fmt == rec.format and rep.year.value == rec.year
+    assert doc.meta["read_by"] == "ocr" and doc.meta["ocr_engine"].startswith("RapidOCR")
+
+
+def test_turned_pages_are_set_upright(pdf_scan, png_scan):
+    assert any("第3页扫描方向旋转了180°" in w for w in pdf_scan[1].warnings)
+    # turned a quarter: set upright by a quarter turn the other way (270° clockwise)
+    assert any("第2页扫描方向旋转了270°" in w for w in png_scan[1].warnings), png_scan[1].warnings
+
+
+def test_table_across_pages_is_one_table(pdf_scan):
+    _, doc, _ = pdf_scan
+    assert any(len(t.pages) == 2 for t in doc.tables), [t.pages for t in doc.tables]
+
+
+def test_every_number_keeps_page_box_and_confidence(pdf_scan):
+    _, _, rep = pdf_scan
+    read = [c for k, c in rep.cells.items() if k.startswith("t3.") and c.status == ValueStatus.NUMBER]
+    assert read
+    for c in read:
+        assert c.loc.page in (2, 3) and c.loc.bbox is not None
+        assert 0 < c.loc.ocr.confidence <= 1
+        assert "ocr" in c.loc.to_dict()
+
+
+def test_source_that_breaks_an_equation_is_the_sources_finding():
+    rec = _record(2023, "R3")
+    pages = scan_pages(RENDERERS["pdf"][1](rec), ScanStyle(dpi=200, angle=0.5), seed=3)
+    _, rep = _read(image_pdf(pages), "r3.pdf")
+    right, wrong, total = _score(rec, rep)
+    assert wrong == [] and right / total >= 0.99
+    r3 = [f for f in rep.findings if f.rule == "R3"]
+    assert r3 and all(f.kind == "source" for f in r3)
+    # the printed (inconsistent) numbers are stored as printed, not "corrected"
+    (defect,) = rec.defects
+    assert not any(f.rule == "P1" and set(f.keys) & set(r3[0].keys) for f in rep.findings)
+    assert defect["kind"] == "R3"
+
+
+def _doubt(rep, key: str, value=None, conf: float = 0.5):
+    """The same report with one OCR reading made doubtful (and optionally misread)."""
+    rep = copy.deepcopy(rep)
+    c = rep.cells[key]
+    c.loc = replace(c.loc, ocr=OcrReading(conf, c.loc.ocr.alternatives, True))
+    if value is not None:
+        c.value, c.raw = value, str(value)
+    rep.findings = [f for f in rep.findings if f.rule != "P1"]
+    return rep
+
+
+def test_doubtful_digit_is_settled_by_the_sums_or_left_unread(pdf_scan):
+    rec, _, rep = pdf_scan
+    settings = resolve_settings()
+    key = next(k for k in rec.values if k.startswith("t3.result.") and k.endswith(".natural_person") and rec.values[k])
+    truth = rec.values[key]
+    # a right reading with low confidence: confirmed by its column and row sums
+    ok = _doubt(rep, key)
+    check_ocr_cells(ok, settings)
+    assert ok.cells[key].value == truth and NOTE_CONFIRMED in ok.cells[key].note
+    # a misread digit with low confidence: two equations agree on the printed value
+    bad = _doubt(rep, key, value=truth + 7)
+    check_ocr_cells(bad, settings)
+    assert bad.cells[key].value == truth and f"OCR 原读 {truth + 7}" in bad.cells[key].note
+    # a doubtful table-二 cell has no equation: unread, with the OCR's reading as a candidate
+    t2 = next(k for k in rec.values if k.startswith("t2.") and rec.values[k])
+    lone = _doubt(rep, t2)
+    check_ocr_cells(lone, settings)
+    assert lone.cells[t2].value is None
+    (p1,) = [f for f in lone.findings if f.rule == "P1"]
+    assert p1.keys == (t2,) and lone.cells[t2].raw in p1.candidates
+
+
+def test_misread_with_one_equation_is_not_corrected(pdf_scan):
+    """表四 cells sit on one equation only: it cannot tell a misread from a source that does not
+    add up, so a doubtful misread there is unread, not changed."""
+    rec, _, rep = pdf_scan
+    key = next(k for k in rec.values if k.startswith("t4.") and not k.endswith(".total") and rec.values[k])
+    bad = _doubt(rep, key, value=rec.values[key] + 3)
+    check_ocr_cells(bad, resolve_settings())
+    assert bad.cells[key].value is None
+    p1 = [f for f in bad.findings if f.rule == "P1" and f.keys == (key,)]
+    assert p1 and str(rec.values[key]) in p1[0].candidates  # the sum-implied value is offered
+
+
+def test_multipage_tiff_first_page(tmp_path):
+    rec = _record(2023)
+    pages = scan_pages(RENDERERS["pdf"][1](rec), ScanStyle(dpi=150), seed=4)[:1]
+    path = tmp_path / "p.tif"
+    path.write_bytes(tiff_bytes(pages + pages))
+    doc = read_file(path, check_report=False)
+    assert doc.source.pages == 2 and doc.title and "年度报告" in doc.title
