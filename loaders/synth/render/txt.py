@@ -7,6 +7,10 @@
 - ``render_crawler``: a crawler's page.txt (../shared/corpus/raw/2021_pingtan_zone_gov.txt): a
   metadata header, then the whole body on one line with the tables flattened into runs of labels
   and numbers — cell boundaries are lost, blank cells vanish.
+- ``render_lines``: a browser copy or reader view of an HTML table: every cell on a line of its
+  own, in reading order, a blank cell as an empty line — the line break is the cell boundary.
+- ``render_lines_gone``: the same copy where blank cells left no line at all (some crawlers drop
+  empty lines): a row's numbers keep their boundaries but not their columns.
 """
 
 from __future__ import annotations
@@ -102,3 +106,21 @@ def render_crawler(rec: ReportRecord) -> str:
             body.append(_flat_table(b.grid) + " ")
     body.append(" 附件下载")
     return "\n".join(header) + "\n" + "".join(body) + "\n"
+
+
+def _line_cells(grid: Grid, keep_blank: bool) -> list[str]:
+    return [cell.text for row in grid.rows for cell in row if keep_blank or cell.text]
+
+
+def render_lines(rec: ReportRecord, keep_blank: bool = True) -> str:
+    lines: list[str] = [rec.title, ""]
+    for b in layout(rec):
+        if b.kind in ("heading", "para"):
+            lines += [b.text, ""]
+        elif b.kind == "table":
+            lines += [*_line_cells(b.grid, keep_blank), ""]
+    return "\n".join(lines) + "\n"
+
+
+def render_lines_gone(rec: ReportRecord) -> str:
+    return render_lines(rec, keep_blank=False)
