@@ -34,6 +34,8 @@ _MAX_HEADER_LINES = 40
 # "第 2 页 共 6 页". Only whole lines with the dashes or 第…页 around the number: a bare "2" may be a value.
 # A line holding one value cell and nothing else: a number (with its unit), a dash or a slash.
 _VALUE_LINE = re.compile(r"^(?:-?[0-9][0-9,，]*(?:\.[0-9]+)?(?:万元|元|%)?|[-—–－―/／])$")
+# Several numbers on one line ("15 0 0"): a row's values, not a label nor one cell.
+_NUMBERS_ONLY = re.compile(r"^[\s\u3000]*(?:(?:-?[0-9][0-9,，.]*(?:万元|元|%)?|[-—–－―/／])[\s\u3000]*)+$")
 # A line-per-cell table region: at least this many value lines, none of its text lines prose.
 _MIN_VALUE_LINES = 12
 _MAX_LABEL_CHARS = 60
@@ -144,13 +146,14 @@ def _tab_table(lines: list[str], i: int, j: int) -> Table:
 
 
 def _is_value_line(stripped: str) -> bool:
-    return bool(_VALUE_LINE.match(stripped.replace(" ", "")))
+    return bool(_VALUE_LINE.match(stripped))
 
 
 def _is_label_line(stripped: str) -> bool:
     """A short line of words that may head a row or a column (not prose, not markup)."""
     return (0 < len(stripped) <= _MAX_LABEL_CHARS and "。" not in stripped and "\t" not in stripped
-            and not stripped.startswith(("|", "#")) and not _is_value_line(stripped))
+            and not stripped.startswith(("|", "#")) and not _is_value_line(stripped)
+            and not _NUMBERS_ONLY.match(stripped))
 
 
 def _line_cell_regions(lines: list[str], start: int) -> dict[int, int]:
