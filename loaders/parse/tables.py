@@ -136,10 +136,10 @@ def _one_too_many(v: list[Cell], sizes: Sequence[int], check: Check, settings: P
             cells = [parse_cell(c.text, c.loc, NOTE_JOINED if k == i else "") for k, c in enumerate(rest_cells)]
             options.setdefault(vals, (cells, NOTE_JOINED))
     if check is None and len({tuple(x) for x in options}) > 1:
-        return RowRead(None, list(options)[: settings.max_candidates], f"该行有{n + 1}个数字，应为{n}个")
+        return RowRead(None, list(options), f"该行有{n + 1}个数字，应为{n}个")
     if len(options) == 1:
         return RowRead(next(iter(options.values()))[0])
-    return RowRead(None, list(options)[: settings.max_candidates], f"该行有{n + 1}个数字，应为{n}个")
+    return RowRead(None, list(options), f"该行有{n + 1}个数字，应为{n}个")
 
 
 def _read_run(run: str, sizes: Sequence[int], check: Check, decimal_ok: Sequence[bool],
@@ -152,7 +152,7 @@ def _read_run(run: str, sizes: Sequence[int], check: Check, decimal_ok: Sequence
     if blanks_vanished and _fewer_cells_possible(run, sizes, check, decimal_ok, signed_ok, settings):
         loose = distinct_values(split_run(run, sizes, check, decimal_ok=decimal_ok, signed_ok=signed_ok,
                                           max_digits=settings.max_digits_per_cell))
-        return RowRead(None, loose[: settings.max_candidates],
+        return RowRead(None, loose,
                        f"连写数字「{run}」：本文件的表格文字丢失了空白单元格，拆分无法确定各数所在列")
     if len(toks) == n + 1 and all(number_of(t) is not None for t in toks):
         return _one_too_many([Cell(t, t, loc) for t in toks], sizes, check, settings)
@@ -165,7 +165,7 @@ def _read_run(run: str, sizes: Sequence[int], check: Check, decimal_ok: Sequence
         # failing says the cut is wrong as likely as that the source is. Unread, with the cuts.
         loose = distinct_values(split_run(run, sizes, None, decimal_ok=decimal_ok,
                                           max_digits=settings.max_digits_per_cell))
-        return RowRead(None, loose[: settings.max_candidates],
+        return RowRead(None, loose,
                        f"连写数字「{run}」无法拆分为{n}个符合合计关系的数（可能有空白单元格未印出）")
     if len(values) == 1:
         sp = splits[0]
