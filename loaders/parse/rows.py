@@ -86,9 +86,31 @@ def _cells_of_line(text: str, loc: Location | None) -> list[Cell]:
     return [Cell(p.strip(), match_form(p), loc) for p in parts]
 
 
+def _label_line_target(block: object, nxt: object, index: LabelIndex, settings: ParseSettings) -> bool:
+    """A paragraph that is a row label alone (no digit), followed by a paragraph of numbers only:
+    the row printed with its label on one line and its numbers on the next."""
+    if not (isinstance(block, Paragraph) and isinstance(nxt, Paragraph)):
+        return False
+    label = unicodedata.normalize("NFKC", block.text or "").strip()
+    numbers = unicodedata.normalize("NFKC", nxt.text or "").strip()
+    if not label or re.search(r"[0-9]", label) or not numbers or not _NUMERIC_ONLY.match(numbers):
+        return False
+    target, score = match_row(match_form(label), index, settings)
+    return target is not None and score >= ROW_MIN_SCORE
+
+
 def observe(doc: Document, index: LabelIndex, settings: ParseSettings) -> list[Obs]:
     out: list[Obs] = []
+    joined_to_label: set[int] = set()
     for bi, block in enumerate(doc.blocks):
+        if bi in joined_to_label:
+            continue
+        nxt = doc.blocks[bi + 1] if bi + 1 < len(doc.blocks) else None
+        if _label_line_target(block, nxt, index, settings):
+            joined_to_label.add(bi + 1)
+            out.extend(_observe_text(f"{block.text.strip()} {nxt.text.strip()}", bi, block.loc, index, settings,  # type: ignore[union-attr]
+                                     line_start=True))
+            continue
         if isinstance(block, Table):
             plan = t3_column_plan(block, index, settings, ROW_MIN_SCORE)
             start = t3_value_start(block, settings)

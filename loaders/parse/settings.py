@@ -22,8 +22,6 @@ class ParseSettings:
     # candidate splits are kept for a parse-uncertain finding.
     max_digits_per_cell: int = 7
     max_candidates: int = 12
-    # Joint search over several ambiguous rows (column sums R1/R2 as constraints): combinations tried.
-    max_joint_combinations: int = 200_000
     # An unlabelled row of numbers counts as a table row only with at least this many numbers
     # (page footers such as "- 2 -" are not rows).
     min_anonymous_values: int = 5

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from ..spec.values import ValueStatus
 from ..validate import narrative_number
 from .cellvalue import is_blank, number_of, parse_cell
 from .columns import CANONICAL, EXTRA
+from .joint import BY_SUMS, INCONSISTENT, INFEASIBLE, OPEN, Equation, RowOptions, Stated, decode_jointly
 from .labels import LabelIndex, RowTarget, label_index
 from .rows import Obs
 from .runs import DASH_CHARS, distinct_values, split_run, total_is_sum
@@ -36,7 +36,8 @@ Number = int | float
 Check = Callable[[int, tuple[Number, ...]], bool] | None
 
 NOTE_SPLIT = "由连写数字拆分"
-NOTE_SPLIT_JOINT = "由连写数字拆分（经表三列合计校验唯一确定）"
+NOTE_SPLIT_JOINT = "由连写数字拆分，由表内勾稽关系唯一确定"
+NOTE_JOINT_PROSE = "由连写数字拆分，由正文数字确定"
 NOTE_EXTRA = "多出一个数字，按合计关系确定"
 NOTE_JOINED = "一个数字被拆在两格，按合计关系合并"
 NOTE_ALIGNED = "标签与数字分离，按行序对齐"
@@ -136,10 +137,10 @@ def _one_too_many(v: list[Cell], sizes: Sequence[int], check: Check, settings: P
             options[vals] = lambda rest_cells=rest_cells, i=i: [
                 parse_cell(c.text, c.loc, NOTE_JOINED if k == i else "") for k, c in enumerate(rest_cells)]
     if check is None and len({tuple(x) for x in options}) > 1:
-        return RowRead(None, list(options)[: settings.max_candidates], f"该行有{n + 1}个数字，应为{n}个")
+        return RowRead(None, list(options), f"该行有{n + 1}个数字，应为{n}个")
     if len(options) == 1:
         return RowRead(next(iter(options.values()))())
-    return RowRead(None, list(options)[: settings.max_candidates], f"该行有{n + 1}个数字，应为{n}个")
+    return RowRead(None, list(options), f"该行有{n + 1}个数字，应为{n}个")
 
 
 def _read_run(run: str, sizes: Sequence[int], check: Check, decimal_ok: Sequence[bool],
@@ -152,7 +153,7 @@ def _read_run(run: str, sizes: Sequence[int], check: Check, decimal_ok: Sequence
     if blanks_vanished and _fewer_cells_possible(run, sizes, check, decimal_ok, signed_ok, settings):
         loose = distinct_values(split_run(run, sizes, check, decimal_ok=decimal_ok, signed_ok=signed_ok,
                                           max_digits=settings.max_digits_per_cell))
-        return RowRead(None, loose[: settings.max_candidates],
+        return RowRead(None, loose,
                        f"连写数字「{run}」：本文件的表格文字丢失了空白单元格，拆分无法确定各数所在列")
     if len(toks) == n + 1 and all(number_of(t) is not None for t in toks):
         return _one_too_many([Cell(t, t, loc) for t in toks], sizes, check, settings)
@@ -165,7 +166,7 @@ def _read_run(run: str, sizes: Sequence[int], check: Check, decimal_ok: Sequence
         # failing says the cut is wrong as likely as that the source is. Unread, with the cuts.
         loose = distinct_values(split_run(run, sizes, None, decimal_ok=decimal_ok,
                                           max_digits=settings.max_digits_per_cell))
-        return RowRead(None, loose[: settings.max_candidates],
+        return RowRead(None, loose,
                        f"连写数字「{run}」无法拆分为{n}个符合合计关系的数（可能有空白单元格未印出）")
     if len(values) == 1:
         sp = splits[0]
@@ -261,7 +262,7 @@ def build_tables(obs: list[Obs], fmt: str, settings: ParseSettings, narrative: d
             o.blanks_vanished = True
     res.found.update(c for c in ctx if c)
     _build_t2(obs, ctx, fmt, index, settings, res, narrative or {})
-    _build_t3(obs, ctx, fmt, index, settings, res)
+    _build_t3(obs, ctx, fmt, index, settings, res, narrative or {})
     _build_t4(obs, ctx, settings, res, narrative or {})
     return res
 
@@ -354,7 +355,7 @@ def _store(res: TableResult, keys: list[str], read: RowRead, o: Obs, settings: P
     res.findings.append(_p1(f"{where}：{read.problem}，未取值，请人工核对", keys, read.candidates, where, settings))
 
 
-def _build_t3(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult) -> None:
+def _build_t3(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult, narrative: dict) -> None:
     targets = index.rows_of("t3")
     cols = spec.T3_COLUMNS
     sizes = (len(cols),)
@@ -435,7 +436,7 @@ def _build_t3(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult) -> N
                 cv.note = (cv.note + "；" if cv.note else "") + note
         _store(res, keys, read, o, settings, f"表三「{targets[i].row.full_label}」行")
     if ambiguous:
-        _resolve_jointly(ambiguous, targets, fmt, res, settings)
+        _resolve_jointly(ambiguous, targets, fmt, res, settings, narrative)
     _place_displaced_number(res, loose, fmt, settings)
 
 
@@ -484,52 +485,35 @@ def _group_position(o: Obs, targets: Sequence[RowTarget]) -> float:
 
 
 def _resolve_jointly(ambiguous: dict[int, tuple[RowRead, Obs]], targets, fmt: str, res: TableResult,
-                     settings: ParseSettings) -> None:
-    """Several rows' digit runs split more than one way: keep the combinations for which the
-    column equations (R1, R2) hold; a row is decided only when all surviving combinations agree."""
-    cols = [c.code for c in spec.T3_COLUMNS]
+                     settings: ParseSettings, narrative: dict) -> None:
+    """Several rows read more than one way: decode the table as a whole (parse.joint) under every
+    equation of the format and the figures the prose states; a row is stored only when every
+    solution reads it the same, else it stays unread with the readings still possible."""
     rows = sorted(ambiguous)
-    fixed: dict[str, Number | None] = {}
-    known: set[str] = set()
-    for k, cv in res.cells.items():
-        if k.startswith("t3."):
-            known.add(k)
-            fixed[k] = cv.value
-    amb_keys: dict[int, list[str]] = {i: [f"{targets[i].row.code}.{c}" for c in cols] for i in rows}
-    all_amb = {k for ks in amb_keys.values() for k in ks}
-    checks = [c for c in sum_checks(fmt) if c.rule in ("R1", "R2") and set(c.keys) & all_amb]
-    checks = [c for c in checks if all(k in known or k in all_amb for k in c.keys)]
-    options = [ambiguous[i][0].candidates for i in rows]
-    total = 1
-    for opt in options:
-        total *= max(len(opt), 1)
-    survivors: list[tuple[tuple[Number, ...], ...]] = []
-    if checks and total <= settings.max_joint_combinations:
-        for combo in itertools.product(*options):
-            vals = dict(fixed)
-            for i, cand in zip(rows, combo, strict=True):
-                vals.update(zip(amb_keys[i], cand, strict=True))
-            if all(_eq_holds(c, vals) for c in checks):
-                survivors.append(combo)
+    fixed = {k: cv.value for k, cv in res.cells.items() if k.startswith("t3.") and cv.status != ValueStatus.MISSING}
+    options = [RowOptions(tuple(_keys_for(targets[i], fmt)), tuple(ambiguous[i][0].candidates)) for i in rows]
+    equations = [Equation(c.left, c.right) for c in sum_checks(fmt) if all(k.startswith("t3.") for k in c.keys)]
+    stated = [Stated(v, alts) for key, _name, alts in NARRATIVE_CHECKS
+              if (v := narrative_number(narrative.get(key))) is not None]
+    decoding = decode_jointly(options, fixed, equations, stated)
     for pos, i in enumerate(rows):
         read, o = ambiguous[i]
-        keys = _keys_for(targets[i], fmt)
-        choices = {combo[pos] for combo in survivors}
-        if len(choices) == 1:
-            vals = next(iter(choices))
-            res.cells.update({k: _cand_cell(v, o.loc, NOTE_SPLIT_JOINT)
-                              for k, v in zip(keys, vals, strict=True)})
-        else:
-            cands = sorted(choices, key=str) if choices else read.candidates
-            _store(res, keys, RowRead(None, list(cands), read.problem), o, settings, f"表三「{targets[i].row.full_label}」行")
+        keys = list(options[pos].keys)
+        if pos in decoding.decided:
+            note = NOTE_SPLIT_JOINT if decoding.how[pos] == BY_SUMS else NOTE_JOINT_PROSE
+            res.cells.update({k: _cand_cell(v, o.loc, note) for k, v in zip(keys, decoding.decided[pos], strict=True)})
+            continue
+        cands = decoding.remaining.get(pos) or read.candidates
+        problem = read.problem + _JOINT_PROBLEM.get(decoding.status, "")
+        if decoding.status == OPEN:
+            problem += f"，按表内勾稽关系仍有{len(cands)}种读法"
+        _store(res, keys, RowRead(None, list(cands), problem), o, settings, f"表三「{targets[i].row.full_label}」行")
 
 
-def _eq_holds(check, vals: dict[str, Number | None]) -> bool:
-    left = [vals.get(k) for k in check.left]
-    right = [vals.get(k) for k in check.right]
-    if all(v is None for v in left) or all(v is None for v in right):
-        return True
-    return abs(sum(v or 0 for v in left) - sum(v or 0 for v in right)) < 1e-9
+_JOINT_PROBLEM = {
+    INFEASIBLE: "；各行候选读法在表内勾稽关系下无一同时成立（原件数字可能不合计），不据合计取值",
+    INCONSISTENT: "；表内已读出的数字本身不合计，不据合计取值",
+}
 
 
 def _build_t4(obs, ctx, settings: ParseSettings, res: TableResult, narrative: dict) -> None:

@@ -8,6 +8,9 @@ Shapes met in real reports:
 - Crawler text where the tables were flattened into one long line of labels and numbers: stays a
   Paragraph; cell boundaries are lost in the source and recovering them is the parser's job.
 - Crawler headers (``标题: …`` lines above a ``==== 正文 ====`` rule) → ``Document.meta``.
+- A browser copy or reader view of an HTML table: every cell on a line of its own, a blank cell
+  as an empty line (or gone) → a Table (``_line_cell_table``): the line break is the cell
+  boundary, so a row is a label line and the value lines under it, empty lines kept as blank cells.
 
 Each line is its own Paragraph (with its line number): wrapped PDF lines are not joined here
 because a heading such as ``一、总体情况`` often sits on a line of its own with no blank around it.
@@ -30,6 +33,13 @@ _HEADER_FIELD = re.compile(r"^([^:：\s]{1,12})\s*[:：]\s*(.*)$")
 _MAX_HEADER_LINES = 40
 # Page furniture a PDF-to-text extraction leaves on lines of their own: "- 2 -", "— 3 —", "第2页",
 # "第 2 页 共 6 页". Only whole lines with the dashes or 第…页 around the number: a bare "2" may be a value.
+# A line holding one value cell and nothing else: a number (with its unit), a dash or a slash.
+_VALUE_LINE = re.compile(r"^(?:-?[0-9][0-9,，]*(?:\.[0-9]+)?(?:万元|元|%)?|[-—–－―/／])$")
+# Several numbers on one line ("15 0 0"): a row's values, not a label nor one cell.
+_NUMBERS_ONLY = re.compile(r"^[\s\u3000]*(?:(?:-?[0-9][0-9,，.]*(?:万元|元|%)?|[-—–－―/／])[\s\u3000]*)+$")
+# A line-per-cell table region: at least this many value lines, none of its text lines prose.
+_MIN_VALUE_LINES = 12
+_MAX_LABEL_CHARS = 60
 _PAGE_NUMBER_LINE = re.compile(r"^([-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)$")
 
 
@@ -57,7 +67,13 @@ def parse_text(text: str, source: SourceInfo, *, markdown: bool = True) -> Docum
     i = start
     n = len(lines)
     dropped_page_numbers = 0
+    regions = _line_cell_regions(lines, start)
     while i < n:
+        if i in regions:
+            j = regions[i]
+            doc.blocks.append(_line_cell_table(lines, i, j))
+            i = j
+            continue
         raw = lines[i]
         stripped = raw.strip()
         if not stripped:
@@ -138,6 +154,67 @@ def _tab_table(lines: list[str], i: int, j: int) -> Table:
     rows = []
     for k in range(i, j):
         rows.append([cell(f, Location(line=k + 1)) for f in _split_tabs(lines[k])])
+    return Table(rows=rows, loc=Location(line=i + 1))
+
+
+def _is_value_line(stripped: str) -> bool:
+    return bool(_VALUE_LINE.match(stripped))
+
+
+def _is_label_line(stripped: str) -> bool:
+    """A short line of words that may head a row or a column (not prose, not markup)."""
+    return (0 < len(stripped) <= _MAX_LABEL_CHARS and "。" not in stripped and "\t" not in stripped
+            and not stripped.startswith(("|", "#")) and not _is_value_line(stripped)
+            and not _NUMBERS_ONLY.match(stripped))
+
+
+def _line_cell_regions(lines: list[str], start: int) -> dict[int, int]:
+    """Runs of lines that are a table printed one cell per line: short label lines, value lines
+    and empty lines only, with at least _MIN_VALUE_LINES value lines and value lines directly under
+    a label. start → end (exclusive). A line of prose (long, or with 。) ends a run."""
+    out: dict[int, int] = {}
+    i, n = start, len(lines)
+    while i < n:
+        s = lines[i].strip()
+        if not _is_label_line(s):
+            i += 1
+            continue
+        j, values, labelled = i, 0, False
+        while j < n:
+            t = lines[j].strip()
+            if _is_value_line(t):
+                values += 1
+                prev = next((lines[k].strip() for k in range(j - 1, i - 1, -1) if lines[k].strip()), "")
+                labelled = labelled or _is_label_line(prev)
+            elif t and not _is_label_line(t):
+                break
+            j += 1
+        while j > i and not _is_value_line(lines[j - 1].strip()):
+            j -= 1  # the run ends on its last value: label lines after it are the next heading …
+        while j < n and not lines[j].strip():
+            j += 1  # … and the empty lines right after it, the last row's blank cells (or spacing)
+        if values >= _MIN_VALUE_LINES and labelled:
+            out[i] = j
+            i = j
+        else:
+            i = max(j, i + 1)
+    return out
+
+
+def _line_cell_table(lines: list[str], i: int, j: int) -> Table:
+    """One row per label line: the label, then every line under it up to the next label, empty lines
+    as blank cells. Label lines directly under one another are rows of their own (headers, a group
+    label above its first item)."""
+    rows: list[list] = []
+    for k in range(i, j):
+        t = lines[k].strip()
+        loc = Location(line=k + 1)
+        if _is_label_line(t):
+            rows.append([cell(t, loc)])
+        elif rows:
+            rows[-1].append(cell(t, loc))
+    # Empty lines are kept as blank cells: a row with more cells than the table has columns is
+    # trimmed of its blank edges by the parser, so spacing between rows costs nothing.
     return Table(rows=rows, loc=Location(line=i + 1))
 
 

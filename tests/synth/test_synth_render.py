@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 from loaders.spec import t3_rows, table_spec
 from loaders.spec.tables import G_RESULT, T3_HEADER_NOTE
 from loaders.synth import DEMO_MARK, generate_reports
-from loaders.synth.render import RENDERERS, expand, render
+from loaders.synth.render import BY_NAME_ONLY, RENDERERS, expand, render
 from loaders.synth.render.layout import style_for
 from loaders.synth.render.txt import T3_PAGE_BREAK_ROW
 
@@ -122,7 +122,8 @@ def test_crawler_text_flattens_tables_into_runs(recs):
 
 def test_families_expand_to_renderers():
     assert expand("html,pdf") == ["html-cms", "html-word", "pdf"]
-    assert set(expand("html,pdf,docx,txt")) == set(RENDERERS)
+    assert set(expand("html,pdf,docx,txt")) | set(BY_NAME_ONLY) == set(RENDERERS)
+    assert expand("txt-lines") == ["txt-lines"]
     with pytest.raises(ValueError):
         expand("odt")
 

@@ -13,7 +13,15 @@ from ..records import ReportRecord
 from .docx import render_docx
 from .html import render_cms, render_word
 from .pdf import render_pdf
-from .txt import render_crawler, render_tsv
+from .txt import (
+    render_crawler,
+    render_label_apart,
+    render_layout,
+    render_lines,
+    render_lines_gone,
+    render_pipe,
+    render_tsv,
+)
 
 # fontTools warns on every PDF that the font's bitmap table (BDF) is dropped from the subset.
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
@@ -34,6 +42,11 @@ RENDERERS: dict[str, tuple[str, Callable[[ReportRecord], bytes]]] = {
     "docx": ("docx", render_docx),
     "txt-tsv": ("txt", _utf8(render_tsv)),
     "txt-crawler": ("txt", _utf8(render_crawler)),
+    "txt-lines": ("txt", _utf8(render_lines)),
+    "txt-lines-gone": ("txt", _utf8(render_lines_gone)),
+    "txt-pipe": ("md", _utf8(render_pipe)),
+    "txt-layout": ("txt", _utf8(render_layout)),
+    "txt-label-apart": ("txt", _utf8(render_label_apart)),
 }
 FAMILIES: dict[str, tuple[str, ...]] = {
     "html": ("html-cms", "html-word"),
@@ -41,6 +54,9 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "docx": ("docx",),
     "txt": ("txt-tsv", "txt-crawler"),
 }
+# Renderers chosen by name only (round trips, benchmarks): not in a family, so the demo
+# warehouse and ``--formats txt`` keep the mix they had.
+BY_NAME_ONLY: tuple[str, ...] = ("txt-lines", "txt-lines-gone", "txt-pipe", "txt-layout", "txt-label-apart")
 
 
 def expand(formats: str | list[str]) -> list[str]:

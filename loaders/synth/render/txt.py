@@ -7,6 +7,14 @@
 - ``render_crawler``: a crawler's page.txt (../shared/corpus/raw/2021_pingtan_zone_gov.txt): a
   metadata header, then the whole body on one line with the tables flattened into runs of labels
   and numbers — cell boundaries are lost, blank cells vanish.
+- ``render_lines``: a browser copy or reader view of an HTML table: every cell on a line of its
+  own, in reading order, a blank cell as an empty line — the line break is the cell boundary.
+- ``render_lines_gone``: the same copy where blank cells left no line at all (some crawlers drop
+  empty lines): a row's numbers keep their boundaries but not their columns.
+- ``render_pipe``: a Markdown pipe table per table (PDF→Markdown converters), blank cells empty.
+- ``render_layout``: space-aligned columns as ``pdftotext -layout`` prints them: each cell padded
+  to its column's width, a blank cell only spaces.
+- ``render_label_apart``: a row's label on one line and its numbers (space-separated) on the next.
 """
 
 from __future__ import annotations
@@ -102,3 +110,84 @@ def render_crawler(rec: ReportRecord) -> str:
             body.append(_flat_table(b.grid) + " ")
     body.append(" 附件下载")
     return "\n".join(header) + "\n" + "".join(body) + "\n"
+
+
+def _line_cells(grid: Grid, keep_blank: bool) -> list[str]:
+    return [cell.text for row in grid.rows for cell in row if keep_blank or cell.text]
+
+
+def render_lines(rec: ReportRecord, keep_blank: bool = True) -> str:
+    lines: list[str] = [rec.title, ""]
+    for b in layout(rec):
+        if b.kind in ("heading", "para"):
+            lines += [b.text, ""]
+        elif b.kind == "table":
+            lines += [*_line_cells(b.grid, keep_blank), ""]
+    return "\n".join(lines) + "\n"
+
+
+def render_lines_gone(rec: ReportRecord) -> str:
+    return render_lines(rec, keep_blank=False)
+
+
+def _grid_texts(grid: Grid) -> list[list[str]]:
+    """Each expanded row's slot texts: a merged cell's text at its origin, '' elsewhere."""
+    out = []
+    for r, slots in enumerate(grid.expanded()):
+        out.append([cell.text if cell is not None and cell.col == c and cell.row == r else ""
+                    for c, cell in enumerate(slots)])
+    return out
+
+
+def _render_rows(rec: ReportRecord, table_lines) -> str:
+    lines: list[str] = [rec.title, ""]
+    for b in layout(rec):
+        if b.kind in ("heading", "para"):
+            lines += [b.text, ""]
+        elif b.kind == "table":
+            lines += [*table_lines(_grid_texts(b.grid)), ""]
+    return "\n".join(lines) + "\n"
+
+
+def _pipe_lines(rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(r) + " |" for r in rows]
+    return [out[0], "|" + "---|" * len(rows[0]), *out[1:]] if out else out
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)  # CJK prints two columns wide
+
+
+def _layout_lines(rows: list[list[str]]) -> list[str]:
+    n = max(len(r) for r in rows)
+    widths = [max(_width(r[c]) if c < len(r) else 0 for r in rows) for c in range(n)]
+    return ["   ".join(t + " " * (w - _width(t)) for t, w in zip(r, widths, strict=False)).rstrip() for r in rows]
+
+
+def _label_apart_lines(rows: list[list[str]]) -> list[str]:
+    out = []
+    for r in rows:
+        words = [t for t in r if t and not _is_number_text(t)]
+        numbers = [t for t in r if t and _is_number_text(t)]
+        if words:
+            out.append("".join(words))
+        if numbers:
+            out.append(" ".join(numbers))
+    return out
+
+
+def _is_number_text(t: str) -> bool:
+    """A value cell's text: a number (with its unit) or a dash/slash printed for a value."""
+    return t in ("—", "-", "/") or t.replace(".", "", 1).replace("元", "").lstrip("-").isdigit()
+
+
+def render_pipe(rec: ReportRecord) -> str:
+    return _render_rows(rec, _pipe_lines)
+
+
+def render_layout(rec: ReportRecord) -> str:
+    return _render_rows(rec, _layout_lines)
+
+
+def render_label_apart(rec: ReportRecord) -> str:
+    return _render_rows(rec, _label_apart_lines)
