@@ -36,7 +36,8 @@ def run() -> None:
     # forwards there with the link's parameters instead of Streamlit's English "Page not found".
     # Forwarded before any widget binds a parameter (a bound one cannot be set by code).
     alias = st.Page(lambda: None, title=PAGES[0][1], url_path=PAGES[0][2], visibility="hidden")
-    nav = st.navigation([*pages, alias])
+    # every page listed (13 pages; Streamlit folds a list past 10 behind "View more")
+    nav = st.navigation([*pages, alias], expanded=True)
     if nav is alias:
         st.switch_page(pages[0], query_params=_url_params())
     if data.outdated():
