@@ -15,8 +15,10 @@ What makes a file fit to hand on (decided here once, for every dataset and every
   desk; the block's first line says on which row the table starts (``pd.read_csv(skiprows=…)``).
 * **Rates as percentages** (×100, e.g. ``37.5``) with the unit and the 口径 in the header.
 
-How it stays small at any size: the slice is never built as one table in Python. DuckDB runs one
-query and hands over Arrow record batches of ``BATCH`` rows; each batch is written to the file
+How it stays small at any size: the slice is never built as one table in Python, nor as one
+sorted result in DuckDB. The slice's units (reports; agencies for indicators) are listed in file
+order, then read a chunk at a time (``Plan``); DuckDB hands each chunk over as Arrow record batches
+of at most ``BATCH`` rows; each batch is written to the file
 (CSV by ``pyarrow.csv``, XLSX by XlsxWriter in ``constant_memory`` mode, Parquet by
 ``pyarrow.parquet.ParquetWriter``) and dropped. Text is neutralised in the SQL (the same rule as
 ``warehouse.export.neutralise_text``) so no batch needs a pandas pass. An XLSX sheet holds at
@@ -60,17 +62,28 @@ class Column:
 
 @dataclass(frozen=True)
 class Plan:
-    """One dataset of one slice: its columns and the query that yields its rows in order."""
+    """One dataset of one slice: its columns, and how its rows come out in order, a chunk at a time.
+
+    The rows are read in chunks of *units* (reports, or agencies for indicators): ``units_sql``
+    lists the slice's units in file order (a small list), and ``chunk_body`` reads the rows of one
+    chunk of them, in the same order. One query over the whole slice would let DuckDB hold the
+    whole sorted result (and the wide join's build side) in memory at once — 546 MB more at 100k
+    reports; a chunk holds only its own rows.
+    """
 
     dataset: str
     title: str
     columns: tuple[Column, ...]
-    body: str  # FROM … WHERE … [GROUP BY …] ORDER BY …
+    body: str  # FROM … WHERE … [GROUP BY …] — the whole slice, unordered (for counting)
     params: tuple
     formats: tuple[str, ...]
+    units_sql: str  # SELECT unit … ORDER BY … (params: ``params``)
+    unit_type: str  # BIGINT | VARCHAR
+    chunk_body: str  # FROM … WHERE … unit IN (SELECT unnest(?)) … ORDER BY … (params: ``params`` + the chunk)
+    chunk: int  # units per chunk
 
-    def sql(self) -> str:
-        return "SELECT " + ", ".join(f'{c.sql} AS "c{i}"' for i, c in enumerate(self.columns)) + " " + self.body
+    def select(self) -> str:
+        return "SELECT " + ", ".join(f'{c.sql} AS "c{i}"' for i, c in enumerate(self.columns))
 
     def count_sql(self) -> str:
         return f"SELECT COUNT(*) FROM (SELECT 1 {self.body})"
@@ -155,14 +168,18 @@ def slice_formats(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, ...]
 
 # ---------------------------------------------------------------- the three datasets
 
+_IN_CHUNK = "{unit} IN (SELECT unnest(?::{type}[]))"
+
 
 def _plan_wide(con, f: Filters) -> Plan:
     formats = slice_formats(con, f)
     w, p = where_clause(f)
     cols = (Column("报告编号", "report_id", "r.report_id"), *_DIMENSIONS,
             Column("版本", "version", "r.version"), *_cell_columns(formats))
-    return Plan("reports_wide", "按报告（宽表）", cols,
-                f"FROM reports_wide r WHERE {w} ORDER BY r.agency, r.year, r.report_id", tuple(p), formats)
+    order = "ORDER BY r.agency, r.year, r.report_id"
+    return Plan("reports_wide", "按报告（宽表）", cols, f"FROM reports_wide r WHERE {w}", tuple(p), formats,
+                f"SELECT r.report_id FROM reports_wide r WHERE {w} {order}", "BIGINT",
+                f"FROM reports_wide r WHERE {w} AND {_IN_CHUNK.format(unit='r.report_id', type='BIGINT')} {order}", 5_000)
 
 
 def _label_case(formats: tuple[str, ...]) -> str:
@@ -184,9 +201,11 @@ def _plan_long(con, f: Filters) -> Plan:
             Column("数值", "value", "c.value", "仅“数字”状态有数值；空白、横线、斜线不是0"),
             Column("状态", "status", _named("c.status", STATUS_ZH)),
             Column("原文", "raw", _text("c.raw"), "报告中印出的文字"))
-    return Plan("cells_long", "按单元格（长表）", cols,
-                f"FROM cells c JOIN reports r USING (report_id) WHERE {w} ORDER BY r.agency, r.year, r.report_id, c.key",
-                tuple(p), formats)
+    order = "ORDER BY r.agency, r.year, r.report_id"
+    return Plan("cells_long", "按单元格（长表）", cols, f"FROM cells c JOIN reports r USING (report_id) WHERE {w}",
+                tuple(p), formats, f"SELECT r.report_id FROM reports r WHERE {w} {order}", "BIGINT",
+                f"FROM cells c JOIN reports r USING (report_id) WHERE {w} "
+                f"AND {_IN_CHUNK.format(unit='r.report_id', type='BIGINT')} {order}, c.key", 200)
 
 
 def _plan_indicators(con, f: Filters) -> Plan:
@@ -211,9 +230,14 @@ def _plan_indicators(con, f: Filters) -> Plan:
             sql = agg["value"]
             note = f"所涉单元格全部空白的报告不计入。{v.description}"
         cols.append(Column(header, ind.key if len(ind.variants) == 1 else f"{ind.key}:{v.code}", sql, note))
-    return Plan("indicators", "按指标", tuple(cols),
-                f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key, r.year ORDER BY any_value(r.agency), r.year",
-                tuple(p), formats)
+    return Plan("indicators", "按指标", tuple(cols), f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key, r.year",
+                tuple(p), formats,
+                f"SELECT r.agency_key FROM reports_wide r WHERE {w} GROUP BY r.agency_key ORDER BY min(r.agency), r.agency_key",
+                "VARCHAR",
+                f"FROM reports_wide r WHERE {w} AND {_IN_CHUNK.format(unit='r.agency_key', type='VARCHAR')} "
+                "GROUP BY r.agency_key, r.year "
+                # the agency's name over all its years, as in units_sql (a chunk keeps the file order)
+                "ORDER BY min(min(r.agency)) OVER (PARTITION BY r.agency_key), r.agency_key, r.year", 5_000)
 
 
 PLANS: dict[str, Callable[[duckdb.DuckDBPyConnection, Filters], Plan]] = {
@@ -254,10 +278,12 @@ def about_rows(p: Plan, f: Filters, data_version: str, n_rows: int) -> list[tupl
 def _batches(con: duckdb.DuckDBPyConnection, p: Plan):
     cur = con.cursor()
     try:
-        # The relation API streams: DuckDB makes each batch when asked (a DB-API result would
-        # first copy every row).
-        reader = cur.sql(p.sql(), params=list(p.params)).to_arrow_reader(BATCH)
-        yield from reader
+        units = [u for (u,) in cur.execute(p.units_sql, list(p.params)).fetchall()]
+        sql = f"{p.select()} {p.chunk_body}"
+        for i in range(0, len(units), p.chunk):
+            # The relation API streams: DuckDB makes each batch when asked (a DB-API result
+            # would first copy every row).
+            yield from cur.sql(sql, params=[*p.params, units[i:i + p.chunk]]).to_arrow_reader(BATCH)
     finally:
         cur.close()
 
@@ -317,10 +343,13 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, p: Plan, f: Filters, path: str | 
         ws.freeze_panes(1, 0)
         row = 1
         for batch in _batches(con, p):
-            columns = [col.to_pylist() for col in batch.columns]
-            for values in zip(*columns, strict=True):
-                ws.write_row(row, 0, values)
-                row += 1
+            # Python objects for a thousand rows at a time (a whole batch of a wide slice as
+            # Python objects would be ~100 bytes × rows × columns)
+            for start in range(0, batch.num_rows, 1_000):
+                part = batch.slice(start, 1_000)
+                for values in zip(*(col.to_pylist() for col in part.columns), strict=True):
+                    ws.write_row(row, 0, values)
+                    row += 1
             if progress:
                 progress(row - 1, total)
         keys = wb.add_worksheet("字段说明")
@@ -359,7 +388,7 @@ def write_parquet(con: duckdb.DuckDBPyConnection, p: Plan, f: Filters, path: str
             if progress:
                 progress(done, total)
         if writer is None:  # an empty slice still gives a file with the columns
-            empty = con.cursor().sql(p.sql() + " LIMIT 0", params=list(p.params)).to_arrow_table()
+            empty = con.cursor().sql(f"{p.select()} {p.body} LIMIT 0", params=list(p.params)).to_arrow_table()
             empty = empty.rename_columns([c.key for c in p.columns])
             writer = pq.ParquetWriter(str(path), empty.schema.with_metadata(meta), compression="zstd")
     finally:
