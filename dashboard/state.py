@@ -21,10 +21,10 @@ from warehouse.filters import Filters
 from .labels import CATEGORY_LABELS, LEVEL_LABELS
 
 # URL parameter name of each filter (ASCII, stable: links survive a retitle).
-YEARS, PROVINCE, CITY, COUNTY, LEVEL, CATEGORY, AGENCY = (
-    "years", "province", "city", "county", "level", "category", "agency",
+YEARS, PROVINCE, CITY, COUNTY, LEVEL, CATEGORY, AGENCY, QUALITY = (
+    "years", "province", "city", "county", "level", "category", "agency", "quality",
 )
-FILTER_KEYS = (YEARS, PROVINCE, CITY, COUNTY, LEVEL, CATEGORY, AGENCY)
+FILTER_KEYS = (YEARS, PROVINCE, CITY, COUNTY, LEVEL, CATEGORY, AGENCY, QUALITY)
 _SELECTION_KEY = "_gongkai_filters"  # non-widget session key: the Filters of this run
 
 
@@ -170,6 +170,10 @@ def sidebar_filters(agencies: pd.DataFrame, years: list[int]) -> Filters:
     chosen = sb.multiselect("单位（可输入名称搜索）", _options(a["name"]), placeholder="全部单位",
                             key=AGENCY, bind="query-params")
 
+    leave_out = sb.toggle("剔除表格勾稽关系不成立的报告（R1–R4）", key=QUALITY, bind="query-params",
+                          help="默认统计全部报告，页面顶部注明其中有几份报告自身表格数字对不上；"
+                               "打开后，这些报告不参与本应用所有页面的统计。")
+
     if notes:
         sb.warning("链接中的部分筛选条件无法使用，已忽略：" + "；".join(notes) + "。", icon=":material/link_off:")
 
@@ -177,7 +181,7 @@ def sidebar_filters(agencies: pd.DataFrame, years: list[int]) -> Filters:
         year_from=year_from, year_to=year_to,
         provinces=(province,) if province else (), cities=(city,) if city else (),
         counties=(county,) if county else (), levels=tuple(levels), categories=tuple(categories),
-        agencies=tuple(chosen),
+        agencies=tuple(chosen), leave_out_failing=bool(leave_out),
     )
     st.session_state[_SELECTION_KEY] = sel
     return sel
