@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from warehouse import export
+from warehouse.quality_marks import INFLUENCE_SHARE, MARK
 
 from .charts import rate_text
 from .labels import CATEGORY_LABELS, COLUMN_NAMES, LEVEL_LABELS
@@ -161,8 +162,53 @@ def scope_caption(f) -> None:
     st.caption("当前范围：" + ("；".join(shown) if shown else "全部数据") + "（仅统计各单位每年的最新版本报告）")
 
 
+def quality_caption(f) -> None:
+    """The quality switch's marker: how many reports of the slice fail R1–R4 and whether they count."""
+    from . import data
+
+    n = data.ask("failing_count", f)
+    failing = int(n["failing"].iloc[0]) if not n.empty else 0
+    if not failing:
+        return
+    if f.leave_out_failing:
+        st.caption(f"已剔除 {failing:,} 份表格勾稽关系不成立（R1–R4）的报告（左侧“剔除……”开关）。")
+    else:
+        st.caption(f"{MARK} 本范围 {int(n['reports'].iloc[0]):,} 份报告中有 {failing:,} 份表格勾稽关系不成立（R1–R4），"
+                   f"已计入统计；受其中某份报告影响超过 {INFLUENCE_SHARE:.0%} 的数字标有 {MARK}。可在左侧剔除这些报告。")
+
+
+def influence_notes(marks: pd.DataFrame, names: dict[str, str], rate_aliases=()) -> list[str]:
+    """One line per marked figure: which failing report moves it, with and without that report."""
+    out = []
+    for m in marks.itertuples(index=False):
+        if m.alias not in names:
+            continue
+        rate = m.alias in rate_aliases
+
+        def shown(v, rate=rate):
+            return rate_text(v) if rate else number_text(v)
+
+        out.append(f"{MARK} {int(m.year)}年{names[m.alias]}：{m.agency}（报告编号 {m.report_id}）表格勾稽关系不成立，"
+                   f"含该报告为 {shown(m.value)}，不含为 {shown(m.without)}")
+    return out
+
+
+def mark_points(fig, marks: pd.DataFrame, df: pd.DataFrame, columns: dict[str, str], *, x: str = "year") -> None:
+    """Put ``MARK`` above each trend point (column of ``df`` per year) a failing report moves."""
+    for m in marks.itertuples(index=False):
+        if m.alias not in columns:
+            continue
+        row = df[df[x] == m.year]
+        if row.empty or _missing(row[columns[m.alias]].iloc[0]):
+            continue
+        fig.add_annotation(x=m.year, y=float(row[columns[m.alias]].iloc[0]), text=MARK, showarrow=False, yshift=14,
+                           font={"size": 16, "color": "#D55E00"},
+                           hovertext=f"{m.agency}（报告编号 {m.report_id}）表格勾稽关系不成立")
+
+
 def page_header(title: str, f, intro: str = "") -> None:
     st.title(title)
     scope_caption(f)
+    quality_caption(f)
     if intro:
         st.markdown(intro)

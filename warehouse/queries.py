@@ -784,3 +784,9 @@ def summary_reports(con: Con, f: Filters, year: int, leave_out_failing: bool = F
 
 
 QUESTIONS.update({fn.__name__: fn for fn in (summary_cells, summary_reports)})
+
+
+# ---------------------------------------------------------------- data quality marks (issue 11)
+from . import quality_marks as _quality_marks  # noqa: E402
+
+QUESTIONS.update(_quality_marks.QUESTIONS)

@@ -1,0 +1,88 @@
+"""Statistics that know their data's quality, on the real demo warehouse: the sidebar switch that
+leaves out reports failing R1–R4 changes the 2022 review figures by exactly those reports' own
+numbers (computed here from the long cells, not by the app's SQL), and a figure a failing report
+moves by more than the set share is marked with a note naming the report."""
+
+from __future__ import annotations
+
+from test_pages import open_page
+
+from loaders.spec import RULE_BY_ID
+from warehouse import indicators as ind
+from warehouse import quality_marks as qm
+from warehouse import queries
+from warehouse.filters import Filters
+
+HARD = [r for r in RULE_BY_ID if r.startswith("R")]
+REVIEW_KEYS = ind.INDICATOR_BY_KEY["review_count"].default.numerator
+
+
+def _failing(reader, year: int) -> list[tuple[int, str]]:
+    return reader.execute(
+        "SELECT DISTINCT r.report_id, r.agency FROM reports r JOIN findings f USING (report_id) "
+        "WHERE r.is_current AND r.year = ? AND f.kind = 'source' AND f.rule IN (SELECT unnest(?::VARCHAR[])) "
+        "ORDER BY r.report_id", [year, HARD]).fetchall()
+
+
+def _review_total(reader, year: int, leave_out: list[int]) -> float:
+    """Σ of the printed review cells over the year's current reports, from the long ``cells`` table."""
+    (v,) = reader.execute(
+        "SELECT SUM(c.value) FROM cells c JOIN reports r USING (report_id) WHERE r.is_current AND r.year = ? "
+        "AND c.key IN (SELECT unnest(?::VARCHAR[])) AND c.status = 'number' "
+        "AND r.report_id NOT IN (SELECT unnest(?::BIGINT[]))", [year, list(REVIEW_KEYS), leave_out]).fetchone()
+    return float(v)
+
+
+def test_leaving_out_failing_reports_changes_2022_review_figures_by_their_own_numbers(reader):
+    failing = _failing(reader, 2022)
+    assert failing, "the demo has reports whose own tables don't add up in 2022"
+    ids = [i for i, _ in failing]
+    every = queries.overview_by_year(reader, Filters(year_from=2022, year_to=2022)).iloc[0]
+    kept = queries.overview_by_year(reader, Filters(year_from=2022, year_to=2022, leave_out_failing=True)).iloc[0]
+    assert every["review_count"] == _review_total(reader, 2022, [])
+    assert kept["review_count"] == _review_total(reader, 2022, ids) < every["review_count"]
+    assert int(every["reports"]) - int(kept["reports"]) == len(failing)
+
+
+def test_the_switch_in_the_sidebar_changes_the_kpis_and_says_so(make_app, demo_db, reader):
+    failing = _failing(reader, 2022)
+    at = open_page(make_app(demo_db), "overview.py", years=["2019", "2022"])
+    name = ind.INDICATOR_BY_KEY["review_count"].name
+
+    def review_kpi():
+        return next(m for m in at.metric if m.label.endswith(name))
+
+    before = review_kpi()
+    assert before.value == f"{_review_total(reader, 2022, []):,.0f}"
+    assert any("表格勾稽关系不成立" in c.value and "已计入统计" in c.value for c in at.caption)
+    at.toggle(key="quality").set_value(True).run()
+    assert not at.exception
+    assert review_kpi().value == f"{_review_total(reader, 2022, [i for i, _ in failing]):,.0f}"
+    assert any(c.value.startswith("已剔除") for c in at.caption)
+    # the switch is part of the link: opening ?quality=true shows the same figures
+    linked = open_page(make_app(demo_db), "overview.py", years=["2019", "2022"], quality="true")
+    assert next(m for m in linked.metric if m.label.endswith(name)).value == review_kpi().value
+
+
+def test_a_figure_a_failing_report_moves_beyond_the_share_is_marked_with_the_report(make_app, demo_db, reader):
+    # independently: each failing 2022 report's share of the review total
+    total = _review_total(reader, 2022, [])
+    movers = []
+    for rid, agency in _failing(reader, 2022):
+        share = (total - _review_total(reader, 2022, [rid])) / total
+        if share > qm.INFLUENCE_SHARE:
+            movers.append((rid, agency))
+    assert movers, "the demo has a failing report that moves the 2022 review count"
+    marks = qm.overview_influence(reader, Filters(year_from=2022, year_to=2022))
+    got = marks[marks["alias"] == "review_count"]
+    assert sorted(zip(got["report_id"], got["agency"], strict=True)) == sorted(movers)
+
+    at = open_page(make_app(demo_db), "overview.py", years=["2019", "2022"])
+    name = ind.INDICATOR_BY_KEY["review_count"].name
+    kpi = next(m for m in at.metric if m.label.endswith(name))
+    assert kpi.label.startswith(qm.MARK)
+    notes = " ".join(c.value for c in at.caption)
+    for rid, agency in movers:
+        assert f"{agency}（报告编号 {rid}）" in notes
+    # the switch on: nothing left to mark
+    assert qm.overview_influence(reader, Filters(year_from=2022, year_to=2022, leave_out_failing=True)).empty
