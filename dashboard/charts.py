@@ -194,3 +194,20 @@ def small_multiples(df: pd.DataFrame, *, facet: str, x: str, y: str, title: str,
 def to_png(fig: go.Figure, *, width: int = 1000, height: int | None = None) -> bytes:
     """Static export via kaleido with the CJK font family already on the figure."""
     return fig.to_image(format="png", width=width, height=height or fig.layout.height or 420, scale=1)
+
+
+def choropleth(geojson: dict, codes: Sequence[str], names: Sequence[str], values: Sequence[float], *, title: str,
+               rate: bool = False) -> go.Figure:
+    """Regions coloured by one indicator; shapes from ``dashboard.boundaries`` (ids = adcodes)."""
+    text = [rate_text(v) if rate else ("—" if pd.isna(v) else f"{v:,.0f}") for v in values]
+    fig = go.Figure(go.Choropleth(
+        geojson=geojson, locations=list(codes), z=[float(v) for v in values], featureidkey="id",
+        text=list(names), customdata=text, colorscale="Blues", marker_line_color="#FFFFFF", marker_line_width=0.8,
+        colorbar={"tickformat": ".0%" if rate else ",d", "title": None},
+        hovertemplate="%{text}：%{customdata}<extra></extra>",
+    ))
+    # only the regions' own shapes: no base map (nothing else to fetch or draw)
+    fig.update_geos(fitbounds="locations", visible=False)
+    _layout(fig, title)
+    fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 48, "b": 0})
+    return fig
