@@ -211,3 +211,24 @@ def choropleth(geojson: dict, codes: Sequence[str], names: Sequence[str], values
     _layout(fig, title)
     fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 48, "b": 0})
     return fig
+
+
+# Plotly's own words (the chart toolbar's tooltips and notices) in Chinese: plotly.js takes a
+# locale dictionary in the chart's config, so no English is shown where Chinese is possible.
+ZH_PLOTLY = {
+    "Download plot as a PNG": "下载为 PNG 图片", "Download plot": "下载图片", "Zoom": "缩放", "Pan": "平移",
+    "Box Select": "框选", "Lasso Select": "套索选择", "Zoom in": "放大", "Zoom out": "缩小", "Autoscale": "自动缩放",
+    "Reset axes": "重置坐标轴", "Reset view": "重置视图", "Reset views": "重置视图", "Reset": "重置",
+    "Toggle Spike Lines": "显示或隐藏参考线", "Show closest data on hover": "悬停时显示最近的数据",
+    "Compare data on hover": "悬停时比较数据", "Toggle show closest data on hover": "切换悬停显示方式",
+    "Double-click to zoom back out": "双击恢复原始比例", "Double-click on legend to isolate one trace": "双击图例只显示该项",
+    "Preparing image - this may take a few seconds": "正在生成图片，请稍候", "Image download succeeded": "图片已下载",
+    "Sorry, there was a problem downloading your image!": "抱歉，图片下载失败",
+    "Download plot as JSON": "下载为 JSON", "Share chart...": "分享图表",
+}
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "zh-CN", "locales": {"zh-CN": {"dictionary": ZH_PLOTLY}}}
+
+
+def plotly_config(**extra) -> dict:
+    """The config every chart is shown with (Chinese toolbar, no Plotly logo) plus ``extra``."""
+    return {**PLOTLY_CONFIG, **extra}

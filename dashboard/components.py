@@ -16,6 +16,7 @@ import streamlit as st
 from warehouse import export
 from warehouse.quality_marks import INFLUENCE_SHARE, MARK
 
+from . import charts
 from .charts import rate_text
 from .labels import CATEGORY_LABELS, COLUMN_NAMES, LEVEL_LABELS
 
@@ -108,7 +109,7 @@ def download_buttons(df: pd.DataFrame, stem: str, *, key: str, label: str = "") 
 def chart_block(fig: go.Figure, df: pd.DataFrame, *, key: str, definition: str, stem: str,
                 rate_cols: Sequence[str] = ()) -> None:
     """A chart, its definition (口径) below it, and the same numbers as a table with downloads."""
-    st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False, "toImageButtonOptions": {"filename": stem}})
+    st.plotly_chart(fig, key=f"{key}_chart", config=charts.plotly_config(toImageButtonOptions={"filename": stem}))
     if definition:
         st.caption(definition)
     with st.expander("查看数据表", expanded=False):

