@@ -75,9 +75,9 @@ def run(db: Path, dataset: str, fmt: str, mode: str, out_dir: Path, timeout: flo
         return {"error": f"no file after {timeout:.0f} s"}
     finally:
         out.unlink(missing_ok=True)
-    if p.returncode != 0:
+    if p.returncode != 0 or "{" not in p.stdout:
         return {"error": p.stderr.strip().splitlines()[-1] if p.stderr.strip() else f"exit {p.returncode}"}
-    return json.loads(p.stdout.strip().splitlines()[-1])
+    return json.loads([line for line in p.stdout.splitlines() if line.startswith("{")][-1])
 
 
 def main() -> None:

@@ -49,6 +49,7 @@ from .schema import WIDE_KEYS, wide_column
 
 BATCH = 20_000  # rows per Arrow record batch: bounded memory, few Python round-trips
 XLSX_MAX_ROWS = 1_048_576  # Excel's rows per sheet, header included
+ZIP64_CELLS = 20_000_000  # past ~20M cells a sheet's XML may pass 4 GB (ZIP64 needed)
 Progress = Callable[[int, int], None]  # (rows written, rows in total)
 
 
@@ -332,6 +333,8 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, p: Plan, f: Filters, path: str | 
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                          "strings_to_urls": False, "strings_to_numbers": False})
     try:
+        if total * len(p.columns) > ZIP64_CELLS:
+            wb.use_zip64()  # the sheet's XML passes 4 GB: the zip needs 64-bit sizes (Excel 2010+ reads it)
         bold = wb.add_format({"bold": True})
         about = wb.add_worksheet("说明")
         about.set_column(0, 0, 14)
