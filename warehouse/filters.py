@@ -30,6 +30,7 @@ class Filters:
     categories: tuple[str, ...] = ()  # spec.agencies CATEGORIES codes
     agencies: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()  # "2019" | "2021" | "legacy"
+    agency_keys: tuple[str, ...] = ()  # agencies by stable key (同口径: those reporting in both years)
     current_only: bool = True  # only the newest version of each (agency, year)
     include_demo: bool = True  # 示例数据 (synthetic reports)
     leave_out_failing: bool = False  # leave out reports whose own numbers break R1–R4
@@ -57,7 +58,7 @@ class Filters:
             ("版本", "仅最新版本" if self.current_only else "全部版本"),
             ("示例数据", "包含" if self.include_demo else "不含"),
             ("报告范围", LEAVE_OUT_NOTE if self.leave_out_failing else INCLUDE_NOTE),
-        ]
+        ] + ([("同口径单位", f"{len(self.agency_keys)} 个（两年都有报告的单位）")] if self.agency_keys else [])
 
     def key(self) -> tuple:
         """A hashable, order-independent identity — for cache keys."""
@@ -78,6 +79,7 @@ _LIST_COLUMNS = (
     ("categories", "category"),
     ("agencies", "agency"),
     ("formats", "format"),
+    ("agency_keys", "agency_key"),
 )
 
 
@@ -101,7 +103,7 @@ def where_clause(f: Filters, alias: str = "r", *, roster: bool = False) -> tuple
         parts.append(f"{a}year <= ?")
         params.append(int(f.year_to))
     for attr, col in _LIST_COLUMNS:
-        if roster and col == "format":
+        if roster and col in ("format", "agency_key"):  # a roster row has neither
             continue
         values = getattr(f, attr)
         if values:

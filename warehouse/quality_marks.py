@@ -107,4 +107,19 @@ def overview_influence(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFra
     return influence(con, f, OVERVIEW_INDICATORS)
 
 
-QUESTIONS = {fn.__name__: fn for fn in (failing_count, overview_influence)}
+def overview_same_agencies(con: duckdb.DuckDBPyConnection, f: Filters, year: int) -> pd.DataFrame:
+    """同口径 for the 总览 KPIs: ``queries.overview_by_year`` for ``year`` − 1 and ``year`` over only
+    the agencies that reported in both years (their ``reports`` column: how many on each side)."""
+    from .queries import _df, overview_by_year
+
+    both = _df(con, "SELECT r.agency_key FROM reports r WHERE " + where_clause(f)[0]
+               + " AND r.year IN (?, ?) GROUP BY r.agency_key HAVING COUNT(DISTINCT r.year) = 2",
+               [*where_clause(f)[1], int(year) - 1, int(year)])
+    if both.empty:
+        return overview_by_year(con, dataclasses.replace(f, year_from=int(year), year_to=int(year))).iloc[0:0]
+    keys = tuple(both["agency_key"])
+    scoped = dataclasses.replace(f, year_from=int(year) - 1, year_to=int(year), agency_keys=keys)
+    return overview_by_year(con, scoped)
+
+
+QUESTIONS = {fn.__name__: fn for fn in (failing_count, overview_influence, overview_same_agencies)}

@@ -86,3 +86,26 @@ def test_a_figure_a_failing_report_moves_beyond_the_share_is_marked_with_the_rep
         assert f"{agency}（报告编号 {rid}）" in notes
     # the switch on: nothing left to mark
     assert qm.overview_influence(reader, Filters(year_from=2022, year_to=2022, leave_out_failing=True)).empty
+
+
+def test_overview_same_agencies_counts_equal_a_direct_query(make_app, demo_db, reader):
+    y1 = reader.execute("SELECT MAX(year) FROM reports WHERE is_current").fetchone()[0]
+    both = [k for (k,) in reader.execute(
+        "SELECT agency_key FROM reports WHERE is_current AND year IN (?, ?) GROUP BY agency_key "
+        "HAVING COUNT(DISTINCT year) = 2", [y1 - 1, y1]).fetchall()]
+    per_year = dict(reader.execute(
+        "SELECT year, COUNT(*) FROM reports WHERE is_current AND year IN (?, ?) "
+        "AND agency_key IN (SELECT unnest(?::VARCHAR[])) GROUP BY year", [y1 - 1, y1, both]).fetchall())
+    new_now = reader.execute(
+        f"SELECT SUM({ind.term_sql(ind.INDICATOR_BY_KEY['new_applications'].default.numerator)}) FROM reports_wide "
+        "WHERE is_current AND year = ? AND agency_key IN (SELECT unnest(?::VARCHAR[]))", [y1, both]).fetchone()[0]
+    all_now = reader.execute("SELECT COUNT(*) FROM reports WHERE is_current AND year = ?", [y1]).fetchone()[0]
+    assert per_year[y1] < all_now  # the demo has an agency missing in one of the years: 同口径 differs
+
+    at = open_page(make_app(demo_db), "overview.py")
+    at.toggle(key="ov_same").set_value(True).run()
+    assert not at.exception
+    caption = next(c.value for c in at.caption if c.value.startswith("同口径："))
+    assert f"本年 {per_year[y1]} 份报告" in caption and f"上年 {per_year[y1 - 1]} 份报告" in caption
+    name = ind.INDICATOR_BY_KEY["new_applications"].name
+    assert next(m for m in at.metric if m.label.removeprefix(f"{qm.MARK} ") == name).value == f"{new_now:,.0f}"
