@@ -98,9 +98,14 @@ def table(df: pd.DataFrame, *, key: str, rate_cols: Iterable[str] = (), height: 
 
 
 def download_buttons(df: pd.DataFrame, stem: str, *, key: str, label: str = "") -> None:
-    """CSV (UTF-8 BOM) and XLSX of exactly the frame shown; clicking does not rerun the page."""
+    """CSV (UTF-8 BOM) and XLSX of exactly the frame shown, each carrying the filters and data
+    version (CSV: leading lines; XLSX: a 「筛选条件」 sheet); clicking does not rerun the page."""
+    from . import data, state
+
+    # the filters and data version go inside the file (captured now: the builder runs off-thread)
+    about = [*state.describe(state.current()), ("数据版本", data.version())]
     c1, c2 = st.columns(2)
-    c1.download_button(f"下载{label} CSV", lambda: csv_bytes(df), file_name=f"{stem}.csv", mime=CSV_MIME,
+    c1.download_button(f"下载{label} CSV", lambda: export.to_csv_bytes(df, about), file_name=f"{stem}.csv", mime=CSV_MIME,
                        key=f"{key}_csv", on_click="ignore", icon=":material/download:")
     c2.download_button(f"下载{label} Excel", deferred_xlsx({"数据": df}), file_name=f"{stem}.xlsx", mime=XLSX_MIME,
                        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")

@@ -168,3 +168,19 @@ def test_text_is_neutralised_in_sql_as_in_python(text):
     got = con.execute(f"SELECT {ce._text('t')} FROM (SELECT ? AS t)", [text]).fetchone()[0]
     con.close()
     assert got == neutralise_text(text)
+
+
+def test_a_page_tables_csv_carries_the_filters_above_the_table():
+    import pandas as pd
+
+    from warehouse.export import to_csv_bytes
+
+    df = pd.DataFrame({"单位": ["=HYPERLINK(1)", "乙局"], "件数": [3, None]})
+    about = [*Filters(cities=("样例市",), year_from=2022, year_to=2023).describe(), ("数据版本", "v9")]
+    raw = to_csv_bytes(df, about)
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    blank = rows.index([])
+    assert dict(rows[:blank])["市"] == "样例市" and dict(rows[:blank])["数据版本"] == "v9"
+    back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", skiprows=blank + 1)
+    assert list(back.columns) == ["单位", "件数"] and back["单位"].tolist() == ["'=HYPERLINK(1)", "乙局"]
+    assert back["件数"].isna().tolist() == [False, True]
