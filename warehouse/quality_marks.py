@@ -122,4 +122,14 @@ def overview_same_agencies(con: duckdb.DuckDBPyConnection, f: Filters, year: int
     return overview_by_year(con, scoped)
 
 
-QUESTIONS = {fn.__name__: fn for fn in (failing_count, overview_influence, overview_same_agencies)}
+REVIEW_FIGURES = ("review_count", "litigation_count", "review_correction_rate", "litigation_correction_rate",
+                  "correction_rate")
+
+
+def review_influence(con: duckdb.DuckDBPyConnection, f: Filters, variant: str = "decided") -> pd.DataFrame:
+    """``influence`` on the 复议诉讼 figures per year (the rates in the chosen 口径)."""
+    figures = [(k, k, variant if len(ind.INDICATOR_BY_KEY[k].variants) > 1 else None) for k in REVIEW_FIGURES]
+    return influence(con, f, figures)
+
+
+QUESTIONS = {fn.__name__: fn for fn in (failing_count, overview_influence, overview_same_agencies, review_influence)}

@@ -109,3 +109,16 @@ def test_overview_same_agencies_counts_equal_a_direct_query(make_app, demo_db, r
     assert f"本年 {per_year[y1]} 份报告" in caption and f"上年 {per_year[y1 - 1]} 份报告" in caption
     name = ind.INDICATOR_BY_KEY["new_applications"].name
     assert next(m for m in at.metric if m.label.removeprefix(f"{qm.MARK} ") == name).value == f"{new_now:,.0f}"
+
+
+def test_the_review_page_names_the_failing_report_that_moves_its_2022_count(make_app, demo_db, reader):
+    total = _review_total(reader, 2022, [])
+    movers = [(rid, agency) for rid, agency in _failing(reader, 2022)
+              if (total - _review_total(reader, 2022, [rid])) / total > qm.INFLUENCE_SHARE]
+    assert movers
+    at = open_page(make_app(demo_db), "review.py", years=["2019", "2022"])
+    name = ind.INDICATOR_BY_KEY["review_count"].name
+    notes = [c.value for c in at.caption if f"2022年{name}" in c.value]
+    assert notes and all(f"{agency}（报告编号 {rid}）" in notes[0] for rid, agency in movers)
+    at.toggle(key="quality").set_value(True).run()
+    assert not [c.value for c in at.caption if f"2022年{name}" in c.value]  # left out: nothing to mark
