@@ -83,10 +83,10 @@ def render() -> None:
             ident = _identity(dataset, fmt, f)
             built = st.session_state.get(_BUILT, {}).get((dataset, fmt))
             if built and built[0] == ident and Path(built[1]).is_file():
-                with open(built[1], "rb") as fh:
-                    col.download_button(f"下载{title} {name}", fh, file_name=f"{title}_{stem}{clerk_export.SUFFIX[fmt]}",
-                                        mime=mime, key=f"dl_{dataset}_{fmt}", on_click="ignore",
-                                        icon=":material/download:")
+                # read from disk on click only (a file object would be read into memory on every run)
+                col.download_button(f"下载{title} {name}", Path(built[1]).read_bytes,
+                                    file_name=f"{title}_{stem}{clerk_export.SUFFIX[fmt]}", mime=mime,
+                                    key=f"dl_{dataset}_{fmt}", on_click="ignore", icon=":material/download:")
                 continue
             too_big = fmt == "xlsx" and not clerk_export.xlsx_fits(n_rows)
             if col.button(f"生成{title} {name}", key=f"mk_{dataset}_{fmt}", disabled=too_big,
