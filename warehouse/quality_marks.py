@@ -70,10 +70,12 @@ def influence(con: duckdb.DuckDBPyConnection, f: Filters,
         sel_rep.append(f"{num} AS n{i}")
         sel_tot.append(f"SUM({den}) AS d{i}" if den else f"NULL AS d{i}")
         sel_rep.append(f"{den} AS d{i}" if den else f"NULL AS d{i}")
-    totals = con.execute(f"SELECT r.{by} AS g, {', '.join(sel_tot)} FROM reports_wide r WHERE {w} GROUP BY r.{by}",
+    # a report with no value at ``by`` (a province's own department has no city) is its own group ''
+    g = f"COALESCE(CAST(r.{by} AS VARCHAR), '')" if by != "year" else "r.year"
+    totals = con.execute(f"SELECT {g} AS g, {', '.join(sel_tot)} FROM reports_wide r WHERE {w} GROUP BY 1",
                          p).df().set_index("g")
-    failing = con.execute(f"SELECT r.{by} AS g, r.report_id, r.agency, {', '.join(sel_rep)} FROM reports_wide r "
-                          f"WHERE {w} AND {_FAILING} ORDER BY r.{by}, r.agency", [*p, list(HARD_RULES)]).df()
+    failing = con.execute(f"SELECT {g} AS g, r.report_id, r.agency, {', '.join(sel_rep)} FROM reports_wide r "
+                          f"WHERE {w} AND {_FAILING} ORDER BY 1, r.agency", [*p, list(HARD_RULES)]).df()
     rows = []
     for rep in failing.itertuples(index=False):
         rep = rep._asdict()
@@ -132,4 +134,17 @@ def review_influence(con: duckdb.DuckDBPyConnection, f: Filters, variant: str = 
     return influence(con, f, figures)
 
 
-QUESTIONS = {fn.__name__: fn for fn in (failing_count, overview_influence, overview_same_agencies, review_influence)}
+def region_influence(con: duckdb.DuckDBPyConnection, f: Filters, key: str, variant: str | None,
+                     year: int) -> pd.DataFrame:
+    """``influence`` on one indicator per region of the 地区 table (``regions.level_of``) in ``year``;
+    the region column is named ``region`` ('' for the group with no value at the level)."""
+    from .regions import level_of
+
+    level = level_of(f)
+    one_year = dataclasses.replace(f, year_from=int(year), year_to=int(year))
+    out = influence(con, one_year, [(key, key, variant)], by=level.column)
+    return out.rename(columns={level.column: "region"})
+
+
+QUESTIONS = {fn.__name__: fn for fn in (failing_count, overview_influence, overview_same_agencies, review_influence,
+                                        region_influence)}

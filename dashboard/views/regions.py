@@ -113,6 +113,14 @@ def render() -> None:
                + (f"。{level.own_group}为没有所属{level.name}的单位，单独列为一组。" if level.own_group else "。"))
 
     shown = shown_table(table, level.name, rate, unit)
+    marks = data.ask("region_influence", f, key, variant, y1)
+    if not marks.empty:
+        # a failing report moving a region's figure by more than the set share: ⚠ and its name
+        named = marks.assign(region=marks["region"].replace("", level.own_group or "")).groupby("region").apply(
+            lambda m: "；".join(f"{components.MARK} {a}（报告编号 {r}）" for a, r in zip(m["agency"], m["report_id"],
+                                                                                       strict=True)),
+            include_groups=False)
+        shown["数据质量"] = table["region"].map(named).fillna("")
     components.table(shown, key="rg_table")
     components.download_buttons(shown, f"地区_{ind.name}_{stem}", key="rg_dl")
     st.caption(definition + ("变化以百分点计。" if rate else "同比 = (本年 − 上年) ÷ 上年；上年为0或空白时为“—”。"))

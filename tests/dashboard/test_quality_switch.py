@@ -5,7 +5,7 @@ moves by more than the set share is marked with a note naming the report."""
 
 from __future__ import annotations
 
-from test_pages import open_page
+from test_pages import frame_with, open_page
 
 from loaders.spec import RULE_BY_ID
 from warehouse import indicators as ind
@@ -122,3 +122,26 @@ def test_the_review_page_names_the_failing_report_that_moves_its_2022_count(make
     assert notes and all(f"{agency}（报告编号 {rid}）" in notes[0] for rid, agency in movers)
     at.toggle(key="quality").set_value(True).run()
     assert not [c.value for c in at.caption if f"2022年{name}" in c.value]  # left out: nothing to mark
+
+
+def test_the_region_table_names_the_failing_report_that_moves_a_regions_figure(make_app, demo_db, reader):
+    # independently, from the long cells: the province's own departments (no city), 2022 review count
+    def group_total(leave_out: list[int]) -> float:
+        (v,) = reader.execute(
+            "SELECT SUM(c.value) FROM cells c JOIN reports r USING (report_id) WHERE r.is_current AND r.year = 2022 "
+            "AND r.province = '示例省' AND r.city IS NULL AND c.key IN (SELECT unnest(?::VARCHAR[])) "
+            "AND c.status = 'number' AND r.report_id NOT IN (SELECT unnest(?::BIGINT[]))",
+            [list(REVIEW_KEYS), leave_out]).fetchone()
+        return float(v or 0)
+
+    total = group_total([])
+    in_group = reader.execute("SELECT report_id FROM reports WHERE year = 2022 AND province = '示例省' "
+                              "AND city IS NULL").fetchall()
+    movers = [(rid, agency) for rid, agency in _failing(reader, 2022)
+              if (rid,) in in_group and abs(total - group_total([rid])) / total > qm.INFLUENCE_SHARE]
+    assert movers
+    at = open_page(make_app(demo_db), "regions.py", province="示例省", years=["2019", "2022"], rg_ind="review_count")
+    shown = frame_with(at, "市", "数据质量")
+    flagged = shown.set_index("市")["数据质量"]
+    for rid, agency in movers:
+        assert f"{agency}（报告编号 {rid}）" in flagged["省直单位"]
