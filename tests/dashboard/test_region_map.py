@@ -59,17 +59,23 @@ def test_a_real_province_shows_its_cities_on_a_map_with_the_warehouse_numbers(ma
                             "AND city IS NOT NULL GROUP BY city", [y1]).fetchall())
     con.close()
     at = open_page(make_app(henan_db), "regions.py", province="河南省")
-    maps = [c for c in _charts(at) if c["data"][0]["type"] == "choropleth"]
+    maps = [c for c in _charts(at) if c["layout"].get("meta", {}).get("kind") == "choropleth"]
     assert len(maps) == 1
-    trace = maps[0]["data"][0]
+    regions = [t for t in maps[0]["data"] if "adcode" in (t.get("meta") or {})]
     codes = boundaries.region_codes("city", want, province="河南省")
-    got = dict(zip(trace["locations"], trace["z"], strict=True))
+    got = {t["meta"]["adcode"]: t["meta"]["value"] for t in regions}
     assert got == {codes[c]: pytest.approx(float(v)) for c, v in want.items()}
-    assert {f["id"] for f in trace["geojson"]["features"]} == set(codes.values())
+    assert {t["name"] for t in regions} == set(want)
+    # each region is drawn from its own boundary (the first point of its outline is the package's)
+    for t in regions:
+        shape = boundaries.feature_collection([t["meta"]["adcode"]])["features"][0]["geometry"]
+        first = shape["coordinates"][0][0][0] if shape["type"] == "MultiPolygon" else shape["coordinates"][0][0]
+        assert [t["x"][0], t["y"][0]] == first
+    assert all(c["data"][0]["type"] != "choropleth" for c in _charts(at))  # no geo chart: nothing fetched
     assert any("省直单位" in c.value and "未在图上显示" in c.value for c in at.caption)
 
 
 def test_the_demos_invented_province_shows_no_map(make_app, demo_db):
     for url in ({}, {"province": "示例省"}):
         at = open_page(make_app(demo_db), "regions.py", **url)
-        assert not [c for c in _charts(at) if c["data"][0]["type"] == "choropleth"]
+        assert not [c for c in _charts(at) if c["layout"].get("meta", {}).get("kind") == "choropleth"]
