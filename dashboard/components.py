@@ -199,6 +199,20 @@ def influence_notes(marks: pd.DataFrame, names: dict[str, str], rate_aliases=())
     return out
 
 
+def influence_caption(f, keys: Sequence[str]) -> None:
+    """Under a chart of per-year indicators: name each failing report (R1–R4) that moves one of
+    them by more than the set share (with ``MARK``), as on 总览."""
+    from warehouse.indicators import INDICATOR_BY_KEY, RATE
+
+    from . import data
+
+    marks = data.ask("indicator_influence", f, tuple(keys))
+    names = {k: INDICATOR_BY_KEY[k].name for k in keys}
+    notes = influence_notes(marks, names, tuple(k for k in keys if INDICATOR_BY_KEY[k].kind == RATE))
+    if notes:
+        st.caption("；".join(notes) + "。")
+
+
 def mark_points(fig, marks: pd.DataFrame, df: pd.DataFrame, columns: dict[str, str], *, x: str = "year") -> None:
     """Put ``MARK`` above each trend point (column of ``df`` per year) a failing report moves."""
     for m in marks.itertuples(index=False):

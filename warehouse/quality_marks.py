@@ -146,5 +146,19 @@ def region_influence(con: duckdb.DuckDBPyConnection, f: Filters, key: str, varia
     return out.rename(columns={level.column: "region"})
 
 
-QUESTIONS = {fn.__name__: fn for fn in (failing_count, overview_influence, overview_same_agencies, review_influence,
+def indicator_influence(con: duckdb.DuckDBPyConnection, f: Filters, keys: tuple[str, ...]) -> pd.DataFrame:
+    """``influence`` per year on indicators in their default 口径 (alias = indicator key)."""
+    return influence(con, f, [(k, k, None) for k in keys if k in ind.INDICATOR_BY_KEY])
+
+
+def failing_by_agency(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """agency_key, report_ids, years: each agency of the slice with a report failing R1–R4 — a
+    per-agency figure (机构对比) rests on that report itself."""
+    w, p = where_clause(f)
+    sql = (f"SELECT r.agency_key, list(r.report_id ORDER BY r.year) AS report_ids, list(r.year ORDER BY r.year) AS years "
+           f"FROM reports r WHERE {w} AND {_FAILING} GROUP BY r.agency_key")
+    return con.execute(sql, [*p, list(HARD_RULES)]).df()
+
+
+QUESTIONS = {fn.__name__: fn for fn in (failing_by_agency, indicator_influence, failing_count, overview_influence, overview_same_agencies, review_influence,
                                         region_influence)}

@@ -145,3 +145,35 @@ def test_the_region_table_names_the_failing_report_that_moves_a_regions_figure(m
     flagged = shown.set_index("市")["数据质量"]
     for rid, agency in movers:
         assert f"{agency}（报告编号 {rid}）" in flagged["省直单位"]
+
+
+def test_compare_flags_agencies_whose_figure_rests_on_a_failing_report(make_app, demo_db, reader):
+    failing = reader.execute(
+        "SELECT DISTINCT r.agency, r.year, r.report_id FROM reports r JOIN findings f USING (report_id) "
+        "WHERE r.is_current AND r.year BETWEEN 2022 AND 2023 AND f.kind = 'source' "
+        "AND f.rule IN (SELECT unnest(?::VARCHAR[]))", [HARD]).fetchall()
+    assert failing
+    at = open_page(make_app(demo_db), "compare.py", years=["2022", "2023"], rank_top="100")
+    table = frame_with(at, "单位", "数据质量")
+    flagged = {a: q for a, q in zip(table["单位"], table["数据质量"], strict=True) if q}
+    for agency, year, rid in failing:
+        assert any(a.startswith(agency) and f"{year}年（报告编号 {rid}）" in q for a, q in flagged.items()), agency
+    assert len(flagged) == len({a for a, _, _ in failing})
+
+
+def test_the_applications_page_names_the_failing_report_that_moves_new_applications(make_app, demo_db, reader):
+    keys = ind.INDICATOR_BY_KEY["new_applications"].default.numerator
+
+    def total(leave_out):
+        (v,) = reader.execute(
+            "SELECT SUM(c.value) FROM cells c JOIN reports r USING (report_id) WHERE r.is_current AND r.year = 2022 "
+            "AND c.key IN (SELECT unnest(?::VARCHAR[])) AND c.status = 'number' "
+            "AND r.report_id NOT IN (SELECT unnest(?::BIGINT[]))", [list(keys), leave_out]).fetchone()
+        return float(v)
+
+    t = total([])
+    movers = [(rid, a) for rid, a in _failing(reader, 2022) if (t - total([rid])) / t > qm.INFLUENCE_SHARE]
+    at = open_page(make_app(demo_db), "applications.py", years=["2019", "2022"])
+    name = ind.INDICATOR_BY_KEY["new_applications"].name
+    notes = " ".join(c.value for c in at.caption if f"2022年{name}：" in c.value)
+    assert movers and all(f"{a}（报告编号 {rid}）" in notes for rid, a in movers)
