@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -30,9 +31,19 @@ FILE_TYPES = (("csv", "CSV", components.CSV_MIME), ("xlsx", "Excel", components.
 _BUILT = "dl_built"  # session state: (dataset, type) → (identity of the slice, path of the file made for it)
 
 
+KEEP_SECONDS = 24 * 3600  # a generated file older than this (its session long gone) is removed
+
+
 def _export_dir() -> Path:
     d = Path(tempfile.gettempdir()) / "gongkai-exports"
     d.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for old in d.iterdir():
+        try:
+            if now - old.stat().st_mtime > KEEP_SECONDS:
+                old.unlink()
+        except OSError:  # another session removed it first
+            pass
     return d
 
 
