@@ -194,3 +194,76 @@ def small_multiples(df: pd.DataFrame, *, facet: str, x: str, y: str, title: str,
 def to_png(fig: go.Figure, *, width: int = 1000, height: int | None = None) -> bytes:
     """Static export via kaleido with the CJK font family already on the figure."""
     return fig.to_image(format="png", width=width, height=height or fig.layout.height or 420, scale=1)
+
+
+def choropleth(geojson: dict, codes: Sequence[str], names: Sequence[str], values: Sequence[float], *, title: str,
+               rate: bool = False) -> go.Figure:
+    """Regions coloured by one indicator, drawn as filled shapes on plain axes (lon/lat).
+
+    Not ``go.Choropleth``: plotly.js fetches a world base map from its CDN for every geo chart
+    with locations, and nothing is to be downloaded at run time. Shapes come from
+    ``dashboard.boundaries`` (feature ids = adcodes); each region is one trace whose ``meta``
+    carries its adcode and value, with a colour bar from a hidden marker trace.
+    """
+    from plotly.colors import sample_colorscale
+
+    shapes = {f["id"]: f["geometry"] for f in geojson.get("features", [])}
+    nums = [float(v) for v in values if not pd.isna(v)]
+    lo, hi = (min(nums), max(nums)) if nums else (0.0, 1.0)
+    # Blues without its near-white end, so the lowest region still stands out from the page
+    scale = [[i / 10, c] for i, c in enumerate(sample_colorscale("Blues", [0.2 + 0.08 * i for i in range(11)]))]
+    fig = go.Figure()
+    lats = []
+    for code, name, v in zip(codes, names, values, strict=True):
+        geom = shapes.get(code)
+        if geom is None:
+            continue
+        polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        xs, ys = [], []
+        for poly in polygons:
+            ring = poly[0]  # the outline (holes are left filled: a map of regions, not of lakes)
+            xs += [p[0] for p in ring] + [None]
+            ys += [p[1] for p in ring] + [None]
+        lats += [y for y in ys if y is not None]
+        t = ((float(v) - lo) / (hi - lo) if hi > lo else 1.0) if not pd.isna(v) else None
+        colour = sample_colorscale(scale, [t])[0] if t is not None else "#DDDDDD"
+        text = rate_text(v) if rate else ("—" if pd.isna(v) else f"{v:,.0f}")
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour, line={"color": "#FFFFFF", "width": 0.8},
+            name=name, hoveron="fills", text=f"{name}：{text}", hoverinfo="text", showlegend=False,
+            meta={"adcode": code, "value": None if pd.isna(v) else float(v)},
+        ))
+    fig.add_trace(go.Scatter(  # the colour bar
+        x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+        marker={"color": [lo, hi], "colorscale": scale, "cmin": lo, "cmax": hi, "showscale": True,
+                "colorbar": {"tickformat": ".0%" if rate else ",d", "title": None}},
+    ))
+    mid = (min(lats) + max(lats)) / 2 if lats else 0.0
+    fig.update_xaxes(visible=False)
+    # equal distances east–west and north–south at the map's middle latitude
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / max(0.2, math.cos(math.radians(mid))))
+    _layout(fig, title, height=520)
+    fig.update_layout(meta={"kind": "choropleth"}, margin={"l": 0, "r": 0, "t": 48, "b": 0},
+                      plot_bgcolor="rgba(0,0,0,0)")
+    return fig
+
+
+# Plotly's own words (the chart toolbar's tooltips and notices) in Chinese: plotly.js takes a
+# locale dictionary in the chart's config, so no English is shown where Chinese is possible.
+ZH_PLOTLY = {
+    "Download plot as a PNG": "下载为 PNG 图片", "Download plot": "下载图片", "Zoom": "缩放", "Pan": "平移",
+    "Box Select": "框选", "Lasso Select": "套索选择", "Zoom in": "放大", "Zoom out": "缩小", "Autoscale": "自动缩放",
+    "Reset axes": "重置坐标轴", "Reset view": "重置视图", "Reset views": "重置视图", "Reset": "重置",
+    "Toggle Spike Lines": "显示或隐藏参考线", "Show closest data on hover": "悬停时显示最近的数据",
+    "Compare data on hover": "悬停时比较数据", "Toggle show closest data on hover": "切换悬停显示方式",
+    "Double-click to zoom back out": "双击恢复原始比例", "Double-click on legend to isolate one trace": "双击图例只显示该项",
+    "Preparing image - this may take a few seconds": "正在生成图片，请稍候", "Image download succeeded": "图片已下载",
+    "Sorry, there was a problem downloading your image!": "抱歉，图片下载失败",
+    "Download plot as JSON": "下载为 JSON", "Share chart...": "分享图表",
+}
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "zh-CN", "locales": {"zh-CN": {"dictionary": ZH_PLOTLY}}}
+
+
+def plotly_config(**extra) -> dict:
+    """The config every chart is shown with (Chinese toolbar, no Plotly logo) plus ``extra``."""
+    return {**PLOTLY_CONFIG, **extra}

@@ -14,7 +14,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from warehouse import export
+from warehouse.quality_marks import INFLUENCE_SHARE, MARK
 
+from . import charts
 from .charts import rate_text
 from .labels import CATEGORY_LABELS, COLUMN_NAMES, LEVEL_LABELS
 
@@ -96,9 +98,14 @@ def table(df: pd.DataFrame, *, key: str, rate_cols: Iterable[str] = (), height: 
 
 
 def download_buttons(df: pd.DataFrame, stem: str, *, key: str, label: str = "") -> None:
-    """CSV (UTF-8 BOM) and XLSX of exactly the frame shown; clicking does not rerun the page."""
+    """CSV (UTF-8 BOM) and XLSX of exactly the frame shown, each carrying the filters and data
+    version (CSV: leading lines; XLSX: a 「筛选条件」 sheet); clicking does not rerun the page."""
+    from . import data, state
+
+    # the filters and data version go inside the file (captured now: the builder runs off-thread)
+    about = [*state.describe(state.current()), ("数据版本", data.version())]
     c1, c2 = st.columns(2)
-    c1.download_button(f"下载{label} CSV", lambda: csv_bytes(df), file_name=f"{stem}.csv", mime=CSV_MIME,
+    c1.download_button(f"下载{label} CSV", lambda: export.to_csv_bytes(df, about), file_name=f"{stem}.csv", mime=CSV_MIME,
                        key=f"{key}_csv", on_click="ignore", icon=":material/download:")
     c2.download_button(f"下载{label} Excel", deferred_xlsx({"数据": df}), file_name=f"{stem}.xlsx", mime=XLSX_MIME,
                        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
@@ -107,7 +114,7 @@ def download_buttons(df: pd.DataFrame, stem: str, *, key: str, label: str = "") 
 def chart_block(fig: go.Figure, df: pd.DataFrame, *, key: str, definition: str, stem: str,
                 rate_cols: Sequence[str] = ()) -> None:
     """A chart, its definition (口径) below it, and the same numbers as a table with downloads."""
-    st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False, "toImageButtonOptions": {"filename": stem}})
+    st.plotly_chart(fig, key=f"{key}_chart", config=charts.plotly_config(toImageButtonOptions={"filename": stem}))
     if definition:
         st.caption(definition)
     with st.expander("查看数据表", expanded=False):
@@ -161,8 +168,67 @@ def scope_caption(f) -> None:
     st.caption("当前范围：" + ("；".join(shown) if shown else "全部数据") + "（仅统计各单位每年的最新版本报告）")
 
 
+def quality_caption(f) -> None:
+    """The quality switch's marker: how many reports of the slice fail R1–R4 and whether they count."""
+    from . import data
+
+    n = data.ask("failing_count", f)
+    failing = int(n["failing"].iloc[0]) if not n.empty else 0
+    if not failing:
+        return
+    if f.leave_out_failing:
+        st.caption(f"已剔除 {failing:,} 份表格勾稽关系不成立（R1–R4）的报告（左侧“剔除……”开关）。")
+    else:
+        st.caption(f"{MARK} 本范围 {int(n['reports'].iloc[0]):,} 份报告中有 {failing:,} 份表格勾稽关系不成立（R1–R4），"
+                   f"已计入统计；受其中某份报告影响超过 {INFLUENCE_SHARE:.0%} 的数字标有 {MARK}。可在左侧剔除这些报告。")
+
+
+def influence_notes(marks: pd.DataFrame, names: dict[str, str], rate_aliases=()) -> list[str]:
+    """One line per marked figure: which failing report moves it, with and without that report."""
+    out = []
+    for m in marks.itertuples(index=False):
+        if m.alias not in names:
+            continue
+        rate = m.alias in rate_aliases
+
+        def shown(v, rate=rate):
+            return rate_text(v) if rate else number_text(v)
+
+        out.append(f"{MARK} {int(m.year)}年{names[m.alias]}：{m.agency}（报告编号 {m.report_id}）表格勾稽关系不成立，"
+                   f"含该报告为 {shown(m.value)}，不含为 {shown(m.without)}")
+    return out
+
+
+def influence_caption(f, keys: Sequence[str]) -> None:
+    """Under a chart of per-year indicators: name each failing report (R1–R4) that moves one of
+    them by more than the set share (with ``MARK``), as on 总览."""
+    from warehouse.indicators import INDICATOR_BY_KEY, RATE
+
+    from . import data
+
+    marks = data.ask("indicator_influence", f, tuple(keys))
+    names = {k: INDICATOR_BY_KEY[k].name for k in keys}
+    notes = influence_notes(marks, names, tuple(k for k in keys if INDICATOR_BY_KEY[k].kind == RATE))
+    if notes:
+        st.caption("；".join(notes) + "。")
+
+
+def mark_points(fig, marks: pd.DataFrame, df: pd.DataFrame, columns: dict[str, str], *, x: str = "year") -> None:
+    """Put ``MARK`` above each trend point (column of ``df`` per year) a failing report moves."""
+    for m in marks.itertuples(index=False):
+        if m.alias not in columns:
+            continue
+        row = df[df[x] == m.year]
+        if row.empty or _missing(row[columns[m.alias]].iloc[0]):
+            continue
+        fig.add_annotation(x=m.year, y=float(row[columns[m.alias]].iloc[0]), text=MARK, showarrow=False, yshift=14,
+                           font={"size": 16, "color": "#D55E00"},
+                           hovertext=f"{m.agency}（报告编号 {m.report_id}）表格勾稽关系不成立")
+
+
 def page_header(title: str, f, intro: str = "") -> None:
     st.title(title)
     scope_caption(f)
+    quality_caption(f)
     if intro:
         st.markdown(intro)

@@ -16,14 +16,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from warehouse import export, queries, review
+from warehouse import clerk_export, queries, review
 from warehouse.connect import WarehouseNotFound, data_version, source_file
 from warehouse.filters import Filters
 from warehouse.schema import pending_migrations
@@ -125,28 +124,35 @@ def file_bytes(path: str, data_version: str) -> bytes | None:
     return p.read_bytes() if p.is_file() else None
 
 
-def deferred_export(name: str, filters: Filters, fmt: str, sheet: str) -> Callable[[], bytes]:
-    """A zero-argument builder for ``st.download_button(data=…)``: runs only when clicked.
+# ---------------------------------------------------------------- full-slice files (warehouse.clerk_export)
 
-    Large slices (a row per report or per cell) are not computed on every page run (P4/P5).
-    The builder runs outside the script thread, so it uses no Streamlit calls: it takes its own
-    cursor on this snapshot's connection and calls the warehouse question and exporter directly.
-    """
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _export_rows(dataset: str, path: str, data_version: str, filters_key: tuple, _filters: Filters) -> int:
+    con = _reader(path, data_version)
+    if con is None:
+        return 0
+    cur = con.cursor()
+    try:
+        return clerk_export.row_count(cur, clerk_export.plan(cur, dataset, _filters))
+    finally:
+        cur.close()
+
+
+def export_rows(dataset: str, filters: Filters) -> int:
+    """How many rows the full-slice file of ``dataset`` has (decides whether an XLSX can hold it)."""
+    return _export_rows(dataset, db_path(), version(), filters.key(), filters)
+
+
+def write_export(dataset: str, fmt: str, filters: Filters, dest: Path,
+                 progress: clerk_export.Progress | None = None) -> int:
+    """Stream the slice's ``dataset`` into ``dest`` as ``fmt`` (batches from DuckDB straight into
+    the file; the table is never whole in memory). Returns the rows written."""
     con = _reader(db_path(), version())
-    fn = queries.QUESTIONS[name]
-    ver = version()
-
-    def build() -> bytes:
-        if con is None:
-            df = pd.DataFrame()
-        else:
-            cur = con.cursor()
-            try:
-                df = fn(cur, filters)
-            finally:
-                cur.close()
-        if fmt == "csv":
-            return export.to_csv_bytes(df)
-        return export.to_xlsx_bytes({sheet: df}, filters, data_version=ver)
-
-    return build
+    if con is None:
+        raise WarehouseNotFound(db_path())
+    cur = con.cursor()
+    try:
+        return clerk_export.write(cur, dataset, fmt, filters, dest, data_version=version(), progress=progress)
+    finally:
+        cur.close()

@@ -21,10 +21,10 @@ from warehouse.filters import Filters
 from .labels import CATEGORY_LABELS, LEVEL_LABELS
 
 # URL parameter name of each filter (ASCII, stable: links survive a retitle).
-YEARS, PROVINCE, CITY, COUNTY, LEVEL, CATEGORY, AGENCY = (
-    "years", "province", "city", "county", "level", "category", "agency",
+YEARS, PROVINCE, CITY, COUNTY, LEVEL, CATEGORY, AGENCY, QUALITY = (
+    "years", "province", "city", "county", "level", "category", "agency", "quality",
 )
-FILTER_KEYS = (YEARS, PROVINCE, CITY, COUNTY, LEVEL, CATEGORY, AGENCY)
+FILTER_KEYS = (YEARS, PROVINCE, CITY, COUNTY, LEVEL, CATEGORY, AGENCY, QUALITY)
 _SELECTION_KEY = "_gongkai_filters"  # non-widget session key: the Filters of this run
 
 
@@ -112,13 +112,27 @@ def _reseed_from_url() -> None:
 
 def _code_picker(sb, a: pd.DataFrame, title: str, column: str, names: dict[str, str], key: str,
                  notes: list[str] | None = None):
-    """A multiselect over the spec's codes present in ``a[column]``, shown by Chinese name, bound to
-    the URL; returns the chosen codes and ``a`` narrowed to them."""
+    """A multiselect over the spec's codes present in ``a[column]``, shown by Chinese name, kept in
+    the URL as the codes; returns the chosen codes and ``a`` narrowed to them.
+
+    Not ``bind="query-params"``: a bound widget writes and reads its *displayed* option
+    (``?level=县级``), so a link would carry labels that change with a retitle, and ``?level=county``
+    would be dropped without a word. The link's codes seed the widget on a session's first run and
+    the chosen codes are written back on every run.
+    """
     present = set(a[column].dropna())
+    options = [c for c in names if c in present]
     if notes is not None:
-        _keep_valid(key, title, [c for c in names if c in present], notes)
-    chosen = sb.multiselect(title, [c for c in names if c in present], format_func=lambda c: names.get(c, c),
-                            placeholder="全部", key=key, bind="query-params")
+        _keep_valid(key, title, options, notes)
+    if key not in st.session_state:
+        st.session_state[key] = [c for c in st.query_params.get_all(key) if c in options]
+    else:  # options narrow as other filters change: a chosen code no longer offered is let go
+        st.session_state[key] = [c for c in st.session_state[key] if c in options]
+    chosen = sb.multiselect(title, options, format_func=lambda c: names.get(c, c), placeholder="全部", key=key)
+    if chosen:
+        st.query_params[key] = chosen
+    elif key in st.query_params:
+        del st.query_params[key]
     return chosen, (a[a[column].isin(chosen)] if chosen else a)
 
 
@@ -170,6 +184,10 @@ def sidebar_filters(agencies: pd.DataFrame, years: list[int]) -> Filters:
     chosen = sb.multiselect("单位（可输入名称搜索）", _options(a["name"]), placeholder="全部单位",
                             key=AGENCY, bind="query-params")
 
+    leave_out = sb.toggle("剔除表格勾稽关系不成立的报告（R1–R4）", key=QUALITY, bind="query-params",
+                          help="默认统计全部报告，页面顶部注明其中有几份报告自身表格数字对不上；"
+                               "打开后，这些报告不参与本应用所有页面的统计。")
+
     if notes:
         sb.warning("链接中的部分筛选条件无法使用，已忽略：" + "；".join(notes) + "。", icon=":material/link_off:")
 
@@ -177,7 +195,7 @@ def sidebar_filters(agencies: pd.DataFrame, years: list[int]) -> Filters:
         year_from=year_from, year_to=year_to,
         provinces=(province,) if province else (), cities=(city,) if city else (),
         counties=(county,) if county else (), levels=tuple(levels), categories=tuple(categories),
-        agencies=tuple(chosen),
+        agencies=tuple(chosen), leave_out_failing=bool(leave_out),
     )
     st.session_state[_SELECTION_KEY] = sel
     return sel

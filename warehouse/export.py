@@ -49,9 +49,14 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, injection-neutralised, no index."""
+def to_csv_bytes(df: pd.DataFrame, about: Sequence[tuple[str, str]] = ()) -> bytes:
+    """UTF-8 with BOM, injection-neutralised, no index. ``about``: (项目, 取值) lines — the filters
+    and data version — written first, then a blank line, then the table (as ``clerk_export`` does:
+    Excel shows them as plain rows above the table)."""
     buf = io.StringIO()
+    if about:
+        pd.DataFrame(list(about)).pipe(neutralise).to_csv(buf, index=False, header=False, lineterminator="\r\n")
+        buf.write("\r\n")
     neutralise(df).to_csv(buf, index=False, lineterminator="\r\n")
     return buf.getvalue().encode("utf-8-sig")
 

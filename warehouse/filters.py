@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from loaders.spec import CATEGORY_BY_CODE, LEVEL_NAMES
+from loaders.spec import CATEGORY_BY_CODE, LEVEL_NAMES, RULE_BY_ID
+
+# The hard rules: a report whose own table numbers break one of them "doesn't add up" (R1–R4).
+HARD_RULES: tuple[str, ...] = tuple(r for r in RULE_BY_ID if r.startswith("R"))
+LEAVE_OUT_NOTE = "剔除表格勾稽关系不成立（R1–R4）的报告"
+INCLUDE_NOTE = "包含全部报告（含表格勾稽关系不成立的）"
 
 
 @dataclass(frozen=True)
@@ -25,8 +30,10 @@ class Filters:
     categories: tuple[str, ...] = ()  # spec.agencies CATEGORIES codes
     agencies: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()  # "2019" | "2021" | "legacy"
+    agency_keys: tuple[str, ...] = ()  # agencies by stable key (同口径: those reporting in both years)
     current_only: bool = True  # only the newest version of each (agency, year)
     include_demo: bool = True  # 示例数据 (synthetic reports)
+    leave_out_failing: bool = False  # leave out reports whose own numbers break R1–R4
     extra: dict = field(default_factory=dict, compare=False, hash=False)  # ignored by SQL; UI state
 
     def describe(self) -> list[tuple[str, str]]:
@@ -50,7 +57,8 @@ class Filters:
             ("格式", joined(self.formats)),
             ("版本", "仅最新版本" if self.current_only else "全部版本"),
             ("示例数据", "包含" if self.include_demo else "不含"),
-        ]
+            ("报告范围", LEAVE_OUT_NOTE if self.leave_out_failing else INCLUDE_NOTE),
+        ] + ([("同口径单位", f"{len(self.agency_keys)} 个（两年都有报告的单位）")] if self.agency_keys else [])
 
     def key(self) -> tuple:
         """A hashable, order-independent identity — for cache keys."""
@@ -71,6 +79,7 @@ _LIST_COLUMNS = (
     ("categories", "category"),
     ("agencies", "agency"),
     ("formats", "format"),
+    ("agency_keys", "agency_key"),
 )
 
 
@@ -94,7 +103,7 @@ def where_clause(f: Filters, alias: str = "r", *, roster: bool = False) -> tuple
         parts.append(f"{a}year <= ?")
         params.append(int(f.year_to))
     for attr, col in _LIST_COLUMNS:
-        if roster and col == "format":
+        if roster and col in ("format", "agency_key"):  # a roster row has neither
             continue
         values = getattr(f, attr)
         if values:
@@ -105,4 +114,8 @@ def where_clause(f: Filters, alias: str = "r", *, roster: bool = False) -> tuple
         parts.append(f"{a}is_current")
     if not f.include_demo:
         parts.append(f"NOT {a}is_demo")
+    if f.leave_out_failing and not roster:
+        parts.append(f"{a}report_id NOT IN (SELECT fi.report_id FROM findings fi WHERE fi.kind = 'source' "
+                     "AND fi.rule IN (SELECT unnest(?::VARCHAR[])))")
+        params.append(list(HARD_RULES))
     return (" AND ".join(parts) or "TRUE"), params

@@ -21,11 +21,11 @@ from collections.abc import Callable, Sequence
 import duckdb
 import pandas as pd
 
-from loaders.spec import RULE_BY_ID, T4_GROUPS, T4_RESULTS
+from loaders.spec import T4_GROUPS, T4_RESULTS
 from loaders.spec.tables import T3_PART_COLUMNS
 
 from . import indicators as ind
-from .filters import Filters, where_clause
+from .filters import HARD_RULES, Filters, where_clause
 from .schema import WIDE_KEYS, wide_column
 
 Con = duckdb.DuckDBPyConnection
@@ -402,9 +402,6 @@ def _findings(con: Con, f: Filters, condition: str, cond_params: list, extra: st
         ORDER BY r.agency, r.year, fi.rule
     """
     return _df(con, sql, [*p, *cond_params])
-
-
-HARD_RULES = tuple(r for r in RULE_BY_ID if r.startswith("R"))
 
 
 def inconsistent_reports(con: Con, f: Filters) -> pd.DataFrame:
@@ -787,3 +784,9 @@ def summary_reports(con: Con, f: Filters, year: int, leave_out_failing: bool = F
 
 
 QUESTIONS.update({fn.__name__: fn for fn in (summary_cells, summary_reports)})
+
+
+# ---------------------------------------------------------------- data quality marks (issue 11)
+from . import quality_marks as _quality_marks  # noqa: E402
+
+QUESTIONS.update(_quality_marks.QUESTIONS)

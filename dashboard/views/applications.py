@@ -44,6 +44,7 @@ def render() -> None:
     components.chart_block(fig, shown[["year", "办理结果", "count"] + (["占比"] if share else [])], key="apps_outcomes_year",
                            definition=_OUTCOME_DEFINITION, stem=f"依申请_办理结果_按年_{stem}",
                            rate_cols=("占比",))
+    components.influence_caption(f, ("handled", "grant_rate", "refusal_rate"))
 
     top_n = st.slider("显示办结量最多的单位数", 5, 50, 20, step=5, key="apps_top_n", bind="query-params")
     by_agency = data.ask("outcomes_by_agency", f, top_n)
@@ -94,6 +95,7 @@ def render() -> None:
                        title="上年结转与结转下年度的申请数（件）")
     components.chart_block(fig, carry, key="apps_carry", definition=components.definition("backlog_rate"),
                            stem=f"依申请_结转_{stem}", rate_cols=("backlog_rate",))
+    components.influence_caption(f, ("new_applications", "backlog_rate"))
 
 
 if __name__ == "__main__":

@@ -32,6 +32,11 @@ def render() -> None:
     stem = state.stem(f)
     definition = components.definition(key, variant)
 
+    failing = data.ask("failing_by_agency", f)
+    if not failing.empty:
+        flags = {k: f"{components.MARK} " + "、".join(f"{y}年（报告编号 {r}）" for y, r in zip(ys, rs, strict=True))
+                 + "报告表格勾稽关系不成立" for k, ys, rs in failing[["agency_key", "years", "report_ids"]].itertuples(index=False)}
+        ranked = ranked.assign(数据质量=ranked["agency_key"].map(flags).fillna(""))
     st.subheader(f"单位排名：{ind.name}")
     top = st.slider("显示前几名", 5, 100, 30, step=5, key="rank_top", bind="query-params")
     shown = ranked.dropna(subset=["value"]).head(top).copy()
@@ -40,6 +45,8 @@ def render() -> None:
     else:
         if rate:
             shown["agency"] = shown["agency"] + shown["small_sample"].map({True: "（小样本）", False: ""})
+        if "数据质量" in shown:
+            shown["agency"] = shown["agency"] + shown["数据质量"].map(lambda v: f" {components.MARK}" if v else "")
         fig = charts.bar(shown, x="agency", y="value", rate=rate, horizontal=True, highlight="small_sample",
                          height=max(360, 26 * len(shown) + 120),
                          title=f"{ind.name}：单位排名（前{len(shown)}名，所选年份合计" + ("，灰色为小样本）" if rate else "）"))
@@ -48,6 +55,9 @@ def render() -> None:
     n_missing = int(ranked["value"].isna().sum())
     if n_missing:
         st.caption(f"另有 {n_missing} 个单位无法计算（分母为0或数据空白），显示为“—”，未参与排名。")
+    if "数据质量" in ranked:
+        st.caption(f"标有 {components.MARK} 的单位，所选范围内有报告自身表格勾稽关系不成立（R1–R4），其数值包含该报告；"
+                   "见表格“数据质量”列，或在左侧剔除这些报告。")
 
     st.subheader("小图对比：各单位历年走势")
     chosen = f.agencies or tuple(ranked.sort_values("denominator" if rate else "value", ascending=False,

@@ -30,17 +30,33 @@ def render() -> None:
         return
     last = df.iloc[-1]
     prev = df.iloc[-2] if len(df) > 1 and int(df.iloc[-2]["year"]) == int(last["year"]) - 1 else None
+    same = prev is not None and st.toggle("同口径（只比较两年都有报告的单位）", key="ov_same", bind="query-params",
+                                          help="指标卡的本年与上年都只统计这两年都报送了年报的单位")
+    if same:
+        both = data.ask("overview_same_agencies", f, int(last["year"]))
+        if len(both) == 2:
+            prev, last = both.iloc[0], both.iloc[1]
     st.subheader(f"{int(last['year'])}年主要指标" + (f"（与{int(last['year']) - 1}年相比）" if prev is not None else ""))
+    marks = data.ask("overview_influence", f)
+    names = {col: _name(key, variant) for col, key, variant, _ in KPIS}
+    rates = tuple(col for col, _, _, rate in KPIS if rate)
+    marked_now = marks[marks["year"] == last["year"]] if not marks.empty else marks
     cols = st.columns(4)
     for i, (col, key, variant, rate) in enumerate(KPIS):
-        ind = INDICATOR_BY_KEY[key]
-        name = ind.name + (f"（{ind.variant(variant).name}）" if variant else "")
-        components.kpi(cols[i % 4], name, last[col], None if prev is None else prev[col], rate=rate,
+        flag = f"{components.MARK} " if col in set(marked_now["alias"]) else ""
+        components.kpi(cols[i % 4], flag + names[col], last[col], None if prev is None else prev[col], rate=rate,
                        help=components.definition(key, variant))
     components.kpi(cols[len(KPIS) % 4], PROACTIVE_NAME, last["proactive_docs"],
                    None if prev is None else prev["proactive_docs"], help=PROACTIVE_DEFINITION)
-    st.caption(f"本年共 {int(last['reports'])} 份报告、{int(last['agencies'])} 个单位。"
-               "变化为同比；比率的变化以百分点计；无分母时显示“—”。")
+    sides = (f"本年 {int(last['reports'])} 份报告、{int(last['agencies'])} 个单位"
+             + (f"，上年 {int(prev['reports'])} 份报告、{int(prev['agencies'])} 个单位" if prev is not None else ""))
+    st.caption(("同口径：" if same else "") + f"本年共 {int(last['reports'])} 份报告、{int(last['agencies'])} 个单位。"
+               + (f"对比两侧：{sides}" + ("（仅两年都有报告的单位）。" if same else "（两年单位范围可能不同，可打开“同口径”）。")
+                  if prev is not None else "")
+               + "变化为同比；比率的变化以百分点计；无分母时显示“—”。")
+    notes = components.influence_notes(marked_now, names, rates)
+    if notes:
+        st.caption("；".join(notes) + "。")
 
     st.subheader("历年趋势")
     years = df["year"].astype(int).tolist()
@@ -78,9 +94,20 @@ def _indicator_trend(df, series: tuple[tuple[str, str | None], ...], title: str,
         names[col] = ind.name + (f"（{ind.variant(variant).name}）" if variant else "")
     fig = charts.trend(df, x="year", series=names, title=title, rate=rate)
     cols = [c for c, _ in series]
+    marks = data.ask("overview_influence", state.current())
+    shown = marks[marks["alias"].isin(cols)] if not marks.empty else marks
+    components.mark_points(fig, shown, df, {c: c for c in cols})
     components.chart_block(fig, df[["year", *cols, *extra]], key=key,
                            definition=" ".join(components.definition(c, v) for c, v in series),
                            stem=stem, rate_cols=(*cols, *extra) if rate else ())
+    notes = components.influence_notes(shown, names, cols if rate else ())
+    if notes:
+        st.caption("；".join(notes) + "。")
+
+
+def _name(key: str, variant: str | None) -> str:
+    ind = INDICATOR_BY_KEY[key]
+    return ind.name + (f"（{ind.variant(variant).name}）" if variant else "")
 
 
 if __name__ == "__main__":

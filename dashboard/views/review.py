@@ -30,6 +30,10 @@ def render() -> None:
     components.chart_block(fig, totals[["year", "类别", "count"]], key="rv_counts",
                            definition=components.definition("review_count") + " " + components.definition("litigation_count"),
                            stem=f"复议诉讼_案件数_{stem}")
+    counts_marks = data.ask("review_influence", f, "decided")
+    notes = components.influence_notes(counts_marks, {k: INDICATOR_BY_KEY[k].name for k in ("review_count", "litigation_count")})
+    if notes:
+        st.caption("；".join(notes) + "。")
 
     parts = long[long["result"] != "total"]
     summed = parts.groupby(["类别", "结果"], sort=False, as_index=False)["count"].sum()
@@ -44,12 +48,18 @@ def render() -> None:
     rates = data.ask("correction_rates_by_year", f, variant)
     fig = charts.trend(rates, x="year", series=_RATE_NAMES, rate=True,
                        title=f"复议、诉讼与综合纠错率（{_VARIANTS[variant]}）")
+    marks = data.ask("review_influence", f, variant)
+    marks = marks[marks["alias"].isin(list(_RATE_NAMES))] if not marks.empty else marks
+    components.mark_points(fig, marks, rates, {k: k for k in _RATE_NAMES})
     renamed = {**_RATE_NAMES, **{f"{k}_n": f"{n}分母" for k, n in _RATE_NAMES.items()}}
     components.chart_block(
         fig, rates.rename(columns=renamed), key="rv_rates", stem=f"复议诉讼_纠错率_{variant}_{stem}",
         definition=" ".join(components.definition(k, variant) for k in _RATE_NAMES),
         rate_cols=tuple(_RATE_NAMES.values()),
     )
+    notes = components.influence_notes(marks, _RATE_NAMES, tuple(_RATE_NAMES))
+    if notes:
+        st.caption("；".join(notes) + "。")
 
 
 if __name__ == "__main__":

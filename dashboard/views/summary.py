@@ -4,6 +4,8 @@ why, the standard summary sentences (each number traceable), and XLSX / DOCX dow
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
@@ -41,10 +43,11 @@ def render() -> None:
     if not years:
         components.empty_state("所选年份没有2019年及以后格式的年报。")
         return
-    c1, c2 = st.columns([1, 3])
-    year = c1.selectbox("汇总年度", years[::-1], format_func=lambda y: f"{y}年", key="sm_year", bind="query-params")
-    leave_out = c2.toggle("剔除表格勾稽关系不成立的报告（R1–R4）", key="sm_quality", bind="query-params",
-                          help="默认计入全部报告；打开后，自身表格数字对不上的报告不参与汇总（见下方“未计入的报告”）")
+    year = st.selectbox("汇总年度", years[::-1], format_func=lambda y: f"{y}年", key="sm_year", bind="query-params")
+    # The sidebar's quality switch decides; the reports it leaves out are listed below with why,
+    # so the queries see the slice with them and mark them (never silently absent).
+    leave_out = f.leave_out_failing
+    f = dataclasses.replace(f, leave_out_failing=False)
     fmt = summary.format_of_year(year)
     reports = data.ask("summary_reports", f, year, leave_out)
     included = reports[reports["included"]] if not reports.empty else reports

@@ -43,7 +43,8 @@ def frame_with(at, *columns: str) -> pd.DataFrame:
 
 
 def _kpi(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    """A KPI card's value by its label (a card a failing report moves carries a leading ⚠)."""
+    return next(m.value for m in at.metric if m.label.removeprefix("⚠ ") == label)
 
 
 @pytest.mark.parametrize(("file", "title"), [(p[0], p[1]) for p in PAGES], ids=PAGE_IDS)
@@ -191,9 +192,30 @@ def test_download_page_counts_the_slice(make_app, demo_db, reader):
     at = open_page(make_app(demo_db), "download.py", **URL)
     expected = int(queries.overview_by_year(reader, F)["reports"].sum())
     assert next(m for m in at.metric if m.label == "当前范围内的报告数").value == f"{expected:,}"
-    labels = [b.proto.label for b in at.get("download_button")]
+    labels = [b.label for b in at.button]
     for name in ("按报告（宽表）", "按单元格（长表）", "按指标"):
-        assert f"下载{name} CSV" in labels and f"下载{name} Excel" in labels
+        assert {f"生成{name} CSV", f"生成{name} Excel", f"生成{name} Parquet"} <= set(labels)
+    n_wide = reader.execute("SELECT COUNT(*) FROM reports WHERE is_current AND year BETWEEN ? AND ?",
+                            [F.year_from, F.year_to]).fetchone()[0]
+    assert any(f"本范围共 {n_wide:,} 行" in c.value for c in at.caption)
+    # 生成 writes the file (streamed), then its 下载 button replaces the 生成 button
+    at.button(key="mk_reports_wide_csv").click().run()
+    assert not at.exception
+    assert "下载按报告（宽表） CSV" in [b.proto.label for b in at.get("download_button")]
+    assert "生成按报告（宽表） CSV" not in [b.label for b in at.button]
+
+
+def test_a_slice_too_big_for_one_excel_sheet_offers_csv_and_parquet(make_app, demo_db, reader, monkeypatch):
+    from warehouse import clerk_export
+
+    n_long = reader.execute("SELECT COUNT(*) FROM cells c JOIN reports r USING (report_id) WHERE r.is_current "
+                            "AND r.year BETWEEN ? AND ?", [F.year_from, F.year_to]).fetchone()[0]
+    monkeypatch.setattr(clerk_export, "XLSX_MAX_ROWS", n_long)  # a sheet one row too small for the long table
+    at = open_page(make_app(demo_db), "download.py", **URL)
+    assert at.button(key="mk_cells_long_xlsx").disabled
+    assert not at.button(key="mk_cells_long_csv").disabled and not at.button(key="mk_cells_long_parquet").disabled
+    assert not at.button(key="mk_reports_wide_xlsx").disabled
+    assert any("超过 Excel 单个工作表的上限" in w.value and "CSV 或 Parquet" in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize(("file", "title"), [(p[0], p[1]) for p in PAGES], ids=PAGE_IDS)

@@ -38,7 +38,7 @@ def _open(make_app, demo_db, year: int, leave_out: bool = False):
     at = open_page(make_app(demo_db), "summary.py", province=PROVINCE)
     at.selectbox(key="sm_year").set_value(year).run()
     if leave_out:
-        at.toggle(key="sm_quality").set_value(True).run()
+        at.toggle(key="quality").set_value(True).run()
     assert not at.exception
     return at
 

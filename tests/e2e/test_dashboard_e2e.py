@@ -105,46 +105,62 @@ def test_a_filter_set_in_the_ui_is_in_the_url_and_survives_reload_and_page_switc
     expect(page.locator('[data-testid="stMain"]').get_by_text(f"市：{city}", exact=False).first).to_be_visible()
 
 
-def test_csv_downloaded_through_the_button_equals_the_warehouse_query(page, server, demo_warehouse, tmp_path):
-    f = Filters(year_from=2021, year_to=2023)
-    open_path(page, server, "download?years=2021&years=2023")
-    button = page.get_by_role("button", name="下载按报告（宽表） CSV")
+def _generate_and_download(page: Page, title: str, kind: str, dest):
+    """「生成」 writes the file on the server (progress bar), then 「下载」 hands it over."""
+    page.get_by_role("button", name=f"生成{title} {kind}").click()
+    download = page.get_by_role("button", name=f"下载{title} {kind}")
+    expect(download).to_be_visible(timeout=60_000)
     with page.expect_download() as info:
-        button.click()
-    path = tmp_path / "wide.csv"
-    info.value.save_as(path)
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: opens ungarbled in Excel
+        download.click()
+    info.value.save_as(dest)
+    return dest
 
-    got = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
+
+def test_city_slice_csv_downloaded_through_the_buttons_has_chinese_headers_filters_and_the_warehouse_numbers(
+        page, server, demo_warehouse, tmp_path):
+    import csv
+
     con = open_reader(demo_warehouse)
+    province, city = con.execute("SELECT province, city FROM reports WHERE city IS NOT NULL "
+                                 "GROUP BY ALL ORDER BY COUNT(*) DESC, city LIMIT 1").fetchone()
+    f = Filters(year_from=2021, year_to=2023, provinces=(province,), cities=(city,))
     want = queries.slice_reports_wide(con, f)
     con.close()
+    open_path(page, server, "download?" + urllib.parse.urlencode(
+        {"years": [2021, 2023], "province": province, "city": city}, doseq=True))
+    raw = _generate_and_download(page, "按报告（宽表）", "CSV", tmp_path / "wide.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: opens ungarbled in Excel
+
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    blank = rows.index([])
+    about = {r[0]: r[1] for r in rows[:blank]}
+    assert about["市"] == city and about["年度"] == "2021–2023" and about["数据版本"]
+    header, keys = rows[blank + 1], rows[blank + 2]
+    assert header[:3] == ["报告编号", "单位", "省"] and keys[:3] == ["report_id", "agency", "province"]
+    got = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", skiprows=blank + 2)  # the key row as header
     assert len(got) == len(want) > 0
-    assert list(got.columns) == list(want.columns)
     assert got["report_id"].tolist() == want["report_id"].tolist()
     assert got["agency"].tolist() == want["agency"].tolist()  # Chinese intact
-    numeric = [c for c in want.columns if c.startswith(("t2.", "t3.", "t4."))]
+    numeric = [c for c in got.columns if c.startswith(("t2.", "t3.", "t4."))]
+    assert numeric and set(numeric) < set(want.columns)  # only the slice's formats' columns
     pd.testing.assert_frame_equal(got[numeric].astype("float64"), want[numeric].astype("float64"),
                                   check_dtype=False)
-    assert set(got["year"]) == {2021, 2022, 2023}
+    assert set(got["year"]) == set(want["year"])
 
 
-def test_xlsx_download_carries_the_filters_and_the_definitions(page, server, demo_warehouse, tmp_path):
+def test_xlsx_download_opens_on_the_filters_and_carries_the_definitions(page, server, demo_warehouse, tmp_path):
     import openpyxl
 
     open_path(page, server, "download?years=2022&years=2023")
-    with page.expect_download() as info:
-        page.get_by_role("button", name="下载按指标 Excel").click()
-    path = tmp_path / "indicators.xlsx"
-    info.value.save_as(path)
+    path = _generate_and_download(page, "按指标", "Excel", tmp_path / "indicators.xlsx")
     book = openpyxl.load_workbook(path, read_only=True)
-    assert book.sheetnames == ["按指标", "筛选条件", "指标定义"]
-    filters = {row[0]: row[1] for row in book["筛选条件"].iter_rows(min_row=2, values_only=True)}
-    assert filters["年度"] == "2022–2023"
+    assert book.sheetnames == ["说明", "数据", "字段说明", "指标定义"]
+    about = {row[0]: row[1] for row in book["说明"].iter_rows(values_only=True)}
+    assert about["年度"] == "2022–2023"
     con = open_reader(demo_warehouse)
-    want = queries.slice_indicators(con, Filters(year_from=2022, year_to=2023))
+    (want,) = con.execute("SELECT COUNT(DISTINCT (agency_key, year)) FROM reports "
+                          "WHERE is_current AND year BETWEEN 2022 AND 2023").fetchone()
     con.close()
-    assert book["按指标"].max_row - 1 == len(want)
+    assert book["数据"].max_row - 1 == want > 0  # one row per agency and year
     header = [c.value for c in next(book["指标定义"].iter_rows(max_row=1))]
     assert "口径" in header and "空值规则" in header
