@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..document import Location, Table
@@ -60,24 +61,40 @@ def _candidate(line: str) -> bool:
     return bool(s) and "\t" not in line and not s.startswith("|")
 
 
-def layout_regions(lines: list[str], start: int, taken: dict[int, int]) -> dict[int, int]:
-    """start → end (exclusive) of every space-aligned table region outside ``taken`` regions."""
+def layout_regions(lines: list[str], start: int, taken: dict[int, int],
+                   furniture: Callable[[str], bool]) -> dict[int, list[int]]:
+    """start → the line indices of every space-aligned table region outside ``taken`` regions.
+
+    A region continues over a page break: blank lines and page furniture (``furniture``: a page
+    number, the running header) between two aligned runs are skipped, not table rows — a table
+    broken by page footers is one table, its columns placed by the header printed above the break."""
     blocked = {k for i, j in taken.items() for k in range(i, j)}
-    out: dict[int, int] = {}
+    out: dict[int, list[int]] = {}
     i, n = start, len(lines)
     while i < n:
         if i in blocked or not _candidate(lines[i]) or not _has_gap(lines[i]):
             i += 1
             continue
+        rows: list[int] = []
         j = i
-        while j < n and j not in blocked and _candidate(lines[j]):
-            j += 1
-        block = lines[i:j]
+        while True:
+            while j < n and j not in blocked and _candidate(lines[j]) and not furniture(lines[j].strip()):
+                rows.append(j)
+                j += 1
+            k = j
+            while k < n and k not in blocked and (not lines[k].strip() or furniture(lines[k].strip())):
+                k += 1
+            if k == j or not any(furniture(lines[m].strip()) for m in range(j, k)):
+                break  # no page break here: the region ends
+            if not (k < n and k not in blocked and _candidate(lines[k]) and _has_gap(lines[k])):
+                break
+            j = k
+        block = [lines[r] for r in rows]
         gaps = sum(1 for ln in block if _has_gap(ln))
         numbers = sum(1 for ln in block if _has_gap(ln) and _HAS_NUMBER.search(ln))
         if gaps >= MIN_GAP_LINES and numbers >= MIN_NUMBER_LINES:
-            out[i] = j
-        i = j
+            out[i] = rows
+        i = max(j, i + 1)
     return out
 
 
@@ -103,8 +120,8 @@ def _column_of(w: _Word, cols: list[tuple[int, int]]) -> int:
     return min(range(len(cols)), key=lambda k: min(abs(w.start - cols[k][1]), abs(cols[k][0] - w.end)))
 
 
-def layout_table(lines: list[str], i: int, j: int) -> Table:
-    rows = [_words(ln) for ln in lines[i:j]]
+def layout_table(lines: list[str], line_numbers: list[int]) -> Table:
+    rows = [_words(lines[i]) for i in line_numbers]
     cols = _columns(rows)
     out = []
     for k, words in enumerate(rows):
@@ -112,6 +129,6 @@ def layout_table(lines: list[str], i: int, j: int) -> Table:
         for w in words:
             c = _column_of(w, cols)
             texts[c] = f"{texts[c]} {w.text}" if texts[c] else w.text
-        loc = Location(line=i + k + 1)
+        loc = Location(line=line_numbers[k] + 1)
         out.append([cell(t, loc) for t in texts])
-    return Table(rows=out, loc=Location(line=i + 1))
+    return Table(rows=out, loc=Location(line=line_numbers[0] + 1))

@@ -71,7 +71,9 @@ def parse_text(text: str, source: SourceInfo, *, markdown: bool = True) -> Docum
     n = len(lines)
     dropped_page_numbers = 0
     regions = _line_cell_regions(lines, start)
-    aligned = layout_regions(lines, start, regions)
+    title = next((ln.strip() for ln in lines[start:] if ln.strip()), None)
+    aligned = layout_regions(lines, start, regions,
+                             lambda s: bool(_PAGE_NUMBER_LINE.match(s)) or (s == title and len(s) >= 8))
     while i < n:
         if i in regions:
             j = regions[i]
@@ -79,9 +81,9 @@ def parse_text(text: str, source: SourceInfo, *, markdown: bool = True) -> Docum
             i = j
             continue
         if i in aligned:
-            j = aligned[i]
-            doc.blocks.append(layout_table(lines, i, j))
-            i = j
+            rows = aligned[i]
+            doc.blocks.append(layout_table(lines, rows))
+            i = rows[-1] + 1
             continue
         raw = lines[i]
         stripped = raw.strip()

@@ -26,10 +26,14 @@ pytestmark = pytest.mark.slow
 DOCUMENT_DEFECTS = ("R1", "R2", "R3", "R4", "blank", "dash", "split_number", "missing_table", "W4")
 BLANK_WAYS = ("legal_zeros", "totals_only", "total_column")
 # Renderers whose cell boundaries survive: every cell must come back exactly.
-EXACT = ("html-cms", "html-word", "pdf", "docx", "txt-tsv", "txt-lines", "txt-pipe")
-# Renderers that lose blank cells' columns (blank cells gone, or only spaces): a row with blanks may
-# stay unread, but no wrong number may be stored.
-BLANKS_LOST = ("txt-lines-gone", "txt-layout", "txt-label-apart")
+# Space-aligned text keeps them too: a word's position under the header is its column (layout_text);
+# the paged renderers put a page footer, the running header and the repeated table header mid-table.
+EXACT = ("html-cms", "html-word", "pdf", "docx", "txt-tsv", "txt-lines", "txt-pipe", "txt-layout",
+         "txt-layout-paged", "txt-lines-paged")
+# Renderers that lose blank cells' columns (blank cells gone): a row with blanks may stay unread —
+# a table 三 printing only its 总计 column leaves one number per row and nothing says which column
+# it is in — but no wrong number may be stored.
+BLANKS_LOST = ("txt-lines-gone", "txt-label-apart")
 
 
 def _kind(d: dict) -> str:
