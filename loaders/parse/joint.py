@@ -8,6 +8,10 @@ validator's reading of blanks: a side with nothing printed is not checked, a bla
 cells counts 0. Figures the report's prose states (``Stated``) are a second, weaker source of
 evidence, used only for the rows the table's own equations leave open.
 
+A row's candidates may also be its reading as printed and that reading with the table's one loose
+number (a number a PDF→text conversion pushed out of its cell) put into one of its blank cells: at
+most one reading of the table uses it, and it goes back only when every solution puts it there.
+
 The search is OR-Tools CP-SAT (one boolean per row candidate, exactly one per row, the equations
 as linear constraints enforced when both sides print something): complete, so "no other solution"
 is a proof, not a missed branch. Uniqueness is checked by solving again with the found solution
@@ -63,6 +67,9 @@ class Stated:
 class RowOptions:
     keys: tuple[str, ...]
     candidates: tuple[Reading, ...]
+    # per candidate: does it use the table's one loose number (a number pushed out of its cell)?
+    # At most one chosen reading of the table may use it. Empty: no candidate does.
+    uses_loose: tuple[bool, ...] = ()
 
 
 @dataclass
@@ -134,6 +141,9 @@ class _TableModel:
         printed: dict[str, object] = {}
         for k, v in fixed.items():
             value[k], printed[k] = int(v or 0), int(v is not None)
+        loose = [b for r, xs in zip(rows, self.x, strict=True) for u, b in zip(r.uses_loose, xs, strict=False) if u]
+        if loose:
+            m.add_at_most_one(loose)  # one loose number goes back into one cell at most
         for r, xs in zip(rows, self.x, strict=True):
             m.add_exactly_one(xs)
             for pos, k in enumerate(r.keys):
