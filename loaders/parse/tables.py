@@ -512,6 +512,8 @@ def _resolve_jointly(ambiguous: dict[int, tuple[RowRead, Obs]], targets, fmt: st
             continue
         cands = decoding.remaining.get(pos) or read.candidates
         problem = read.problem + _JOINT_PROBLEM.get(decoding.status, "")
+        if decoding.broken and decoding.status != INCONSISTENT:
+            problem += "；表内已读出的数字本身不合计，涉及这些数字的勾稽关系不据以取值"
         if decoding.status == OPEN:
             problem += f"，按表内勾稽关系仍有{len(cands)}种读法"
         _store(res, keys, RowRead(None, list(cands), problem), o, settings, f"表三「{targets[i].row.full_label}」行")
