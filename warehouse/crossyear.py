@@ -23,7 +23,7 @@ from collections import defaultdict
 
 import duckdb
 
-from loaders.parse.crossyear import Identity, decide
+from loaders.parse.crossyear import Identity, YearRow, decide, decide_stock_chain
 from loaders.parse.settings import ParseSettings
 from loaders.spec import T3_COLUMNS
 from loaders.spec.tables import T2_2021
@@ -31,7 +31,7 @@ from loaders.spec.tables import T2_2021
 from .schema import wide_column
 
 _T2_STOCK = next(b for b in T2_2021.blocks if b.code == "art20_1")
-_STOCK_COLUMNS = ("in_force", "issued", "repealed")
+_STOCK_COLUMNS = ("issued", "repealed", "in_force")  # the order crossyear.YearRow reads
 W1_KEYS = tuple(f"t3.{row}.{c.code}" for row in ("carried_over", "carry_forward") for c in T3_COLUMNS)
 W2_KEYS = tuple(f"t2.art20_1.{r.code}.{c}" for r in _T2_STOCK.rows for c in _STOCK_COLUMNS)
 _KEYS = W1_KEYS + W2_KEYS
@@ -101,32 +101,6 @@ def _w1_holds_elsewhere(prev: dict, cur: dict) -> bool:
     return True
 
 
-def _w2_residual(prev: dict, cur: dict, base: str) -> float | None:
-    """cur.in_force − (prev.in_force + issued − repealed), None unless every figure is read."""
-    inf, prev_inf = cur.get(f"{base}.in_force"), prev.get(f"{base}.in_force")
-    iss, rep = cur.get(f"{base}.issued"), cur.get(f"{base}.repealed")
-    if inf is None or prev_inf is None or (iss is None and rep is None):
-        return None
-    return inf - (prev_inf + (iss or 0) - (rep or 0))
-
-
-def _w2_held_before(years: dict[int, dict], base: str) -> bool:
-    """The agency's own figures of this row kept the stock identity in at least one year pair
-    (2021 format, every figure read) and broke it in none."""
-    held = False
-    for y in sorted(years):
-        prev, cur = years.get(y - 1), years[y]
-        if prev is None or prev["format"] != "2021" or cur["format"] != "2021":
-            continue
-        r = _w2_residual(prev, cur, base)
-        if r is None:
-            continue
-        if abs(r) > 1e-6:
-            return False
-        held = True
-    return held
-
-
 def _identities(keys: list[str], year: int, years: dict[int, dict]) -> list[tuple[Identity, int]]:
     """The neighbour identities through ``keys`` (each with the neighbour's report id)."""
     out: list[tuple[Identity, int]] = []
@@ -143,24 +117,60 @@ def _identities(keys: list[str], year: int, years: dict[int, dict]) -> list[tupl
             if v is not None:
                 out.append((Identity({k_fwd: 1}, -v, "W1", f"{year + 1}年表三「{c.label}」列上年结转为{_n(v)}"),
                             nxt["report_id"]))
-    for r in _T2_STOCK.rows:
-        base = f"t2.art20_1.{r.code}"
-        inf, iss, rep = (f"{base}.{c}" for c in _STOCK_COLUMNS)
-        if not any(k in keys for k in (inf, iss, rep)) or not _w2_held_before(years, base):
-            continue
-        if prev is not None and prev["format"] == "2021" and prev.get(inf) is not None:
-            # this year's row: in_force − issued + repealed = last year's stock
-            out.append((Identity({inf: 1, iss: -1, rep: 1}, -prev[inf], "W2",
-                                 f"{year - 1}年「{r.label}」现行有效{_n(prev[inf])}件，且该机关往年存量衔接一致",
-                                 frozenset({iss, rep})), prev["report_id"]))
-        if nxt is not None and nxt["format"] == "2021" and inf in keys and nxt.get(inf) is not None and (
-                nxt.get(iss) is not None or nxt.get(rep) is not None):
-            # last year's stock of the next report: this year's in_force
-            stock = nxt[inf] - (nxt.get(iss) or 0) + (nxt.get(rep) or 0)
-            out.append((Identity({inf: 1}, -stock, "W2",
-                                 f"{year + 1}年「{r.label}」现行有效{_n(nxt[inf])}件、制发{_n(nxt.get(iss) or 0)}件、"
-                                 f"废止{_n(nxt.get(rep) or 0)}件，且该机关往年存量衔接一致"), nxt["report_id"]))
     return out
+
+
+def _apply(con: duckdb.DuckDBPyConnection, rid: int, keys: list[str], reading, rules: str, note: str,
+           related: int | None) -> int:
+    for k, v in zip(keys, reading, strict=True):
+        status = "number" if v is not None else "blank"
+        con.execute(
+            "INSERT INTO cross_year_cells SELECT report_id, key, ?, ?, ?, ?, ?, status, note FROM cells "
+            "WHERE report_id = ? AND key = ?", [v, status, rules, note, related, rid, k])
+        con.execute("UPDATE cells SET value = ?, status = ?, note = ? WHERE report_id = ? AND key = ?",
+                    [v, status, note, rid, k])
+        con.execute(f"UPDATE report_values SET {wide_column(k)} = ? WHERE report_id = ?", [v, rid])
+    con.execute(f"INSERT INTO cross_year_held_findings SELECT {_FINDING_COLUMNS} FROM findings "
+                "WHERE report_id = ? AND rule = 'P1' AND keys = ?::VARCHAR[]", [rid, list(keys)])
+    con.execute("DELETE FROM findings WHERE report_id = ? AND rule = 'P1' AND keys = ?::VARCHAR[]", [rid, list(keys)])
+    return len(keys)
+
+
+def _stock_row(keys: list[str]) -> str | None:
+    """The table 二 stock row whose three cells are exactly ``keys``, else None."""
+    base = keys[0].rsplit(".", 1)[0] if keys else ""
+    want = {f"{base}.{c}" for c in _STOCK_COLUMNS}
+    return base if set(keys) == want and len(keys) == 3 and base.startswith("t2.art20_1.") else None
+
+
+def _decide_stock_rows(con: duckdb.DuckDBPyConnection, open_rows: list, by_agency: dict, complete) -> int:
+    """W2 over each agency's run of 2021-format years, per stock row (crossyear.decide_stock_chain)."""
+    groups: dict[tuple[str, str], dict[int, tuple]] = defaultdict(dict)
+    for rid, keys, cand_json, agency, year, fmt in open_rows:
+        base = _stock_row(list(keys))
+        if base is None or fmt != "2021":
+            continue
+        order = [list(keys).index(f"{base}.{c}") for c in _STOCK_COLUMNS]
+        cands = [tuple(c[i] for i in order) for c in json.loads(cand_json)]
+        groups[(agency, base)][year] = (rid, list(keys), cands, complete(cands))
+    decided = 0
+    for (agency, base), open_years in sorted(groups.items()):
+        years = by_agency.get(agency, {})
+        chain = []
+        for y, rec in sorted(years.items()):
+            if rec["format"] != "2021":
+                continue
+            if y in open_years:
+                _rid, _keys, cands, ok = open_years[y]
+                chain.append(YearRow(y, tuple(cands), ok))
+            else:
+                chain.append(YearRow(y, (tuple(rec.get(f"{base}.{c}") for c in _STOCK_COLUMNS),)))
+        for y, (reading, note) in decide_stock_chain(chain).items():
+            rid, keys, _c, _ok = open_years[y]
+            by_key = dict(zip((f"{base}.{c}" for c in _STOCK_COLUMNS), reading, strict=True))
+            nb = years.get(y - 1) or years.get(y + 1)
+            decided += _apply(con, rid, keys, [by_key[k] for k in keys], "W2", note, nb["report_id"] if nb else None)
+    return decided
 
 
 def refresh(con: duckdb.DuckDBPyConnection, settings: ParseSettings | None = None) -> int:
@@ -172,30 +182,21 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: ParseSettings | None = Non
     if not open_rows:
         return 0
     by_agency = _neighbours(con, sorted({r[3] for r in open_rows}))
-    decided = 0
+
+    def complete(candidates: list) -> bool:
+        return len(candidates) < settings.max_candidates  # a list cut at the cap may miss the truth
+
+    decided = _decide_stock_rows(con, open_rows, by_agency, complete)
     for rid, keys, cand_json, agency, year, _fmt in open_rows:
         candidates = json.loads(cand_json)
-        years = by_agency.get(agency, {})
         # an identity through a cell outside this row's reading is not used (the row is the unit)
-        found = [(i, r) for i, r in _identities(list(keys), year, years) if set(i.coefs) <= set(keys)]
+        found = [(i, r) for i, r in _identities(list(keys), year, by_agency.get(agency, {}))
+                 if set(i.coefs) <= set(keys)]
         if not found:
             continue
-        complete = len(candidates) < settings.max_candidates  # a list cut at the cap may miss the truth
-        d = decide(list(keys), candidates, [i for i, _ in found], complete=complete)
+        d = decide(list(keys), candidates, [i for i, _ in found], complete=complete(candidates))
         if d is None:
             continue
         related = next(r for i, r in found if i.rule in d.rules)
-        for k, v in zip(keys, d.reading, strict=True):
-            status = "number" if v is not None else "blank"
-            con.execute(
-                "INSERT INTO cross_year_cells SELECT report_id, key, ?, ?, ?, ?, ?, status, note FROM cells "
-                "WHERE report_id = ? AND key = ?", [v, status, ",".join(d.rules), d.note, related, rid, k])
-            con.execute("UPDATE cells SET value = ?, status = ?, note = ? WHERE report_id = ? AND key = ?",
-                        [v, status, d.note, rid, k])
-            con.execute(f"UPDATE report_values SET {wide_column(k)} = ? WHERE report_id = ?", [v, rid])
-            decided += 1
-        con.execute(f"INSERT INTO cross_year_held_findings SELECT {_FINDING_COLUMNS} FROM findings "
-                    "WHERE report_id = ? AND rule = 'P1' AND keys = ?::VARCHAR[]", [rid, list(keys)])
-        con.execute("DELETE FROM findings WHERE report_id = ? AND rule = 'P1' AND keys = ?::VARCHAR[]",
-                    [rid, list(keys)])
+        decided += _apply(con, rid, list(keys), d.reading, ",".join(d.rules), d.note, related)
     return decided

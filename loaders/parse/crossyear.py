@@ -78,3 +78,80 @@ def decide(keys: Sequence[str], candidates: Sequence[Reading], identities: Seque
     rules = tuple(sorted({i.rule for i in usable}))
     why = "；".join(i.why for i in usable)
     return Decision(kept[0], rules, f"{NOTE}（{why}）")
+
+
+# ------------------------------------------------------------------ a row over the years ------
+MAX_CHAIN = 20_000  # readings combinations tried for one agency's row (beyond: nothing decided)
+
+
+@dataclass(frozen=True)
+class YearRow:
+    """One year's (issued, repealed, in_force) of a table 二 stock row: read, or its candidates."""
+
+    year: int
+    candidates: tuple[tuple[Number | None, ...], ...]  # one when read
+    complete: bool = True  # False: the parser's list was cut short (decides nothing)
+
+
+def _stock_pair(prev: Sequence[Number | None], cur: Sequence[Number | None]) -> bool | None:
+    """W2 between consecutive years (issued, repealed, in_force): True/False, None if not evaluable
+    (a stock blank, or neither 制发 nor 废止 printed — as the warehouse's W2 check)."""
+    iss, rep, inf = cur
+    if inf is None or prev[2] is None or (iss is None and rep is None):
+        return None
+    return abs(inf - (prev[2] + (iss or 0) - (rep or 0))) < 1e-6
+
+
+def decide_stock_chain(rows: Sequence[YearRow]) -> dict[int, tuple[tuple[Number | None, ...], str]]:
+    """W2 across an agency's run of years for one row, the open years decided jointly.
+
+    Every combination of the years' readings is tried (complete enumeration, capped at MAX_CHAIN);
+    a combination survives when no consecutive pair that can be evaluated breaks W2. An open year
+    is decided when every survivor gives it the same reading, every survivor evaluates a pair
+    through that year (a blank is no proof), and every survivor shows the identity holding on at
+    least two pairs — the agency's figures keep the stock identity beyond the one pair that
+    decides. A pair of read years breaking W2 means the agency does not keep it: nothing is
+    decided. Year → (reading, why)."""
+    rows = sorted(rows, key=lambda r: r.year)
+    open_years = [r for r in rows if len(r.candidates) > 1]
+    if not open_years or any(not r.complete for r in open_years):
+        return {}
+    total = 1
+    for r in rows:
+        total *= max(1, len(r.candidates))
+    if total > MAX_CHAIN or any(not r.candidates for r in rows):
+        return {}
+    pairs = [(i, i + 1) for i in range(len(rows) - 1) if rows[i + 1].year == rows[i].year + 1]
+    for i, j in pairs:
+        if len(rows[i].candidates) == 1 and len(rows[j].candidates) == 1 and \
+                _stock_pair(rows[i].candidates[0], rows[j].candidates[0]) is False:
+            return {}
+    survivors: list[tuple[tuple, set[int], int]] = []  # (choice, years with an evaluated pair, pairs held)
+
+    def walk(k: int, choice: list) -> None:
+        if k == len(rows):
+            through, held = set(), 0
+            for i, j in pairs:
+                if _stock_pair(choice[i], choice[j]) is True:
+                    through.update((rows[i].year, rows[j].year))
+                    held += 1
+            survivors.append((tuple(choice), through, held))
+            return
+        for cand in rows[k].candidates:
+            if k and (k - 1, k) in pairs and _stock_pair(choice[k - 1], cand) is False:
+                continue
+            walk(k + 1, [*choice, cand])
+
+    walk(0, [])
+    if not survivors or any(held < 2 for _c, _t, held in survivors):
+        return {}
+    out = {}
+    for k, r in enumerate(rows):
+        if len(r.candidates) < 2:
+            continue
+        readings = {c[k] for c, _t, _h in survivors}
+        if len(readings) == 1 and all(r.year in t for _c, t, _h in survivors):
+            years = "、".join(str(x.year) for x in rows)
+            out[r.year] = (next(iter(readings)), f"{NOTE}（{years}年现行有效件数逐年衔接：上年现行有效 + 本年制发 − 本年废止，"
+                                                  f"仅此一种读法）")
+    return out

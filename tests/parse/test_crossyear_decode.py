@@ -35,3 +35,22 @@ def test_carry_over_w1_per_column():
     d = decide(keys, [(1, 12), (11, 2)], [w1])
     assert d is not None and d.reading == (1, 12)
     assert decide(keys, [(1, 12), (11, 2)], []) is None  # no neighbour: nothing decided
+
+
+def test_a_run_of_open_years_is_decided_when_one_chain_of_readings_keeps_the_stock():
+    from loaders.parse.crossyear import YearRow, decide_stock_chain
+
+    # 2022 "5022" = 5|0|22 or 50|2|2; 2023 "1320" = 1|3|20, 1|32|0 or 13|2|0; 2024 read 2|1|21:
+    # only 5|0|22 → 1|3|20 → 2|1|21 keeps 现行有效 year to year (two pairs hold)
+    rows = [YearRow(2022, ((5, 0, 22), (50, 2, 2))), YearRow(2023, ((1, 3, 20), (1, 32, 0), (13, 2, 0))),
+            YearRow(2024, ((2, 1, 21),))]
+    got = decide_stock_chain(rows)
+    assert {y: r for y, (r, _n) in got.items()} == {2022: (5, 0, 22), 2023: (1, 3, 20)}
+    assert all(n.startswith(NOTE) for _r, n in got.values())
+    # one pair only (no second pair shows the agency keeping the identity): nothing decided
+    assert decide_stock_chain(rows[1:]) == {}
+    # two read years breaking it: the agency does not keep the stock identity, nothing decided
+    broken = [YearRow(2020, ((1, 0, 10),)), YearRow(2021, ((1, 0, 99),)), *rows]
+    assert decide_stock_chain(broken) == {}
+    # a candidate list cut short decides nothing
+    assert decide_stock_chain([YearRow(2022, rows[0].candidates, complete=False), *rows[1:]]) == {}

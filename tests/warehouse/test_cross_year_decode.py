@@ -72,7 +72,7 @@ def test_neighbour_year_decides_a_table2_run_and_replacing_it_undoes(tmp_path: P
     cells, p1 = _cells_2022(db)
     got = {k: (v, status) for k, v, status, _ in cells}
     assert got == {KEYS[0]: (3.0, "number"), KEYS[1]: (0.0, "number"), KEYS[2]: (39.0, "number")}
-    assert all(note.startswith("由相邻年度衔接确定") and "2021年" in note for *_, note in cells)
+    assert all(note.startswith("由相邻年度衔接确定") and "现行有效件数逐年衔接" in note for *_, note in cells)
     assert p1 == []  # the parse-uncertain finding is settled (held aside, not lost)
     con = open_reader(db)
     wide = con.execute("SELECT t2__art20_1__regulation__in_force FROM reports_wide WHERE year = 2022").fetchone()
