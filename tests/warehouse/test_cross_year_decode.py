@@ -87,3 +87,60 @@ def test_neighbour_year_decides_a_table2_run_and_replacing_it_undoes(tmp_path: P
     assert {c[2] for c in cells} == {"missing"} and all(c[1] is None for c in cells)
     assert all(not (note or "").startswith("由相邻年度衔接确定") for *_, note in cells)
     assert len(p1) == 1  # the finding is back, with its readings
+
+
+def test_last_years_carry_forward_decides_this_years_carried_over_row(tmp_path: Path):
+    """W1: a 上年结转 row left open (two readings) is decided by last year's 结转下年度, column by column;
+    a neighbour whose other columns break W1 with this year decides nothing."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from wh_helpers import make_report
+
+    from loaders.model import CellValue, Finding
+    from loaders.spec import T3_COLUMNS, ValueStatus
+    from warehouse import derive
+    from warehouse.connect import open_writer
+    from warehouse.store import write_report
+
+    keys = [f"t3.carried_over.{c.code}" for c in T3_COLUMNS]
+    readings = [[1, 11, 0, 0, 0, 0, 12], [11, 1, 0, 0, 0, 0, 12]]
+
+    def open_row(name: str, salt: str = ""):
+        r, data = make_report(name, {}, year=2023, salt=salt)
+        for k in keys:
+            r.cells[k] = CellValue(None, ValueStatus.MISSING, "1110000 12", None, None, "识别存疑：连写数字有2种拆分")
+        r.findings.append(Finding("P1", "warning", "parse", "表三「上年结转」行：连写数字有2种拆分，未取值", tuple(keys),
+                                  where="表三", candidates=readings))
+        return r, data
+
+    def carried(db: Path) -> list:
+        con = open_reader(db)
+        out = con.execute("SELECT c.key, c.value, c.note FROM cells c JOIN reports r USING (report_id) "
+                          "WHERE r.year = 2023 AND c.key LIKE 't3.carried_over.%' ORDER BY c.key").fetchall()
+        con.close()
+        return out
+
+    def store(db: Path, reports) -> None:
+        with open_writer(db) as w:
+            for r, d in reports:
+                write_report(w.con, r, d, files_dir=w.layout.files)
+            derive.refresh(w.con)
+            w.publish()
+
+    prev = {f"t3.carry_forward.{c.code}": v for c, v in zip(T3_COLUMNS, readings[1], strict=True)}
+    db = tmp_path / "a" / "g.duckdb"
+    store(db, [make_report("y22", prev, year=2022), open_row("y23")])
+    got = {k: (v, note) for k, v, note in carried(db)}
+    assert got["t3.carried_over.natural_person"][0] == 11 and got["t3.carried_over.legal.commercial"][0] == 1
+    assert all(note.startswith("由相邻年度衔接确定") for _v, note in got.values())
+
+    # last year's 结转下年度 12 in 总计 but this year's read cells elsewhere disagree with it: not trusted
+    db2 = tmp_path / "b" / "g.duckdb"
+    bad_prev = {**prev, "t3.carry_forward.legal.other": 5}
+    mine = open_row("y23b", salt="b")
+    mine[0].cells["t3.carried_over.legal.other"] = CellValue(0, ValueStatus.NUMBER, "0")
+    mine[0].findings[0] = Finding("P1", "warning", "parse", "…", tuple(keys[:-2] + keys[-1:]), where="表三",
+                                  candidates=[[r[i] for i in (0, 1, 2, 3, 4, 6)] for r in readings])
+    store(db2, [make_report("y22b", bad_prev, year=2022, salt="b"), mine])
+    assert all(v is None for k, v, _n in carried(db2) if k != "t3.carried_over.legal.other")
