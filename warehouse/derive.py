@@ -3,6 +3,7 @@
 * W1 跨年度结转衔接 per agency: 结转下年度(Y) vs 上年结转(Y+1), every table-三 column.
 * W2 规范性文件存量衔接 across years (2021 format): 现行有效(Y) vs 现行有效(Y−1) + 制发(Y) − 废止(Y).
 * W3 (2019 format) across years: 上一年项目数量(Y) + 本年增/减(Y) vs 上一年项目数量(Y+1).
+* Cells an adjacent year decides (warehouse.crossyear: W1/W2 as evidence for rows left unread).
 * The agencies dimension, from current reports and the roster.
 * 内容雷同 (C1): prose similarity to the previous year and to the same year's reports (warehouse.similarity).
 
@@ -17,7 +18,7 @@ import duckdb
 from loaders.spec import RULE_BY_ID, SOURCE, T3_COLUMNS
 from loaders.spec.tables import T2_2019, T2_2021
 
-from . import similarity
+from . import crossyear, similarity
 from .schema import AGENCY_KEY_SQL, wide_column
 
 # The columns the cross-year SELECTs below produce, in their order (findings.candidates stays NULL).
@@ -124,6 +125,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM findings WHERE scope = 'cross_year'")
+        crossyear.refresh(con)  # rows an adjacent year decides (由相邻年度衔接确定), undone and redone whole
         for sql in (_w1_sql(), _w2_sql(), _w3_sql()):
             con.execute(f"INSERT INTO findings ({CROSS_YEAR_COLUMNS}) {sql} ORDER BY 1, 2, 6")
         con.execute("DELETE FROM agencies")

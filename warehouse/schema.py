@@ -100,6 +100,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (4, "candidate readings of parse-uncertain findings", _sql_file("004_finding_candidates.sql")),
     (5, "review decisions overlay", _sql_file("005_review.sql")),
     (6, "intake: deadlines, roster deadline classes, confirmed matches", _sql_file("006_intake.sql")),
+    (7, "cells decided by an adjacent year", _sql_file("007_cross_year_cells.sql")),
 )
 
 

@@ -8,6 +8,10 @@ validator's reading of blanks: a side with nothing printed is not checked, a bla
 cells counts 0. Figures the report's prose states (``Stated``) are a second, weaker source of
 evidence, used only for the rows the table's own equations leave open.
 
+A row's candidates may also be its reading as printed and that reading with the table's one loose
+number (a number a PDF→text conversion pushed out of its cell) put into one of its blank cells: at
+most one reading of the table uses it, and it goes back only when every solution puts it there.
+
 The search is OR-Tools CP-SAT (one boolean per row candidate, exactly one per row, the equations
 as linear constraints enforced when both sides print something): complete, so "no other solution"
 is a proof, not a missed branch. Uniqueness is checked by solving again with the found solution
@@ -15,9 +19,12 @@ excluded — once for the whole table, then once per row that the second solutio
 show to be open. A row is decided only when no solution of the table gives it another reading.
 
 Evidence when the table is inconsistent: if the cells already read break an equation among
-themselves, or no choice of candidates satisfies every equation, the table's equations are not
-trusted for any cut (the source may be wrong anywhere) and nothing is decided here; the rows stay
-unread with their candidates and the validator reports the printed numbers' errors as they are.
+themselves, every cell of that equation may be the misprinted one, so no equation through any of
+those cells is used for a cut; the equations untouched by the break still are (a break in the 自然人
+and 总计 columns says nothing about the 商业企业 column). When nothing untouched runs through the
+open rows, or no choice of candidates satisfies every equation used, nothing is decided here: the
+rows stay unread with their candidates. The printed numbers are never changed; the validator
+reports their errors as they are.
 """
 
 from __future__ import annotations
@@ -63,6 +70,9 @@ class Stated:
 class RowOptions:
     keys: tuple[str, ...]
     candidates: tuple[Reading, ...]
+    # per candidate: does it use the table's one loose number (a number pushed out of its cell)?
+    # At most one chosen reading of the table may use it. Empty: no candidate does.
+    uses_loose: tuple[bool, ...] = ()
 
 
 @dataclass
@@ -71,6 +81,7 @@ class Decoding:
     decided: dict[int, Reading] = field(default_factory=dict)  # row index → its only reading
     how: dict[int, str] = field(default_factory=dict)  # row index → BY_SUMS | BY_PROSE
     remaining: dict[int, list[Reading]] = field(default_factory=dict)  # undecided rows: readings seen in solutions
+    broken: bool = False  # the printed cells break an equation: the equations through its cells were not used
 
 
 def _holds(eq: Equation, vals: Mapping[str, Number | None]) -> bool:
@@ -91,15 +102,20 @@ def decode_jointly(rows: Sequence[RowOptions], fixed: Mapping[str, Number | None
     row_keys = {k for r in rows for k in r.keys}
     known = set(fixed) | row_keys
     usable = [e for e in equations if set(e.keys) <= known]
-    if any(not _holds(e, fixed) for e in usable if not set(e.keys) & row_keys):
+    broken = [e for e in usable if not set(e.keys) & row_keys and not _holds(e, fixed)]
+    # the printed cells break these: each cell in them may be the misprinted one, so no equation
+    # through one of those cells is evidence for a cut (else the cut would "repair" the source)
+    suspect = {k for e in broken for k in e.keys}
+    through = [e for e in usable if set(e.keys) & row_keys and not set(e.keys) & suspect]
+    if broken and not through:
         return Decoding(INCONSISTENT, remaining={i: list(r.candidates) for i, r in enumerate(rows)})
-    through = [e for e in usable if set(e.keys) & row_keys]
     values = [v for r in rows for c in r.candidates for v in c] + list(fixed.values())
     if not through or any(isinstance(v, float) and not float(v).is_integer() for v in values if v is not None):
         return Decoding(UNUSABLE, remaining={i: list(r.candidates) for i, r in enumerate(rows)})
     figures = [s for s in stated if any(set(a) <= known and set(a) & row_keys for a in s.alternatives)]
     solver = _TableModel(rows, fixed, through)
     first = solver.decide(set(range(len(rows))))
+    first.broken = bool(broken)
     if first.status == INFEASIBLE or not figures or first.status == UNIQUE:
         return first
     # the table leaves rows open: the prose's figures may close them (never against the table)
@@ -107,7 +123,7 @@ def decode_jointly(rows: Sequence[RowOptions], fixed: Mapping[str, Number | None
     with_prose = _TableModel(rows, fixed, through, figures).decide(open_rows)
     if with_prose.status == INFEASIBLE:
         return first  # the prose contradicts every reading the table allows: not used
-    out = Decoding(OPEN, dict(first.decided), dict(first.how), {})
+    out = Decoding(OPEN, dict(first.decided), dict(first.how), {}, bool(broken))
     for i in open_rows:
         if i in with_prose.decided:
             out.decided[i] = with_prose.decided[i]
@@ -134,6 +150,9 @@ class _TableModel:
         printed: dict[str, object] = {}
         for k, v in fixed.items():
             value[k], printed[k] = int(v or 0), int(v is not None)
+        loose = [b for r, xs in zip(rows, self.x, strict=True) for u, b in zip(r.uses_loose, xs, strict=False) if u]
+        if loose:
+            m.add_at_most_one(loose)  # one loose number goes back into one cell at most
         for r, xs in zip(rows, self.x, strict=True):
             m.add_exactly_one(xs)
             for pos, k in enumerate(r.keys):

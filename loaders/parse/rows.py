@@ -27,7 +27,7 @@ ROW_MIN_SCORE = 0.8  # score_label: ≥ 1 containment/prefix, < 1 fuzzy ratio (t
 # Possessive (``++``, ``*+``) throughout: the spacers may be empty, so a plain ``(?:\d+\s*)+`` can split
 # one digit run in 2^n ways before giving up — a line "说明 <40 digits> 件" would never finish.
 _NUMERIC_LEAD = re.compile(r"^[\s\u3000]*+((?:(?:-?[0-9]++(?:\.[0-9]++)?(?:万元|元)?|[—–－―])[\s\u3000]*+)++)")
-_NUMERIC_ONLY = re.compile(r"^[\s\u3000|]*+(?:(?:-?[0-9]++(?:\.[0-9]++)?|[-—–－/])[\s\u3000|]*+)++$")
+_NUMERIC_ONLY = re.compile(r"^[\s\u3000|]*+(?:(?:-?[0-9]++(?:\.[0-9]++)?(?:万元|元)?|[-—–－/])[\s\u3000|]*+)++$")
 
 
 @dataclass

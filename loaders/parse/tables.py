@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..document import Cell
 from ..model import CellValue, Finding
-from ..spec import ERROR, PARSE, cell_keys, sum_checks
+from ..spec import ERROR, PARSE, sum_checks
 from ..spec import tables as spec
 from ..spec.rules import NARRATIVE_CHECKS, PARSE_UNCERTAIN
 from ..spec.values import ValueStatus
@@ -263,7 +263,7 @@ def build_tables(obs: list[Obs], fmt: str, settings: ParseSettings, narrative: d
     res.found.update(c for c in ctx if c)
     _build_t2(obs, ctx, fmt, index, settings, res, narrative or {})
     _build_t3(obs, ctx, fmt, index, settings, res, narrative or {})
-    _build_t4(obs, ctx, settings, res, narrative or {})
+    _build_t4(obs, ctx, fmt, settings, res, narrative or {})
     return res
 
 
@@ -435,47 +435,27 @@ def _build_t3(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult, narr
             for cv in read.cells:
                 cv.note = (cv.note + "；" if cv.note else "") + note
         _store(res, keys, read, o, settings, f"表三「{targets[i].row.full_label}」行")
-    if ambiguous:
-        _resolve_jointly(ambiguous, targets, fmt, res, settings, narrative)
-    _place_displaced_number(res, loose, fmt, settings)
+    displaced = _displaced_options(res, loose, targets, fmt)
+    if ambiguous or displaced:
+        _resolve_jointly(ambiguous, targets, fmt, res, settings, narrative, displaced)
 
 
-def _place_displaced_number(res: TableResult, loose: list[Obs], fmt: str, settings: ParseSettings) -> None:
+def _displaced_options(res: TableResult, loose: list[Obs], targets, fmt: str) -> dict[int, tuple[Number, Obs]]:
     """A PDF→text conversion can push one number out of its cell onto a line of its own (the
-    cell reads blank, the number floats between the label lines). Put it back only on the
-    table's own evidence: table 三 prints every other cell (zeros included, so blank is not its
-    way of writing 0), exactly one cell is blank, exactly one lone number floats inside the
-    table, and with it every sum through that cell holds while without it one fails.
-    The placement is reported (P1) so a clerk can check it against the original."""
-    if len(loose) != 1:
-        return
-    keys = [k for k in cell_keys(fmt) if k.startswith("t3.")]
-    cells = [res.cells.get(k) for k in keys]
-    blanks = [k for k, cv in zip(keys, cells, strict=True) if cv is not None and cv.status == ValueStatus.BLANK]
-    numbers = sum(1 for cv in cells if cv is not None and cv.status == ValueStatus.NUMBER)
-    if len(blanks) != 1 or numbers != len(keys) - 1:
-        return
-    o, key = loose[0], blanks[0]
-    found = number_of(o.run)
-    if found is None:
-        return
-    value = found[0]
-    values = {k: cv.value for k, cv in zip(keys, cells, strict=True) if cv is not None}
-
-    def holds(check, v: Number) -> bool:
-        vals = {**values, key: v}
-        return abs(sum(vals[k] for k in check.left) - sum(vals[k] for k in check.right)) < 1e-9
-
-    through = [c for c in sum_checks(fmt) if key in c.keys]
-    if not through or not all(holds(c, value) for c in through) or all(holds(c, 0) for c in through):
-        return
-    old = res.cells[key]
-    res.cells[key] = CellValue(value, ValueStatus.NUMBER, o.run, o.loc or old.loc, None, NOTE_DISPLACED)
-    where = next((c.where for c in through if c.rule == "R3"), "表三")  # the row, when a row sum runs through it
-    res.findings.append(
-        _p1(f"{where}：单元格空白，表内另有一个游离的数字「{o.run}」，按表内合计关系归入此格，请对照原件核对",
-            [key], [[value], [None]], where, settings)
-    )
+    cell reads blank, the number floats between the label lines). It becomes a candidate of the
+    joint decode — the row holding the blank read with the number in it — only on the table's own
+    terms: table 三 prints every other cell read (zeros included, so blank is not its way of
+    writing 0), exactly one cell is blank, and exactly one lone number floats inside the table.
+    Row index → (the number, its line)."""
+    if len(loose) != 1 or (found := number_of(loose[0].run)) is None:
+        return {}
+    cells = {k: cv for k, cv in res.cells.items() if k.startswith("t3.")}
+    blanks = [k for k, cv in cells.items() if cv.status == ValueStatus.BLANK]
+    if len(blanks) != 1 or any(cv.status not in (ValueStatus.NUMBER, ValueStatus.BLANK, ValueStatus.MISSING)
+                               for cv in cells.values()):
+        return {}
+    row = next((t.index for t in targets if blanks[0] in _keys_for(t, fmt)), None)
+    return {} if row is None else {row: (found[0], loose[0])}
 
 
 def _group_position(o: Obs, targets: Sequence[RowTarget]) -> float:
@@ -485,17 +465,44 @@ def _group_position(o: Obs, targets: Sequence[RowTarget]) -> float:
 
 
 def _resolve_jointly(ambiguous: dict[int, tuple[RowRead, Obs]], targets, fmt: str, res: TableResult,
-                     settings: ParseSettings, narrative: dict) -> None:
-    """Several rows read more than one way: decode the table as a whole (parse.joint) under every
-    equation of the format and the figures the prose states; a row is stored only when every
-    solution reads it the same, else it stays unread with the readings still possible."""
+                     settings: ParseSettings, narrative: dict,
+                     displaced: dict[int, tuple[Number, Obs]] | None = None) -> None:
+    """Rows read more than one way (a digit run's cuts, a number too many; a row with a blank cell
+    and the table's loose number): decode the table as a whole (parse.joint) under every equation
+    of the format and the figures the prose states; a row is stored only when every solution reads
+    it the same, else an ambiguous row stays unread with the readings still possible and a row with
+    a blank keeps its reading as printed."""
+    displaced = displaced or {}
+    moved = {i: (tuple(res.cells[k].value for k in _keys_for(targets[i], fmt)), v, o)
+             for i, (v, o) in displaced.items()}
     rows = sorted(ambiguous)
-    fixed = {k: cv.value for k, cv in res.cells.items() if k.startswith("t3.") and cv.status != ValueStatus.MISSING}
+    placed_rows = sorted(moved)
+    own = {k for i in placed_rows for k in _keys_for(targets[i], fmt)}
+    fixed = {k: cv.value for k, cv in res.cells.items()
+             if k.startswith("t3.") and cv.status != ValueStatus.MISSING and k not in own}
     options = [RowOptions(tuple(_keys_for(targets[i], fmt)), tuple(ambiguous[i][0].candidates)) for i in rows]
+    for i in placed_rows:
+        printed, v, _o = moved[i]
+        with_it = [tuple(v if j == pos else x for j, x in enumerate(printed))
+                   for pos, x in enumerate(printed) if x is None]
+        options.append(RowOptions(tuple(_keys_for(targets[i], fmt)), (printed, *with_it),
+                                  (False, *[True] * len(with_it))))
     equations = [Equation(c.left, c.right) for c in sum_checks(fmt) if all(k.startswith("t3.") for k in c.keys)]
-    stated = [Stated(v, alts) for key, _name, alts in NARRATIVE_CHECKS
-              if (v := narrative_number(narrative.get(key))) is not None]
-    decoding = decode_jointly(options, fixed, equations, stated)
+    decoding = decode_jointly(options, fixed, equations, _stated(narrative))
+    for pos, i in enumerate(placed_rows, start=len(rows)):
+        reading = decoding.decided.get(pos)
+        if reading is None or not any(options[pos].uses_loose[j] for j, c in enumerate(options[pos].candidates)
+                                      if c == reading):
+            continue  # the sums do not put it back: the cell stays blank as printed (R-findings are the source's)
+        v, o = moved[i][1], moved[i][2]
+        key = next(k for k, old, new in zip(options[pos].keys, moved[i][0], reading, strict=True) if old != new)
+        old_cell = res.cells[key]
+        res.cells[key] = CellValue(v, ValueStatus.NUMBER, o.run, o.loc or old_cell.loc, None, NOTE_DISPLACED)
+        where = f"表三「{targets[i].row.full_label}」行"
+        res.findings.append(
+            _p1(f"{where}：单元格空白，表内另有一个游离的数字「{o.run}」，按表内合计关系归入此格，请对照原件核对",
+                [key], [[v], [None]], where, settings)
+        )
     for pos, i in enumerate(rows):
         read, o = ambiguous[i]
         keys = list(options[pos].keys)
@@ -505,6 +512,8 @@ def _resolve_jointly(ambiguous: dict[int, tuple[RowRead, Obs]], targets, fmt: st
             continue
         cands = decoding.remaining.get(pos) or read.candidates
         problem = read.problem + _JOINT_PROBLEM.get(decoding.status, "")
+        if decoding.broken and decoding.status != INCONSISTENT:
+            problem += "；表内已读出的数字本身不合计，涉及这些数字的勾稽关系不据以取值"
         if decoding.status == OPEN:
             problem += f"，按表内勾稽关系仍有{len(cands)}种读法"
         _store(res, keys, RowRead(None, list(cands), problem), o, settings, f"表三「{targets[i].row.full_label}」行")
@@ -516,7 +525,7 @@ _JOINT_PROBLEM = {
 }
 
 
-def _build_t4(obs, ctx, settings: ParseSettings, res: TableResult, narrative: dict) -> None:
+def _build_t4(obs, ctx, fmt: str, settings: ParseSettings, res: TableResult, narrative: dict) -> None:
     groups = spec.T4_GROUPS
     results = spec.T4_RESULTS
     sizes = tuple(len(results) for _ in groups)
@@ -531,7 +540,7 @@ def _build_t4(obs, ctx, settings: ParseSettings, res: TableResult, narrative: di
     first = rows[0]
     # one row (grid or digit run) holding the whole table
     if (first.origin == "grid" and len(first.cells) >= n) or (first.origin == "text" and (first.n_numbers >= n or len(first.run.split()) == 1)):
-        read = _by_prose(_obs_read(first, sizes, check, dec, settings), keys, narrative)
+        read = _t4_jointly(_obs_read(first, sizes, check, dec, settings), keys, fmt, narrative)
         _store(res, keys, read, first, settings, "表四")
         return
     # the table printed as several small rows (one per group)
@@ -546,34 +555,26 @@ def _build_t4(obs, ctx, settings: ParseSettings, res: TableResult, narrative: di
         if len(cells) >= n:
             break
     read = _read_cells(cells, sizes, check, dec, settings)
-    _store(res, keys, _by_prose(read, keys, narrative), used[0] if used else first, settings, "表四")
+    _store(res, keys, _t4_jointly(read, keys, fmt, narrative), used[0] if used else first, settings, "表四")
 
 
-def _by_prose(read: RowRead, keys: list[str], narrative: dict) -> RowRead:
-    """Several splits left: keep those agreeing with every figure the prose states (W4)."""
-    if read.cells is not None or len(read.candidates) < 2 or not narrative:
+def _t4_jointly(read: RowRead, keys: list[str], fmt: str, narrative: dict) -> RowRead:
+    """Table 四's numbers split several ways under its group sums: the same joint decode as table
+    三's rows (parse.joint), the prose's figures deciding only what the sums leave open."""
+    if read.cells is not None or len(read.candidates) < 2:
         return read
-    kept = [c for c in read.candidates if _agrees_with_prose(dict(zip(keys, c, strict=True)), narrative)]
-    if len(kept) == 1:
-        return RowRead([_cand_cell(v, None, NOTE_SPLIT_PROSE) for v in kept[0]])
-    return read
+    equations = [Equation(c.left, c.right) for c in sum_checks(fmt) if all(k.startswith("t4.") for k in c.keys)]
+    d = decode_jointly([RowOptions(tuple(keys), tuple(read.candidates))], {}, equations, _stated(narrative))
+    if 0 in d.decided:
+        note = NOTE_SPLIT_JOINT if d.how[0] == BY_SUMS else NOTE_JOINT_PROSE
+        return RowRead([_cand_cell(v, None, note) for v in d.decided[0]])
+    return RowRead(None, d.remaining.get(0) or read.candidates, read.problem)
 
 
-def _agrees_with_prose(values: dict[str, Number | None], narrative: dict) -> bool:
-    """False when a stated figure matches none of its table alternatives; figures whose cells are
-    not all in ``values`` are not checked."""
-    checked = False
-    for key, _name, alternatives in NARRATIVE_CHECKS:
-        stated = narrative_number(narrative.get(key))
-        if stated is None:
-            continue
-        usable = [alt for alt in alternatives if all(k in values and values[k] is not None for k in alt)]
-        if not usable:
-            continue
-        checked = True
-        if not any(abs(sum(values[k] for k in alt) - stated) < 1e-9 for alt in usable):  # type: ignore[misc]
-            return False
-    return checked
+def _stated(narrative: dict) -> list[Stated]:
+    """The figures the report's prose states, as constraints on the table cells they sum."""
+    return [Stated(v, alts) for key, _name, alts in NARRATIVE_CHECKS
+            if (v := narrative_number(narrative.get(key))) is not None]
 
 
 _FIGURE_AFTER = re.compile(r"^[0-9]+(?:[0-9.]*)(?:件|条|项|个|次|家|人|份|篇|元|万|亿|年|月|日|%)")

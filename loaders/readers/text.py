@@ -7,6 +7,8 @@ Shapes met in real reports:
   (repeated ``|---|`` separators, loose lines between rows) → one Table per run of pipe lines.
 - Crawler text where the tables were flattened into one long line of labels and numbers: stays a
   Paragraph; cell boundaries are lost in the source and recovering them is the parser's job.
+- Space-aligned columns (``pdftotext -layout``): the gap and each word's position are the cell
+  boundaries → a Table (layout_text), a lone number placed under its column's header.
 - Crawler headers (``标题: …`` lines above a ``==== 正文 ====`` rule) → ``Document.meta``.
 - A browser copy or reader view of an HTML table: every cell on a line of its own, a blank cell
   as an empty line (or gone) → a Table (``_line_cell_table``): the line break is the cell
@@ -24,6 +26,7 @@ from ..detect import decode_damaged, decode_text
 from ..document import Document, Location, Paragraph, SourceInfo, Table
 from ..errors import UndecodableText
 from .common import cell, names_report, paragraph
+from .layout_text import layout_regions, layout_table
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -68,11 +71,19 @@ def parse_text(text: str, source: SourceInfo, *, markdown: bool = True) -> Docum
     n = len(lines)
     dropped_page_numbers = 0
     regions = _line_cell_regions(lines, start)
+    title = next((ln.strip() for ln in lines[start:] if ln.strip()), None)
+    aligned = layout_regions(lines, start, regions,
+                             lambda s: bool(_PAGE_NUMBER_LINE.match(s)) or (s == title and len(s) >= 8))
     while i < n:
         if i in regions:
             j = regions[i]
             doc.blocks.append(_line_cell_table(lines, i, j))
             i = j
+            continue
+        if i in aligned:
+            rows = aligned[i]
+            doc.blocks.append(layout_table(lines, rows))
+            i = rows[-1] + 1
             continue
         raw = lines[i]
         stripped = raw.strip()

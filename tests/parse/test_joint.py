@@ -85,15 +85,34 @@ def test_prose_decides_what_the_table_leaves_open():
 
 
 def test_inconsistent_source_is_read_as_printed_and_reported_not_repaired():
-    # 本年新收 44 + 上年结转 0 ≠ 总计 44 + 结转下年度 1 (R1 broken by the printed numbers themselves):
-    # the equations are not used to cut the ambiguous rows, the printed rows are read as printed
-    r = _parse(_flat("220000325", "220000325", "44 0 0 0 0 6 50", "44 0 0 0 0 6 50", "1 0 0 0 0 0 1"))
+    # 本年新收 44 + 上年结转 0 ≠ 总计 44 + 结转下年度 1 in the 自然人 and 总计 columns (R1 broken by the
+    # printed numbers themselves) and in the 商业企业 column too (0 ≠ 0 + 1): every column the two
+    # readings 22|0 and 2|20 differ in is touched by the break, so nothing decides the rows; the
+    # printed rows are read as printed and the source's error reported
+    r = _parse(_flat("220000325", "220000325", "44 0 0 0 0 6 50", "44 0 0 0 0 6 50", "1 1 0 0 0 0 2"))
     assert r.value("t3.carry_forward.natural_person") == 1 and r.value("t3.result.total.natural_person") == 44
+    assert r.value("t3.carry_forward.legal.commercial") == 1
     assert all(v is None for v in _row(r, GRANT) + _row(r, PARTIAL))
     p1 = next(f for f in r.findings if f.rule == "P1" and f"{GRANT}.total" in f.keys)
     assert "不合计" in p1.message and [22, 0, 0, 0, 0, 3, 25] in p1.candidates
     v = validate_report(r)
     assert any(f.rule == "R1" and f.kind == SOURCE for f in v.findings)
+
+
+def test_a_break_in_other_columns_leaves_the_untouched_columns_as_evidence():
+    # the same break in the 自然人 and 总计 columns only: the 商业企业 column is untouched and its
+    # printed total 0 decides 22|0 for both rows; the break is still read as printed and reported
+    r = _parse(_flat("220000325", "220000325", "44 0 0 0 0 6 50", "44 0 0 0 0 6 50", "1 0 0 0 0 0 1"))
+    assert r.value("t3.carry_forward.natural_person") == 1 and r.value("t3.result.total.natural_person") == 44
+    assert _row(r, GRANT) == [22, 0, 0, 0, 0, 3, 25] and _row(r, PARTIAL) == [22, 0, 0, 0, 0, 3, 25]
+    assert r.cells[f"{GRANT}.natural_person"].note == NOTE_SPLIT_JOINT
+    v = validate_report(r)
+    assert any(f.rule == "R1" and f.kind == SOURCE for f in v.findings)
+    # decoder level: an equation through a cell of a broken one is not used
+    eq = [Equation(("t",), ("a", "b")), Equation(("t",), ("u",)), Equation(("s",), ("b",))]
+    rows = [RowOptions(("a", "b"), ((1, 2), (2, 1)))]
+    assert decode_jointly(rows, {"t": 3, "u": 4, "s": 1}, eq).decided[0] == (2, 1)  # by s = b only
+    assert decode_jointly(rows, {"t": 3, "u": 4}, eq[:2]).status == INCONSISTENT
 
 
 def test_decoder_statuses_on_small_tables():
@@ -102,7 +121,7 @@ def test_decoder_statuses_on_small_tables():
     assert decode_jointly([two], {"t": 3}, eq).status == OPEN
     assert decode_jointly([two], {"t": 3}, eq).remaining[0] == [(1, 2), (2, 1)]
     assert decode_jointly([two], {"t": 4}, eq).status == INFEASIBLE
-    # printed cells already breaking an equation: nothing is decided with the equations
+    # printed cells already breaking an equation: no equation through their cells is used
     broken = [*eq, Equation(("t",), ("u",))]
     assert decode_jointly([RowOptions(("a", "b"), ((1, 2), (3, 0)))], {"t": 3, "u": 4}, broken).status == INCONSISTENT
     # a blank side is not checked, as in validation: (None, None) passes against any total

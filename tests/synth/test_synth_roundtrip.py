@@ -26,10 +26,14 @@ pytestmark = pytest.mark.slow
 DOCUMENT_DEFECTS = ("R1", "R2", "R3", "R4", "blank", "dash", "split_number", "missing_table", "W4")
 BLANK_WAYS = ("legal_zeros", "totals_only", "total_column")
 # Renderers whose cell boundaries survive: every cell must come back exactly.
-EXACT = ("html-cms", "html-word", "pdf", "docx", "txt-tsv", "txt-lines", "txt-pipe")
-# Renderers that lose blank cells' columns (blank cells gone, or only spaces): a row with blanks may
-# stay unread, but no wrong number may be stored.
-BLANKS_LOST = ("txt-lines-gone", "txt-layout", "txt-label-apart")
+# Space-aligned text keeps them too: a word's position under the header is its column (layout_text);
+# the paged renderers put a page footer, the running header and the repeated table header mid-table.
+EXACT = ("html-cms", "html-word", "pdf", "docx", "txt-tsv", "txt-lines", "txt-pipe", "txt-layout",
+         "txt-layout-paged", "txt-lines-paged")
+# Renderers that lose blank cells' columns (blank cells gone): a row with blanks may stay unread —
+# a table 三 printing only its 总计 column leaves one number per row and nothing says which column
+# it is in — but no wrong number may be stored.
+BLANKS_LOST = ("txt-lines-gone", "txt-label-apart")
 
 
 def _kind(d: dict) -> str:
@@ -119,15 +123,6 @@ def test_injected_defects_are_found(parsed, renderer):
                 renderer, rec.report_id, [f.message for f in rep.findings])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known parser limitation (issue 4): in flattened crawler text a blank cell vanishes without a trace, "
-    "so a 7-cell split that satisfies R3 can hide a 6-number reading that satisfies R3 too — 2021-P "
-    "'一、本年新收政府信息公开申请数量832131201867' is printed 832|13|(blank)|1|20|1|867 and read "
-    "832|1|31|2|0|1|867. Treating every such row as ambiguous cost the real corpus 98.68% -> 85.81% "
-    "(real crawler pages print their zeros), so the parser only does it once a table shows it lost blanks. "
-    "Strict, so a fix is noticed.",
-)
 def test_crawler_text_never_invents_a_number(parsed):
     """Flattened runs lose cell boundaries and blank cells: a cell may come back unread (None) when
     the run is ambiguous, but a number that comes back must be the printed one."""
@@ -143,7 +138,10 @@ def test_crawler_text_never_invents_a_number(parsed):
             if got[k] != v:
                 wrong.append((rec.report_id, k, got[k], v))
     assert wrong == [], wrong[:5]
-    assert read / total > 0.8
+    # 3,785 / 5,174 = 0.73 read when written (issue 12): the sample is rich in blank-cell defects,
+    # and a flattened table that lost blank cells leaves the rows it cannot place unread. The wrong
+    # number issue 4 recorded here (a run cut by its row sum alone) is no longer stored on this sample.
+    assert read / total > 0.7
 
 
 @pytest.mark.parametrize("renderer", BLANKS_LOST)

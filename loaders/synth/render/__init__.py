@@ -17,8 +17,10 @@ from .txt import (
     render_crawler,
     render_label_apart,
     render_layout,
+    render_layout_paged,
     render_lines,
     render_lines_gone,
+    render_lines_paged,
     render_pipe,
     render_tsv,
 )
@@ -47,6 +49,8 @@ RENDERERS: dict[str, tuple[str, Callable[[ReportRecord], bytes]]] = {
     "txt-pipe": ("md", _utf8(render_pipe)),
     "txt-layout": ("txt", _utf8(render_layout)),
     "txt-label-apart": ("txt", _utf8(render_label_apart)),
+    "txt-layout-paged": ("txt", _utf8(render_layout_paged)),
+    "txt-lines-paged": ("txt", _utf8(render_lines_paged)),
 }
 FAMILIES: dict[str, tuple[str, ...]] = {
     "html": ("html-cms", "html-word"),
@@ -56,7 +60,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 # Renderers chosen by name only (round trips, benchmarks): not in a family, so the demo
 # warehouse and ``--formats txt`` keep the mix they had.
-BY_NAME_ONLY: tuple[str, ...] = ("txt-lines", "txt-lines-gone", "txt-pipe", "txt-layout", "txt-label-apart")
+BY_NAME_ONLY: tuple[str, ...] = ("txt-lines", "txt-lines-gone", "txt-pipe", "txt-layout", "txt-label-apart",
+                                  "txt-layout-paged", "txt-lines-paged")
 
 
 def expand(formats: str | list[str]) -> list[str]:

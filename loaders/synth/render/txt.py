@@ -15,6 +15,10 @@
 - ``render_layout``: space-aligned columns as ``pdftotext -layout`` prints them: each cell padded
   to its column's width, a blank cell only spaces.
 - ``render_label_apart``: a row's label on one line and its numbers (space-separated) on the next.
+- ``render_layout_paged`` / ``render_lines_paged``: the layout and one-cell-per-line texts of a PDF
+  whose table 三 runs over a page break: the page's footer (page number) and the next page's
+  running header (the report title) stand between two rows, and the table's header rows are
+  printed again above the rest — header cells interleaved with the data rows.
 """
 
 from __future__ import annotations
@@ -112,6 +116,15 @@ def render_crawler(rec: ReportRecord) -> str:
     return "\n".join(header) + "\n" + "".join(body) + "\n"
 
 
+def _paged(grid: Grid, rows: list, page_lines: list) -> list:
+    """Table 三's rows with a page break after T3_PAGE_BREAK_ROW rows: footer, running header, and
+    the header rows again (``rows`` are the grid's rows in the renderer's own shape, one per grid row)."""
+    if grid.table != "t3" or len(rows) <= T3_PAGE_BREAK_ROW:
+        return rows
+    n_header = next(i for i, r in enumerate(grid.rows) if any(c.key for c in r))
+    return [*rows[:T3_PAGE_BREAK_ROW], *page_lines, *rows[:n_header], *rows[T3_PAGE_BREAK_ROW:]]
+
+
 def _line_cells(grid: Grid, keep_blank: bool) -> list[str]:
     return [cell.text for row in grid.rows for cell in row if keep_blank or cell.text]
 
@@ -128,6 +141,18 @@ def render_lines(rec: ReportRecord, keep_blank: bool = True) -> str:
 
 def render_lines_gone(rec: ReportRecord) -> str:
     return render_lines(rec, keep_blank=False)
+
+
+def render_lines_paged(rec: ReportRecord) -> str:
+    lines: list[str] = [rec.title, ""]
+    for b in layout(rec):
+        if b.kind in ("heading", "para"):
+            lines += [b.text, ""]
+        elif b.kind == "table":
+            rows = [[cell.text for cell in row] for row in b.grid.rows]
+            rows = _paged(b.grid, rows, [["", "- 2 -", "", rec.title, ""]])
+            lines += [*(t for r in rows for t in r), ""]
+    return "\n".join(lines) + "\n"
 
 
 def _grid_texts(grid: Grid) -> list[list[str]]:
@@ -187,6 +212,20 @@ def render_pipe(rec: ReportRecord) -> str:
 
 def render_layout(rec: ReportRecord) -> str:
     return _render_rows(rec, _layout_lines)
+
+
+def render_layout_paged(rec: ReportRecord) -> str:
+    def paged_layout(rows: list[list[str]], grid: Grid) -> list[str]:
+        lines = _layout_lines(rows)
+        return _paged(grid, lines, ["", f"{'第 2 页 共 6 页':>60}", "", rec.title, ""])
+
+    lines: list[str] = [rec.title, ""]
+    for b in layout(rec):
+        if b.kind in ("heading", "para"):
+            lines += [b.text, ""]
+        elif b.kind == "table":
+            lines += [*paged_layout(_grid_texts(b.grid), b.grid), ""]
+    return "\n".join(lines) + "\n"
 
 
 def render_label_apart(rec: ReportRecord) -> str:
