@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import auth, data, state
 from dashboard.nav import PAGES
 
-AGENCY_COLUMNS = ["agency_key", "agency", "name", "province", "city", "county", "level", "category"]
+OPTION_COLUMNS = ["province", "city", "county", "level", "category", "agencies"]
 
 
 # Internal name of the default page (Streamlit shows it at the root URL, never under this name).
@@ -46,17 +46,19 @@ def run() -> None:
                  f"`python -m warehouse init --db {data.db_path()}`（数据全部保留），然后刷新本页。",
                  icon=":material/upgrade:")
         st.stop()
-    agencies = data.ask_whole("agency_options")
-    if agencies.empty:
-        agencies = pd.DataFrame(columns=AGENCY_COLUMNS)
+    # The region tree only (a few thousand rows at national scale), cached per data version; the
+    # agency picker searches the warehouse (state._agency_picker) instead of listing every agency.
+    options = data.ask_whole("filter_options")
+    if options.empty:
+        options = pd.DataFrame(columns=OPTION_COLUMNS)
     years_df = data.ask_whole("report_years")
     years = [int(y) for y in years_df["year"]] if not years_df.empty else []
-    state.sidebar_filters(agencies, years)
+    state.sidebar_filters(options, years)
     auth.sidebar_sign_in(data.db_path())
     with st.sidebar:
         st.divider()
         if data.available():
-            st.caption(f"数据版本：{data.version()}　·　{len(agencies)} 个单位")
+            st.caption(f"数据版本：{data.version()}　·　{int(options['agencies'].sum()):,} 个单位")
         else:
             st.caption("尚未找到数据仓库：请先运行 `python -m warehouse demo --db …` 或入库命令。")
     nav.run()

@@ -18,6 +18,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from warehouse.filters import Filters
 
+from . import data
 from .labels import CATEGORY_LABELS, LEVEL_LABELS
 
 # URL parameter name of each filter (ASCII, stable: links survive a retitle).
@@ -25,6 +26,8 @@ YEARS, PROVINCE, CITY, COUNTY, LEVEL, CATEGORY, AGENCY = (
     "years", "province", "city", "county", "level", "category", "agency",
 )
 FILTER_KEYS = (YEARS, PROVINCE, CITY, COUNTY, LEVEL, CATEGORY, AGENCY)
+AGENCY_SEARCH = "_agency_search"  # the text typed to search agencies (this session only, not in links)
+SEARCH_LIMIT = 50  # names offered at once by the agency picker
 _SELECTION_KEY = "_gongkai_filters"  # non-widget session key: the Filters of this run
 
 
@@ -126,11 +129,47 @@ def _options(values: pd.Series) -> list[str]:
     return sorted({v for v in values.dropna().tolist() if v})
 
 
-def sidebar_filters(agencies: pd.DataFrame, years: list[int]) -> Filters:
+def _chosen_now(key: str) -> list[str]:
+    """The values a bound multiselect holds before it is drawn: this session's, else the link's."""
+    if key in st.session_state:
+        return list(st.session_state[key] or [])
+    return st.query_params.get_all(key)
+
+
+def _agency_picker(sb, region: Filters, notes: list[str]) -> list[str]:
+    """Type to search: the multiselect offers the agencies chosen so far plus at most
+    ``options.SEARCH_LIMIT`` names of the slice that contain the typed text — asked of the warehouse
+    (``search_agencies``), so nothing sized by the number of agencies is built or sent on a run."""
+    chosen = _chosen_now(AGENCY)
+    if chosen:
+        # Options are the names the reports give (the filter matches reports.agency); the region
+        # pickers above tell same-name agencies apart. Only the chosen names are looked up.
+        named = data.ask("agencies_named", region, tuple(sorted(set(chosen))))
+        known = set(named["name"]) if len(named) else set()
+        _keep_valid(AGENCY, "单位", known, notes)
+        valid = [c for c in chosen if c in known]
+        if valid != chosen and AGENCY in st.session_state:
+            st.session_state[AGENCY] = valid  # before the widget exists: it starts from the valid ones
+        chosen = valid
+    text = sb.text_input("搜索单位", key=AGENCY_SEARCH, placeholder="输入单位名称中的字词")
+    found = data.ask("search_agencies", region, text.strip(), SEARCH_LIMIT)
+    names = list(dict.fromkeys([*chosen, *found["name"].tolist()])) if len(found) else list(chosen)
+    matches = int(found["matches"].iloc[0]) if len(found) else 0
+    picked = sb.multiselect("单位（可输入名称搜索）", names, placeholder="全部单位", key=AGENCY, bind="query-params")
+    if matches > len(found):
+        sb.caption(f"{'含「' + text.strip() + '」的' if text.strip() else ''}单位共 {matches:,} 个，"
+                   f"列出前 {len(found)} 个；输入更多字词可缩小范围。")
+    elif text.strip() and not matches:
+        sb.caption(f"没有名称含「{text.strip()}」的单位。")
+    return picked
+
+
+def sidebar_filters(options: pd.DataFrame, years: list[int]) -> Filters:
     """Render the shared filters in the sidebar and return the selection (also stored for pages).
 
-    ``agencies``: the agency dimension (agency, province, city, county, level, category);
-    ``years``: report years present. Options cascade: province → city → county → agency.
+    ``options``: the region tree (``warehouse.options.filter_options``: distinct province, city,
+    county, level, category); ``years``: report years present. Options cascade: province → city →
+    county → level / category → agency (searched in the warehouse, see ``_agency_picker``).
     """
     sb = st.sidebar
     sb.header("筛选条件")
@@ -145,7 +184,7 @@ def sidebar_filters(agencies: pd.DataFrame, years: list[int]) -> Filters:
         year_from = year_to = years[0]
         sb.caption(f"年份：{years[0]}年（仓库中只有这一年）")
 
-    a = agencies
+    a = options
     _keep_valid(PROVINCE, "省", _options(a["province"]), notes)
     province = sb.selectbox("省", _options(a["province"]), index=None, placeholder="全部",
                             key=PROVINCE, bind="query-params")
@@ -164,11 +203,9 @@ def sidebar_filters(agencies: pd.DataFrame, years: list[int]) -> Filters:
 
     levels, a = _code_picker(sb, a, "层级", "level", LEVEL_LABELS, LEVEL, notes)
     categories, a = _code_picker(sb, a, "类别", "category", CATEGORY_LABELS, CATEGORY, notes)
-    # Options are the names the reports give (the filter matches reports.agency); the region
-    # pickers above tell same-name agencies apart.
-    _keep_valid(AGENCY, "单位", _options(a["name"]), notes)
-    chosen = sb.multiselect("单位（可输入名称搜索）", _options(a["name"]), placeholder="全部单位",
-                            key=AGENCY, bind="query-params")
+    region = Filters(provinces=(province,) if province else (), cities=(city,) if city else (),
+                     counties=(county,) if county else (), levels=tuple(levels), categories=tuple(categories))
+    chosen = _agency_picker(sb, region, notes)
 
     if notes:
         sb.warning("链接中的部分筛选条件无法使用，已忽略：" + "；".join(notes) + "。", icon=":material/link_off:")

@@ -59,7 +59,8 @@ VERDICTS = {SOURCE_ERROR: "源文件自身错误（应退回整改）", READING_
             DISMISSED: "不成立（已驳回）"}
 
 # Tables and views ``apply_review`` (re)builds; a reader overlay builds them in memory.
-DERIVED = ("review_decisions", "reviewed_cells", "review_cases", "reviewed_report_values", "reports_wide")
+DERIVED = ("review_decisions", "reviewed_cells", "review_cases", "reviewed_report_values", "reports_wide",
+           "rollup_year", "rollup_agencies")  # the rollups (warehouse.rollups) are built from reports_wide
 
 
 class DecisionError(ValueError):
@@ -296,6 +297,9 @@ def apply_review(con: duckdb.DuckDBPyConnection, decisions: list[Decision]) -> N
     from .schema import WIDE_VIEW_DDL
 
     con.execute(WIDE_VIEW_DDL)
+    from . import rollups  # late: rollups builds on indicators, which builds on this package
+
+    rollups.build(con)  # the pages' pre-aggregates follow the reviewed values, at publish and in a reader
 
 
 def fold_journal(con: duckdb.DuckDBPyConnection, db: Path | str) -> None:

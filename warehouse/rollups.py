@@ -1,0 +1,116 @@
+"""Pre-aggregated tables, rebuilt wherever ``reports_wide`` is (every publish, and a reviewed reader):
+the pages' by-year questions read a few thousand group rows instead of scanning every report.
+
+* ``rollup_year``: current reports per year × province × city × county × level × category × format ×
+  is_demo — the columns ``filters.where_clause`` restricts, so any slice without an agency filter is
+  a set of whole groups. Per group: ``n_reports``; every wide column summed under its own name; and
+  for every indicator variant its additive pieces (``indicators.aggregate_sql``: numerator and
+  denominator summed over the reports that have both, and that count).
+* ``rollup_agencies``: one row per agency with current reports, its latest metadata — the filter
+  pickers' source (``warehouse.options``).
+
+Why the same SQL gives the same numbers over ``rollup_year``: a page's sum is ``SUM(term(keys))``
+with ``term`` = Σ of the printed cells, NULL when none is printed (``indicators.term_sql``). Over
+groups whose columns already hold ``SUM(cell)`` (NULL when no report printed it), Σ_groups term(group
+sums) adds the same printed numbers and is NULL exactly when no report printed any of them. Blank
+stays blank; counts are whole numbers, so the order of addition does not change them. A rate's
+pieces are summed the same way and divided at the end (NULL, shown '—', on a zero denominator).
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from . import indicators as ind
+from .filters import Filters
+from .schema import WIDE_COLUMNS
+
+YEAR_TABLE = "rollup_year"
+AGENCY_TABLE = "rollup_agencies"
+TABLES = (YEAR_TABLE, AGENCY_TABLE)
+GROUP_COLUMNS = ("year", "province", "city", "county", "level", "category", "format", "is_demo")
+
+
+def piece_column(key: str, variant: str | None, part: str) -> str:
+    """The rollup column of one additive piece (numerator | denominator | n) of an indicator variant."""
+    i = ind.INDICATOR_BY_KEY[key]
+    name = f"ind__{i.key}__{i.variant(variant).code}__{part}".replace(".", "_")
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"unexpected indicator identifier {name!r}")
+    return name
+
+
+def _pieces() -> list[str]:
+    out = []
+    for i in ind.INDICATORS:
+        for v in i.variants:
+            a = ind.aggregate_sql(i, v.code)
+            out += [f"{a['numerator']} AS {piece_column(i.key, v.code, 'numerator')}",
+                    f"{a['n']} AS {piece_column(i.key, v.code, 'n')}"]
+            if a["denominator"] != "NULL":
+                out.append(f"{a['denominator']} AS {piece_column(i.key, v.code, 'denominator')}")
+    names = [o.rsplit(" AS ", 1)[1] for o in out]
+    if len(set(names)) != len(names):  # two keys that differ only by '.' vs '_' would share a column
+        raise ValueError("indicator piece columns are not unique")
+    return out
+
+
+# the agency dimension of the pickers: as ``queries.agency_options`` (latest metadata of current reports)
+AGENCY_SELECT = """
+    SELECT agency_key, arg_max(agency, year) AS agency, arg_max(province, year) AS province,
+           arg_max(city, year) AS city, arg_max(county, year) AS county, arg_max(level, year) AS level,
+           arg_max(category, year) AS category, bool_and(is_demo) AS is_demo
+    FROM reports WHERE is_current AND agency_key IS NOT NULL GROUP BY agency_key ORDER BY agency, agency_key"""
+
+
+def build(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build the rollups from ``reports_wide`` / ``reports`` in ``con``'s current catalog."""
+    groups = ", ".join(GROUP_COLUMNS)
+    sums = ", ".join(f"SUM({c}) AS {c}" for c in WIDE_COLUMNS)  # names from the spec (checked identifiers)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {YEAR_TABLE} AS
+        SELECT {groups}, TRUE AS is_current, COUNT(*) AS n_reports, {sums}, {', '.join(_pieces())}
+        FROM reports_wide WHERE is_current GROUP BY {groups} ORDER BY {groups}""")
+    con.execute(f"CREATE OR REPLACE TABLE {AGENCY_TABLE} AS {AGENCY_SELECT}")
+
+
+def available(con: duckdb.DuckDBPyConnection) -> bool:
+    """The current snapshot has the rollups (one published before them does not: ask reports_wide)."""
+    n = con.execute("SELECT COUNT(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                    "AND schema_name = 'main' AND table_name IN (SELECT unnest(?::VARCHAR[]))",
+                    [list(TABLES)]).fetchone()[0]
+    return n == len(TABLES)
+
+
+def answers(f: Filters) -> bool:
+    """Whether a slice is a set of whole ``rollup_year`` groups: current versions, no agency filter."""
+    return f.current_only and not f.agencies
+
+
+def year_source(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, str]:
+    """``(FROM target, report count expression)`` for a by-year question over the slice ``f``: the
+    rollup when it answers the slice, else ``reports_wide`` itself."""
+    if answers(f) and available(con):
+        return YEAR_TABLE, "CAST(SUM(r.n_reports) AS BIGINT)"
+    return "reports_wide", "COUNT(*)"
+
+
+def agency_source(con: duckdb.DuckDBPyConnection) -> str:
+    """The pickers' agency table: the rollup, or the same rows computed from ``reports``."""
+    return AGENCY_TABLE if available(con) else f"({AGENCY_SELECT})"
+
+
+def aggregate_sql(i: ind.Indicator, variant: str | None, table: str) -> dict[str, str]:
+    """``indicators.aggregate_sql`` over ``table``: the same expressions over reports_wide, the
+    pieces summed over the rollup."""
+    if table != YEAR_TABLE:
+        return ind.aggregate_sql(i, variant)
+    v = i.variant(variant)
+    num = f"SUM(r.{piece_column(i.key, v.code, 'numerator')})"
+    n = f"CAST(COALESCE(SUM(r.{piece_column(i.key, v.code, 'n')}), 0) AS BIGINT)"
+    if not v.denominator and i.kind != ind.SHARE_OF_REPORTS:
+        return {"value": num, "numerator": num, "denominator": "NULL", "n": n}
+    den = f"SUM(r.{piece_column(i.key, v.code, 'denominator')})"
+    return {"value": f"CAST({num} AS DOUBLE) / NULLIF({den}, 0)", "numerator": num, "denominator": den, "n": n}
