@@ -1,11 +1,12 @@
 """Pre-aggregated tables, rebuilt wherever ``reports_wide`` is (every publish, and a reviewed reader):
 the pages' by-year questions read a few thousand group rows instead of scanning every report.
 
-* ``rollup_year``: current reports per year × province × city × county × level × category × format ×
-  is_demo — the columns ``filters.where_clause`` restricts, so any slice without an agency filter is
-  a set of whole groups. Per group: ``n_reports``; every wide column summed under its own name; and
-  for every indicator variant its additive pieces (``indicators.aggregate_sql``: numerator and
-  denominator summed over the reports that have both, and that count).
+* ``rollup_year``: current reports per year × format × is_demo and, at each grain of ``GRAINS``, the
+  region / level / category dimensions the grain groups by (column ``grain`` names it). A slice
+  without an agency filter whose restricted dimensions a grain has is a set of whole groups of it.
+  Per group: ``n_reports``; every wide column summed under its own name; and for every indicator
+  variant its additive pieces (``indicators.aggregate_sql``: numerator and denominator summed over the
+  reports that have both, and that count).
 * ``rollup_agencies``: one row per agency with current reports, its latest metadata — the filter
   pickers' source (``warehouse.options``).
 
@@ -30,7 +31,20 @@ from .schema import WIDE_COLUMNS
 YEAR_TABLE = "rollup_year"
 AGENCY_TABLE = "rollup_agencies"
 TABLES = (YEAR_TABLE, AGENCY_TABLE)
-GROUP_COLUMNS = ("year", "province", "city", "county", "level", "category", "format", "is_demo")
+# Every group row has the year, format and is_demo (always restricted or always summed over); the other
+# dimensions are grouped at several grains, smallest first. A slice reads the first grain that has every
+# dimension it restricts (an extra grouped dimension is summed over); a slice no grain has (e.g. a city
+# and a level together) is asked of reports_wide. The finest grains would have about as many rows as
+# there are reports and are not built.
+ALWAYS = ("year", "format", "is_demo")
+DIMENSIONS = ("province", "city", "county", "level", "category")
+GRAINS: tuple[tuple[str, ...], ...] = (
+    (), ("level",), ("category",), ("level", "category"),
+    ("province",), ("province", "level"), ("province", "category"), ("province", "level", "category"),
+    ("province", "city"), ("province", "city", "county"),
+)
+_FILTER_DIMENSIONS = (("provinces", "province"), ("cities", "city"), ("counties", "county"), ("levels", "level"),
+                      ("categories", "category"))
 
 
 def piece_column(key: str, variant: str | None, part: str) -> str:
@@ -66,13 +80,17 @@ AGENCY_SELECT = """
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build the rollups from ``reports_wide`` / ``reports`` in ``con``'s current catalog."""
-    groups = ", ".join(GROUP_COLUMNS)
+    """(Re)build the rollups from ``reports_wide`` / ``reports`` in ``con``'s current catalog: one
+    statement per grain (each aggregate's memory is that grain's groups, not all of them)."""
     sums = ", ".join(f"SUM({c}) AS {c}" for c in WIDE_COLUMNS)  # names from the spec (checked identifiers)
-    con.execute(f"""
-        CREATE OR REPLACE TABLE {YEAR_TABLE} AS
-        SELECT {groups}, TRUE AS is_current, COUNT(*) AS n_reports, {sums}, {', '.join(_pieces())}
-        FROM reports_wide WHERE is_current GROUP BY {groups} ORDER BY {groups}""")
+    pieces = ", ".join(_pieces())
+    for i, grain in enumerate(GRAINS):
+        dims = ", ".join(d if d in grain else f"CAST(NULL AS VARCHAR) AS {d}" for d in DIMENSIONS)
+        groups = ", ".join((*ALWAYS, *grain))
+        select = (f"SELECT '{_grain_name(grain)}' AS grain, year, format, is_demo, {dims}, TRUE AS is_current, "
+                  f"COUNT(*) AS n_reports, {sums}, {pieces} FROM reports_wide WHERE is_current GROUP BY {groups}")
+        con.execute(f"CREATE OR REPLACE TABLE {YEAR_TABLE} AS {select}" if i == 0 else
+                    f"INSERT INTO {YEAR_TABLE} {select}")
     con.execute(f"CREATE OR REPLACE TABLE {AGENCY_TABLE} AS {AGENCY_SELECT}")
 
 
@@ -84,16 +102,31 @@ def available(con: duckdb.DuckDBPyConnection) -> bool:
     return n == len(TABLES)
 
 
+def _grain_name(grain: tuple[str, ...]) -> str:
+    return ",".join(grain) or "all"
+
+
+def grain_for(f: Filters) -> tuple[str, ...] | None:
+    """The smallest grain whose groups make up the slice ``f`` exactly, or None (current versions
+    only, no agency filter, and a grain with every restricted dimension)."""
+    if not f.current_only or f.agencies:
+        return None
+    used = {dim for attr, dim in _FILTER_DIMENSIONS if getattr(f, attr)}
+    return next((g for g in GRAINS if used <= set(g)), None)
+
+
 def answers(f: Filters) -> bool:
-    """Whether a slice is a set of whole ``rollup_year`` groups: current versions, no agency filter."""
-    return f.current_only and not f.agencies
+    return grain_for(f) is not None
 
 
 def year_source(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, str]:
-    """``(FROM target, report count expression)`` for a by-year question over the slice ``f``: the
-    rollup when it answers the slice, else ``reports_wide`` itself."""
-    if answers(f) and available(con):
-        return YEAR_TABLE, "CAST(SUM(r.n_reports) AS BIGINT)"
+    """``(FROM target, report count expression)`` for a by-year question over the slice ``f``: that
+    grain of the rollup when one answers the slice, else ``reports_wide`` itself."""
+    grain = grain_for(f)
+    if grain is not None and available(con):
+        # the grain's name is one of GRAINS (fixed here), never caller text
+        return (f"(SELECT * FROM {YEAR_TABLE} WHERE grain = '{_grain_name(grain)}')",
+                "CAST(SUM(r.n_reports) AS BIGINT)")
     return "reports_wide", "COUNT(*)"
 
 
@@ -105,7 +138,7 @@ def agency_source(con: duckdb.DuckDBPyConnection) -> str:
 def aggregate_sql(i: ind.Indicator, variant: str | None, table: str) -> dict[str, str]:
     """``indicators.aggregate_sql`` over ``table``: the same expressions over reports_wide, the
     pieces summed over the rollup."""
-    if table != YEAR_TABLE:
+    if not table.startswith(f"(SELECT * FROM {YEAR_TABLE} "):
         return ind.aggregate_sql(i, variant)
     v = i.variant(variant)
     num = f"SUM(r.{piece_column(i.key, v.code, 'numerator')})"
