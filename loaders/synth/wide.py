@@ -68,6 +68,7 @@ class WidePlan:
                 values[:, col[k]] = arr[: hi - lo]
             other = [col[k] for k in WIDE_KEYS if k not in batch]
             values[:, other] = np.nan
+            del batch  # only this year's values stay alive while the caller stores them
             yield lo, values
         self._offsets = self.rng.integers(0, 25, self.n_reports)
 
