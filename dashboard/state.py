@@ -164,12 +164,45 @@ def _agency_picker(sb, region: Filters, notes: list[str]) -> list[str]:
     return picked
 
 
-def sidebar_filters(options: pd.DataFrame, years: list[int]) -> Filters:
+class OptionTree:
+    """The sidebar's cascading options from ``filter_options`` (one row per distinct province, city,
+    county, level, category), answered from a memo: built once per data version (``data.option_tree``)
+    and shared by every session, so a rerun looks options up instead of filtering a frame whose size
+    grows with the number of agencies."""
+
+    def __init__(self, options: pd.DataFrame) -> None:
+        self.frame = options
+        self.n_agencies = int(options["agencies"].sum()) if len(options) else 0
+        self._memo: dict[tuple, object] = {}
+
+    def _rows(self, prefix: tuple[str, ...]) -> pd.DataFrame:
+        a = self.frame
+        for col, value in zip(("province", "city", "county"), prefix, strict=False):
+            a = a[a[col] == value]
+        return a
+
+    def _get(self, key: tuple, make):
+        if key not in self._memo:
+            self._memo[key] = make()  # idempotent: two sessions racing store the same value
+        return self._memo[key]
+
+    def below(self, prefix: tuple[str, ...]) -> list[str]:
+        """The next level's names under ``prefix`` (() → provinces, (p,) → cities, (p, c) → counties)."""
+        col = ("province", "city", "county")[len(prefix)]
+        return self._get(("below", *prefix), lambda: _options(self._rows(prefix)[col]))
+
+    def pairs(self, prefix: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+        """(level, category) pairs present under the region ``prefix``."""
+        return self._get(("pairs", *prefix), lambda: frozenset(
+            self._rows(prefix)[["level", "category"]].itertuples(index=False, name=None)))
+
+
+def sidebar_filters(tree: OptionTree, years: list[int]) -> Filters:
     """Render the shared filters in the sidebar and return the selection (also stored for pages).
 
-    ``options``: the region tree (``warehouse.options.filter_options``: distinct province, city,
-    county, level, category); ``years``: report years present. Options cascade: province → city →
-    county → level / category → agency (searched in the warehouse, see ``_agency_picker``).
+    ``tree``: the region / level / category options (``OptionTree``); ``years``: report years present.
+    Options cascade: province → city → county → level → category → agency (searched in the
+    warehouse, see ``_agency_picker``).
     """
     sb = st.sidebar
     sb.header("筛选条件")
@@ -184,23 +217,27 @@ def sidebar_filters(options: pd.DataFrame, years: list[int]) -> Filters:
         year_from = year_to = years[0]
         sb.caption(f"年份：{years[0]}年（仓库中只有这一年）")
 
-    a = options
-    _keep_valid(PROVINCE, "省", _options(a["province"]), notes)
-    province = sb.selectbox("省", _options(a["province"]), index=None, placeholder="全部",
-                            key=PROVINCE, bind="query-params")
+    prefix: tuple[str, ...] = ()
+    provinces = tree.below(prefix)
+    _keep_valid(PROVINCE, "省", provinces, notes)
+    province = sb.selectbox("省", provinces, index=None, placeholder="全部", key=PROVINCE, bind="query-params")
     if province:
-        a = a[a["province"] == province]
-    _keep_valid(CITY, "市", _options(a["city"]) if province else (), notes)
-    city = sb.selectbox("市", _options(a["city"]), index=None, placeholder="全部",
-                        key=CITY, bind="query-params", disabled=not province)
+        prefix = (province,)
+    cities = tree.below(prefix) if province else []
+    _keep_valid(CITY, "市", cities, notes)
+    city = sb.selectbox("市", cities, index=None, placeholder="全部", key=CITY, bind="query-params",
+                        disabled=not province)
     if city:
-        a = a[a["city"] == city]
-    _keep_valid(COUNTY, "县（区）", _options(a["county"]) if city else (), notes)
-    county = sb.selectbox("县（区）", _options(a["county"]), index=None, placeholder="全部",
-                          key=COUNTY, bind="query-params", disabled=not city)
+        prefix = (province, city)
+    counties = tree.below(prefix) if city else []
+    _keep_valid(COUNTY, "县（区）", counties, notes)
+    county = sb.selectbox("县（区）", counties, index=None, placeholder="全部", key=COUNTY, bind="query-params",
+                          disabled=not city)
     if county:
-        a = a[a["county"] == county]
+        prefix = (province, city, county)
 
+    pairs = tree.pairs(prefix)
+    a = pd.DataFrame(sorted(pairs, key=lambda p: tuple(map(str, p))), columns=["level", "category"])
     levels, a = _code_picker(sb, a, "层级", "level", LEVEL_LABELS, LEVEL, notes)
     categories, a = _code_picker(sb, a, "类别", "category", CATEGORY_LABELS, CATEGORY, notes)
     region = Filters(provinces=(province,) if province else (), cities=(city,) if city else (),
