@@ -80,10 +80,14 @@ def main() -> None:
 
                     page.on("websocket", on_ws)
                     page.goto(f"{url}/{path if i else ''}")
-                    page.wait_for_selector('[data-testid="stMain"]', timeout=300_000)
-                    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                                           timeout=300_000)
-                    page.wait_for_timeout(500)
+                    page.wait_for_selector('[data-testid="stMain"] h1', timeout=300_000)
+                    # idle: no "running" widget and no frame for 1.5 s
+                    last = -1
+                    while last != got[0]:
+                        last = got[0]
+                        page.wait_for_timeout(1500)
+                        page.wait_for_function(
+                            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=300_000)
                     sizes[title].append(got[0])
                     page.close()
             browser.close()
