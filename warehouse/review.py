@@ -60,7 +60,7 @@ VERDICTS = {SOURCE_ERROR: "源文件自身错误（应退回整改）", READING_
 
 # Tables and views ``apply_review`` (re)builds; a reader overlay builds them in memory.
 DERIVED = ("review_decisions", "reviewed_cells", "review_cases", "reviewed_report_values", "reports_wide",
-           "rollup_year", "rollup_agencies")  # warehouse.rollups: built from reports_wide at publish
+           "rollup_year")  # warehouse.rollups: sums of reports_wide (rollup_agencies holds no cell: mirrored)
 
 
 class DecisionError(ValueError):

@@ -94,12 +94,15 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {AGENCY_TABLE} AS {AGENCY_SELECT}")
 
 
-def available(con: duckdb.DuckDBPyConnection) -> bool:
-    """The current snapshot has the rollups (one published before them does not: ask reports_wide)."""
-    n = con.execute("SELECT COUNT(*) FROM duckdb_tables() WHERE database_name = current_database() "
-                    "AND schema_name = 'main' AND table_name IN (SELECT unnest(?::VARCHAR[]))",
-                    [list(TABLES)]).fetchone()[0]
-    return n == len(TABLES)
+def available(con: duckdb.DuckDBPyConnection, table: str = YEAR_TABLE) -> bool:
+    """The connection has that rollup: a snapshot published before them does not, nor does a reviewed
+    reader's ``rollup_year`` (review.DERIVED) — then the same questions are asked of every report."""
+    if table not in TABLES:
+        raise ValueError(f"not a rollup: {table!r}")
+    return con.execute("SELECT COUNT(*) FROM duckdb_tables() t WHERE t.database_name = current_database() "
+                       "AND t.schema_name = 'main' AND t.table_name = ?", [table]).fetchone()[0] > 0 or \
+        con.execute("SELECT COUNT(*) FROM duckdb_views() v WHERE v.database_name = current_database() "
+                    "AND v.schema_name = 'main' AND v.view_name = ?", [table]).fetchone()[0] > 0
 
 
 def _grain_name(grain: tuple[str, ...]) -> str:
@@ -132,7 +135,7 @@ def year_source(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, str]:
 
 def agency_source(con: duckdb.DuckDBPyConnection) -> str:
     """The pickers' agency table: the rollup, or the same rows computed from ``reports``."""
-    return AGENCY_TABLE if available(con) else f"({AGENCY_SELECT})"
+    return AGENCY_TABLE if available(con, AGENCY_TABLE) else f"({AGENCY_SELECT})"
 
 
 def aggregate_sql(i: ind.Indicator, variant: str | None, table: str) -> dict[str, str]:

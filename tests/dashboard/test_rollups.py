@@ -43,7 +43,7 @@ def both(request, tmp_path: Path):
     for t in rollups.TABLES:
         plain.execute(f"DROP TABLE {t}")
     rolled = duckdb.connect(str(snap), read_only=True)
-    assert rollups.available(rolled) and not rollups.available(plain)
+    assert all(rollups.available(rolled, t) and not rollups.available(plain, t) for t in rollups.TABLES)
     yield rolled, plain
     rolled.close()
     plain.close()
