@@ -116,12 +116,34 @@ def to_filters(params: dict) -> Filters:
     )
 
 
-def bench_direct(db: Path, sets: list[dict]) -> dict[str, list[float]]:
-    out: dict[str, list[float]] = {p[1]: [] for p in PAGES}
+def without_rollups(db: Path) -> Path:
+    """A copy of the current snapshot with the publish-time rollups dropped: the pages' questions then
+    scan every report, as before the rollups (the in-run baseline)."""
+    import shutil
+
+    import duckdb
+
+    from warehouse import rollups
+    from warehouse.connect import current_snapshot
+
+    copy = db.with_name(db.stem + "_no_rollups.duckdb")
+    shutil.copy(current_snapshot(db), copy)
+    con = duckdb.connect(str(copy))
+    for t in rollups.TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+    con.execute("CHECKPOINT")
+    con.close()
+    return copy
+
+
+def bench_direct(db: Path, sets: list[dict], plain: bool = False) -> dict[str, list[float]]:
+    import duckdb
+
+    out: dict[str, list[float]] = {t: [] for t in PAGE_QUESTIONS}
     for params in sets:
         f = to_filters(params)
         for title, qs in PAGE_QUESTIONS.items():
-            con = open_reader(db)
+            con = duckdb.connect(str(db), read_only=True) if plain else open_reader(db)
             first_agency = (queries.agency_options(con, f)["agency_key"].iloc[0],)
             t = time.perf_counter()
             for name, args in qs:
@@ -159,12 +181,15 @@ def main() -> None:
     con.close()
     print(f"warehouse {db}: {n[0]} current reports, {n[1]} agencies; {len(sets)} filter sets × {len(PAGES)} pages\n")
     direct = bench_direct(db, sets)
+    baseline = bench_direct(without_rollups(db), sets, plain=True)
     cold, warm = bench_apptest(db, sets)
     print(table("AppTest, cache cleared before each visit (queries + render)", cold))
     print()
     print(table("AppTest, second visit (cache hit: render only)", warm))
     print()
     print(table("Direct warehouse questions of each page (no Streamlit, fresh connection)", direct))
+    print()
+    print(table("Same questions on a copy of the snapshot without the rollups (every report scanned)", baseline))
 
 
 if __name__ == "__main__":

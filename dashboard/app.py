@@ -10,14 +10,10 @@ run so their values persist across pages and live in the URL; see ``state.py``).
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import auth, data, state
 from dashboard.nav import PAGES
-
-AGENCY_COLUMNS = ["agency_key", "agency", "name", "province", "city", "county", "level", "category"]
-
 
 # Internal name of the default page (Streamlit shows it at the root URL, never under this name).
 HOME = "home"
@@ -46,17 +42,17 @@ def run() -> None:
                  f"`python -m warehouse init --db {data.db_path()}`（数据全部保留），然后刷新本页。",
                  icon=":material/upgrade:")
         st.stop()
-    agencies = data.ask_whole("agency_options")
-    if agencies.empty:
-        agencies = pd.DataFrame(columns=AGENCY_COLUMNS)
+    # The region / level / category options, built once per data version and shared by every session;
+    # the agency picker searches the warehouse (state._agency_picker) instead of listing every agency.
+    tree = data.option_tree()
     years_df = data.ask_whole("report_years")
     years = [int(y) for y in years_df["year"]] if not years_df.empty else []
-    state.sidebar_filters(agencies, years)
+    state.sidebar_filters(tree, years)
     auth.sidebar_sign_in(data.db_path())
     with st.sidebar:
         st.divider()
         if data.available():
-            st.caption(f"数据版本：{data.version()}　·　{len(agencies)} 个单位")
+            st.caption(f"数据版本：{data.version()}　·　{tree.n_agencies:,} 个单位")
         else:
             st.caption("尚未找到数据仓库：请先运行 `python -m warehouse demo --db …` 或入库命令。")
     nav.run()

@@ -113,6 +113,21 @@ def ask_whole(name: str) -> pd.DataFrame:
     return _cached_whole(name, db_path(), version())
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _option_tree(path: str, data_version: str):
+    from .state import OptionTree  # late: state builds on this module
+
+    options = _cached_whole("filter_options", path, data_version)
+    if options.empty:
+        options = pd.DataFrame(columns=["province", "city", "county", "level", "category", "agencies"])
+    return OptionTree(options)
+
+
+def option_tree():
+    """The sidebar's options (``state.OptionTree``), built once per data version for every session."""
+    return _option_tree(db_path(), version())
+
+
 def original_file(stored_path: str) -> Path:
     """Where the warehouse keeps a source document's original bytes."""
     return source_file(db_path(), stored_path)

@@ -18,6 +18,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from warehouse.filters import Filters
 
+from . import data
 from .labels import CATEGORY_LABELS, LEVEL_LABELS
 
 # URL parameter name of each filter (ASCII, stable: links survive a retitle).
@@ -25,6 +26,8 @@ YEARS, PROVINCE, CITY, COUNTY, LEVEL, CATEGORY, AGENCY, QUALITY = (
     "years", "province", "city", "county", "level", "category", "agency", "quality",
 )
 FILTER_KEYS = (YEARS, PROVINCE, CITY, COUNTY, LEVEL, CATEGORY, AGENCY, QUALITY)
+AGENCY_SEARCH = "_agency_search"  # the text typed to search agencies (this session only, not in links)
+SEARCH_LIMIT = 50  # names offered at once by the agency picker
 _SELECTION_KEY = "_gongkai_filters"  # non-widget session key: the Filters of this run
 
 
@@ -140,11 +143,80 @@ def _options(values: pd.Series) -> list[str]:
     return sorted({v for v in values.dropna().tolist() if v})
 
 
-def sidebar_filters(agencies: pd.DataFrame, years: list[int]) -> Filters:
+def _chosen_now(key: str) -> list[str]:
+    """The values a bound multiselect holds before it is drawn: this session's, else the link's."""
+    if key in st.session_state:
+        return list(st.session_state[key] or [])
+    return st.query_params.get_all(key)
+
+
+def _agency_picker(sb, region: Filters, notes: list[str]) -> list[str]:
+    """Type to search: the multiselect offers the agencies chosen so far plus at most
+    ``options.SEARCH_LIMIT`` names of the slice that contain the typed text — asked of the warehouse
+    (``search_agencies``), so nothing sized by the number of agencies is built or sent on a run."""
+    chosen = _chosen_now(AGENCY)
+    if chosen:
+        # Options are the names the reports give (the filter matches reports.agency); the region
+        # pickers above tell same-name agencies apart. Only the chosen names are looked up.
+        named = data.ask("agencies_named", region, tuple(sorted(set(chosen))))
+        known = set(named["name"]) if len(named) else set()
+        _keep_valid(AGENCY, "单位", known, notes)
+        valid = [c for c in chosen if c in known]
+        if valid != chosen and AGENCY in st.session_state:
+            st.session_state[AGENCY] = valid  # before the widget exists: it starts from the valid ones
+        chosen = valid
+    text = sb.text_input("搜索单位", key=AGENCY_SEARCH, placeholder="输入单位名称中的字词")
+    found = data.ask("search_agencies", region, text.strip(), SEARCH_LIMIT)
+    names = list(dict.fromkeys([*chosen, *found["name"].tolist()])) if len(found) else list(chosen)
+    matches = int(found["matches"].iloc[0]) if len(found) else 0
+    picked = sb.multiselect("单位（可输入名称搜索）", names, placeholder="全部单位", key=AGENCY, bind="query-params")
+    if matches > len(found):
+        sb.caption(f"{'含「' + text.strip() + '」的' if text.strip() else ''}单位共 {matches:,} 个，"
+                   f"列出前 {len(found)} 个；输入更多字词可缩小范围。")
+    elif text.strip() and not matches:
+        sb.caption(f"没有名称含「{text.strip()}」的单位。")
+    return picked
+
+
+class OptionTree:
+    """The sidebar's cascading options from ``filter_options`` (one row per distinct province, city,
+    county, level, category), answered from a memo: built once per data version (``data.option_tree``)
+    and shared by every session, so a rerun looks options up instead of filtering a frame whose size
+    grows with the number of agencies."""
+
+    def __init__(self, options: pd.DataFrame) -> None:
+        self.frame = options
+        self.n_agencies = int(options["agencies"].sum()) if len(options) else 0
+        self._memo: dict[tuple, object] = {}
+
+    def _rows(self, prefix: tuple[str, ...]) -> pd.DataFrame:
+        a = self.frame
+        for col, value in zip(("province", "city", "county"), prefix, strict=False):
+            a = a[a[col] == value]
+        return a
+
+    def _get(self, key: tuple, make):
+        if key not in self._memo:
+            self._memo[key] = make()  # idempotent: two sessions racing store the same value
+        return self._memo[key]
+
+    def below(self, prefix: tuple[str, ...]) -> list[str]:
+        """The next level's names under ``prefix`` (() → provinces, (p,) → cities, (p, c) → counties)."""
+        col = ("province", "city", "county")[len(prefix)]
+        return self._get(("below", *prefix), lambda: _options(self._rows(prefix)[col]))
+
+    def pairs(self, prefix: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+        """(level, category) pairs present under the region ``prefix``."""
+        return self._get(("pairs", *prefix), lambda: frozenset(
+            self._rows(prefix)[["level", "category"]].itertuples(index=False, name=None)))
+
+
+def sidebar_filters(tree: OptionTree, years: list[int]) -> Filters:
     """Render the shared filters in the sidebar and return the selection (also stored for pages).
 
-    ``agencies``: the agency dimension (agency, province, city, county, level, category);
-    ``years``: report years present. Options cascade: province → city → county → agency.
+    ``tree``: the region / level / category options (``OptionTree``); ``years``: report years present.
+    Options cascade: province → city → county → level → category → agency (searched in the
+    warehouse, see ``_agency_picker``).
     """
     sb = st.sidebar
     sb.header("筛选条件")
@@ -159,30 +231,32 @@ def sidebar_filters(agencies: pd.DataFrame, years: list[int]) -> Filters:
         year_from = year_to = years[0]
         sb.caption(f"年份：{years[0]}年（仓库中只有这一年）")
 
-    a = agencies
-    _keep_valid(PROVINCE, "省", _options(a["province"]), notes)
-    province = sb.selectbox("省", _options(a["province"]), index=None, placeholder="全部",
-                            key=PROVINCE, bind="query-params")
+    prefix: tuple[str, ...] = ()
+    provinces = tree.below(prefix)
+    _keep_valid(PROVINCE, "省", provinces, notes)
+    province = sb.selectbox("省", provinces, index=None, placeholder="全部", key=PROVINCE, bind="query-params")
     if province:
-        a = a[a["province"] == province]
-    _keep_valid(CITY, "市", _options(a["city"]) if province else (), notes)
-    city = sb.selectbox("市", _options(a["city"]), index=None, placeholder="全部",
-                        key=CITY, bind="query-params", disabled=not province)
+        prefix = (province,)
+    cities = tree.below(prefix) if province else []
+    _keep_valid(CITY, "市", cities, notes)
+    city = sb.selectbox("市", cities, index=None, placeholder="全部", key=CITY, bind="query-params",
+                        disabled=not province)
     if city:
-        a = a[a["city"] == city]
-    _keep_valid(COUNTY, "县（区）", _options(a["county"]) if city else (), notes)
-    county = sb.selectbox("县（区）", _options(a["county"]), index=None, placeholder="全部",
-                          key=COUNTY, bind="query-params", disabled=not city)
+        prefix = (province, city)
+    counties = tree.below(prefix) if city else []
+    _keep_valid(COUNTY, "县（区）", counties, notes)
+    county = sb.selectbox("县（区）", counties, index=None, placeholder="全部", key=COUNTY, bind="query-params",
+                          disabled=not city)
     if county:
-        a = a[a["county"] == county]
+        prefix = (province, city, county)
 
+    pairs = tree.pairs(prefix)
+    a = pd.DataFrame(sorted(pairs, key=lambda p: tuple(map(str, p))), columns=["level", "category"])
     levels, a = _code_picker(sb, a, "层级", "level", LEVEL_LABELS, LEVEL, notes)
     categories, a = _code_picker(sb, a, "类别", "category", CATEGORY_LABELS, CATEGORY, notes)
-    # Options are the names the reports give (the filter matches reports.agency); the region
-    # pickers above tell same-name agencies apart.
-    _keep_valid(AGENCY, "单位", _options(a["name"]), notes)
-    chosen = sb.multiselect("单位（可输入名称搜索）", _options(a["name"]), placeholder="全部单位",
-                            key=AGENCY, bind="query-params")
+    region = Filters(provinces=(province,) if province else (), cities=(city,) if city else (),
+                     counties=(county,) if county else (), levels=tuple(levels), categories=tuple(categories))
+    chosen = _agency_picker(sb, region, notes)
 
     leave_out = sb.toggle("剔除表格勾稽关系不成立的报告（R1–R4）", key=QUALITY, bind="query-params",
                           help="默认统计全部报告，页面顶部注明其中有几份报告自身表格数字对不上；"

@@ -1,8 +1,8 @@
 """Fast path: bulk-load N synthetic reports straight into a warehouse — no rendering, no parsing.
 
 For scale benchmarks (10k / 100k / 1M reports). The records come from ``loaders.synth.generate_wide``
-(the same value model as the rendered demo reports) and go in as a few bulk INSERTs from Arrow,
-in one transaction, then through the same derive step and snapshot publish as a real ingest.
+(the same value model as the rendered demo reports) and go in as bulk INSERTs from Arrow, a year
+of values at a time, then through the same derive step and snapshot publish as a real ingest.
 Every row is 示例数据 (``is_demo``), and its source hash is a hash of the synthetic record id, not
 of a file — the fast path stores no source documents and, unless ``with_cells``, no long-form cells
 (a million reports × 226 keys is 2×10⁸ rows the indicator queries never read).
@@ -14,6 +14,7 @@ becomes one SQL predicate over the wide columns.
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass
 
@@ -28,6 +29,10 @@ from .connect import open_writer
 from .schema import AGENCY_KEY_SQL, WIDE_COLUMNS, WIDE_KEYS, wide_column
 
 CHUNK = 100_000
+VALUE_CHUNK = 25_000  # rows of the ~230-column values per Arrow table (~45 MB)
+# DuckDB's share of the build's memory (it spills to disk past it): with the Python side's year of
+# values (~0.3 GB at 1M reports) the whole build stays within 2 GB
+DUCKDB_MEMORY = "1GB"
 
 
 @dataclass
@@ -56,24 +61,43 @@ def n_errors_sql() -> str:
 
 
 def load(db_path: str | os.PathLike, n_reports: int, *, seed: int = 0, with_cells: bool = False,
-         replace: bool = False) -> FastpathResult:
-    """Bulk-load ``n_reports`` synthetic reports into the warehouse at ``db_path`` and publish."""
-    from loaders.synth import generate_wide
+         replace: bool = False, memory_limit: str | None = DUCKDB_MEMORY) -> FastpathResult:
+    """Bulk-load ``n_reports`` synthetic reports into the warehouse at ``db_path`` and publish.
+
+    Memory stays bounded on any ``n_reports``: the records are made and inserted a year (values) or
+    ``CHUNK`` rows (metadata) at a time (``WidePlan``), and DuckDB works within ``memory_limit``,
+    spilling to the warehouse's scratch directory beyond it.
+    """
+    from loaders.synth.wide import WidePlan
 
     t0 = time.perf_counter()
-    meta, values = generate_wide(n_reports, seed=seed)
+    plan = WidePlan(n_reports, seed)
     with open_writer(db_path) as w:
         con = w.con
         assert con is not None
+        if memory_limit:
+            w.layout.scratch.mkdir(parents=True, exist_ok=True)
+            con.execute(f"SET memory_limit = '{_size(memory_limit)}'")
+            con.execute("SET temp_directory = ?", [str(w.layout.scratch)])
+            con.execute("SET preserve_insertion_order = false")  # lets big statements stream and spill
         n_existing = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
         if n_existing and not replace:
             raise RuntimeError(f"{db_path}: 数据库已有 {n_existing} 份报告；快速导入只用于新库（或 replace=True）")
-        con.execute("BEGIN TRANSACTION")
+        # Each statement commits on its own: one transaction over a million rows keeps them all in
+        # memory until the end (3.1 GB peak at 1M against 1.1 GB). Readers never see a partial load
+        # (nothing is published before ``w.publish()``), and neither does the next writer: without
+        # its work.json a working copy left by a killed or failed load is discarded, not resumed
+        # (connect.Writer._open_work), and publish removes the file anyway.
+        w.layout.work_meta.unlink(missing_ok=True)
         for table in ("cells", "findings", "report_sections", "report_values", "reports", "source_documents"):
             con.execute(f"DELETE FROM {table}")  # fixed names
-        base = 0
-        for start in range(0, len(meta), CHUNK):
-            _load_chunk(con, meta.iloc[start:start + CHUNK], values.iloc[start:start + CHUNK], base + start, seed)
+        for lo, values in plan.values():  # a year at a time: the values are never all in memory
+            for start in range(0, len(values), VALUE_CHUNK):
+                _load_values(con, values[start:start + VALUE_CHUNK], lo + start)
+            del values
+        for start in range(0, n_reports, CHUNK):
+            _load_meta(con, plan.meta(start, min(n_reports, start + CHUNK)), start, seed)
+        con.execute("BEGIN TRANSACTION")
         con.execute(f"UPDATE reports SET n_errors = e.n, consistency_ok = (e.n = 0) "
                     f"FROM (SELECT report_id, {n_errors_sql()} AS n FROM reports_wide) e "
                     f"WHERE reports.report_id = e.report_id")
@@ -85,13 +109,19 @@ def load(db_path: str | os.PathLike, n_reports: int, *, seed: int = 0, with_cell
         con.execute("COMMIT")
         derive.refresh(con)
         version = w.publish()
-    return FastpathResult(len(meta), time.perf_counter() - t0, version)
+    return FastpathResult(n_reports, time.perf_counter() - t0, version)
 
 
-def _load_chunk(con: duckdb.DuckDBPyConnection, meta: pd.DataFrame, values: pd.DataFrame, offset: int,
-                seed: int) -> None:
+def _size(limit: str) -> str:
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)", limit.strip()):
+        raise ValueError(f"bad memory limit {limit!r}")
+    return limit.strip()
+
+
+def _load_meta(con: duckdb.DuckDBPyConnection, meta: pd.DataFrame, offset: int, seed: int) -> None:
     n = len(meta)
     ids = pa.array(range(offset + 1, offset + n + 1), pa.int64())
+
     def text(col: str) -> pa.Array:
         return pa.array([None if pd.isna(x) else str(x) for x in meta[col]], pa.string())
 
@@ -121,10 +151,18 @@ def _load_chunk(con: duckdb.DuckDBPyConnection, meta: pd.DataFrame, values: pd.D
         FROM _fp_dims
     """)
     con.unregister("_fp_dims")
-    cols = {"report_id": ids}
-    vals = values.reindex(columns=list(WIDE_KEYS))
+
+
+def _load_values(con: duckdb.DuckDBPyConnection, values, offset: int) -> None:
+    """Rows ``offset+1 …`` of report_values from a (rows × WIDE_KEYS) float array (synth key order)."""
+    from loaders.synth import WIDE_KEYS as SYNTH_KEYS
+
+    n = len(values)
+    cols = {"report_id": pa.array(range(offset + 1, offset + n + 1), pa.int64())}
+    at = {k: i for i, k in enumerate(SYNTH_KEYS)}
     for k, c in zip(WIDE_KEYS, WIDE_COLUMNS, strict=True):
-        cols[c] = pa.array(vals[k].to_numpy(dtype="float64"), pa.float64(), from_pandas=True)
+        cols[c] = (pa.array(values[:, at[k]], pa.float64(), from_pandas=True) if k in at
+                   else pa.nulls(n, pa.float64()))
     con.register("_fp_vals", pa.table(cols))
     con.execute(f"INSERT INTO report_values (report_id, {', '.join(WIDE_COLUMNS)}) "
                 f"SELECT report_id, {', '.join(WIDE_COLUMNS)} FROM _fp_vals")

@@ -10,6 +10,7 @@ dimension) is recomputed at the end of every run.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import json
@@ -22,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -31,6 +33,7 @@ from loaders.model import ParsedReport
 from loaders.names import safe_name
 
 from . import derive
+from .cluster import connect, run_on_cluster
 from .connect import Writer, close_inherited_locks, open_writer
 from .store import REPARSED, STORED, UNCHANGED, StoreResult, ToStore, write_reports
 from .workers import Limits, run_limited
@@ -172,15 +175,22 @@ def _parser_version() -> str:
 
 
 def _results(
-    tasks: Sequence[tuple[str, dict | None]], workers: int, scratch: Path, limits: Limits
+    tasks: Sequence[tuple[str, dict | None]], workers: int, scratch: Path, limits: Limits, client: Any = None
 ) -> Iterator[list[Parsed]]:
     """Parse results in task order (one list per task).
+
+    With ``client`` (a ``distributed.Client``, ``ingest --scheduler``) the files are parsed on that
+    Dask cluster under the same limits (warehouse.cluster); otherwise in the local process pool.
 
     Each file is parsed in a worker process of its own under ``limits`` (warehouse.workers): a
     file that hangs its worker, exhausts memory or crashes a parser library becomes a failure
     naming the file and the reason, and the batch goes on. In-process only when every limit is
     off and one worker is asked for.
     """
+    if client is not None:
+        yield from run_on_cluster(client, _worker, tasks, limits=limits, failure=_failed_task,
+                                  init=_worker_init, prepare=_preload)
+        return
     if limits.off and (workers <= 1 or len(tasks) <= 1):
         for t in tasks:
             yield _worker(t)
@@ -234,6 +244,20 @@ def _preload() -> None:
         regions.gazetteer()
     except ImportError:
         pass
+
+
+@contextlib.contextmanager
+def _cluster(scheduler: str | None) -> Iterator[Any]:
+    """A client on the Dask scheduler at ``scheduler`` for the run, or None (the local pool).
+    Connected before the writer opens: an unreachable cluster changes nothing."""
+    if not scheduler:
+        yield None
+        return
+    client = connect(scheduler)
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 class _Storer:
@@ -337,6 +361,7 @@ def ingest(
     batch_size: int = 256,
     limits: Limits | None = None,
     wait: float = 0.0,
+    scheduler: str | None = None,
 ) -> RunSummary:
     """Ingest every file under ``paths`` into the warehouse at ``db_path``; publish at the end.
 
@@ -346,6 +371,9 @@ def ingest(
     Files already stored (same content hash) are not parsed again. Readers see the new data when
     this returns (and every ``publish_every`` seconds during long runs). Each file is parsed under
     ``limits`` (default: ``Limits()``, 120 s and 2 GB per file).
+
+    ``scheduler``: the address of a Dask scheduler (``tcp://host:8786``) to parse on instead of the
+    local process pool (``workers`` is then unused); this process stays the one writer.
     """
     from loaders.readers import walk_files
 
@@ -357,7 +385,7 @@ def ingest(
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     s = RunSummary(inputs=len(files))
-    with open_writer(db_path, wait=wait) as w:
+    with _cluster(scheduler) as client, open_writer(db_path, wait=wait) as w:
         assert w.con is not None
         known = {r[0] for r in w.con.execute("SELECT sha256 FROM source_documents").fetchall()}
         tasks: list[tuple[str, dict | None]] = []
@@ -386,7 +414,7 @@ def ingest(
             load_roster(w.con, roster, is_demo=is_demo)
         last_publish = time.monotonic()
         storer = _Storer(w, s, is_demo=is_demo, replace=False, progress=progress, batch_size=batch_size)
-        for results in _results(tasks, workers, w.layout.scratch, limits or Limits()):
+        for results in _results(tasks, workers, w.layout.scratch, limits or Limits(), client):
             for p in results:
                 storer.add(p)
             if time.monotonic() - last_publish > publish_every:
@@ -412,6 +440,7 @@ def reparse(
     on_start: Callable[[int], None] | None = None,
     batch_size: int = 256,
     limits: Limits | None = None,
+    scheduler: str | None = None,
 ) -> RunSummary:
     """Re-parse every stored original with the current parser, in ingest order (one command).
 
@@ -422,7 +451,7 @@ def reparse(
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     s = RunSummary()
-    with open_writer(db_path) as w:
+    with _cluster(scheduler) as client, open_writer(db_path) as w:
         assert w.con is not None
         docs = w.con.execute(
             "SELECT d.stored_path, d.origin, d.sha256, d.is_demo, r.meta FROM source_documents d "
@@ -447,7 +476,8 @@ def reparse(
                 row = {"file": name, **{k: str(v) for k, v in given.items()}} if given else None
             tasks.append((str(w.layout.files / stored_path), {name: row} if row else None))
         storer = _Storer(w, s, is_demo=False, replace=True, progress=progress, batch_size=batch_size)
-        for (_sp, _origin, _sha, is_demo, _meta), results in zip(docs, _results(tasks, workers, w.layout.scratch, limits or Limits()),
+        for (_sp, _origin, _sha, is_demo, _meta), results in zip(docs, _results(tasks, workers, w.layout.scratch,
+                                                                              limits or Limits(), client),
                                                                      strict=True):
             for p in results:
                 p.origin = _origin or p.origin

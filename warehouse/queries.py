@@ -25,6 +25,7 @@ from loaders.spec import T4_GROUPS, T4_RESULTS
 from loaders.spec.tables import T3_PART_COLUMNS
 
 from . import indicators as ind
+from . import rollups
 from .filters import HARD_RULES, Filters, where_clause
 from .schema import WIDE_KEYS, wide_column
 
@@ -140,12 +141,19 @@ def agency_filters(f: Filters, agency_key: str) -> Filters:
 def overview_by_year(con: Con, f: Filters) -> pd.DataFrame:
     """Per year: reports, agencies, each headline indicator and proactive items (KPI cards, trends)."""
     w, p = where_clause(f)
-    parts = ["r.year AS year", "COUNT(*) AS reports", "COUNT(DISTINCT r.agency) AS agencies"]
+    table, count = rollups.year_source(con, f)
+    parts = ["r.year AS year", f"{count} AS reports"]
     for alias, key, variant in OVERVIEW_INDICATORS:
-        parts.append(f"{_agg(key, variant)['value']} AS {alias}")
+        parts.append(f"{rollups.aggregate_sql(indicator(key), variant, table)['value']} AS {alias}")
     parts.append(f"{sum_sql(PROACTIVE_KEYS)} AS proactive_docs")
-    sql = f"SELECT {', '.join(parts)} FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year"
-    return _df(con, sql, p)
+    sql = f"SELECT {', '.join(parts)} FROM {table} r WHERE {w} GROUP BY r.year ORDER BY r.year"
+    df = _df(con, sql, p)
+    # distinct agency names per year are not additive over groups: counted on the narrow reports table
+    names = _df(con, f"SELECT r.year AS year, COUNT(DISTINCT r.agency) AS agencies FROM reports r WHERE {w} "
+                     "GROUP BY r.year", p)
+    df = df.merge(names, on="year", how="left")
+    df["agencies"] = df["agencies"].fillna(0).astype("int64")
+    return df[["year", "reports", "agencies", *(a for a, _k, _v in OVERVIEW_INDICATORS), "proactive_docs"]]
 
 
 # ---------------------------------------------------------------- 依申请公开
@@ -172,11 +180,12 @@ def applications_by_year(con: Con, f: Filters) -> pd.DataFrame:
     applicants = ", ".join(f"{sum_sql([f'{_APPLICANT_ROW}.{c}'])} AS \"applicant:{c}\"" for c in T3_PART_COLUMNS)
     reasons = ", ".join(f"{sum_sql([k])} AS \"reason:{k.removesuffix('.total')}\""
                         for g in REASON_GROUPS for k in OUTCOME_KEYS[g])
+    table, _count = rollups.year_source(con, f)
     carry = (f"{sum_sql([ind.CARRIED_OVER])} AS carried_over, {sum_sql([ind.NEW])} AS new_received, "
              f"{sum_sql([ind.RESULT_TOTAL])} AS handled, {sum_sql([ind.CARRY_FORWARD])} AS carry_forward, "
-             f"{_agg('backlog_rate')['value']} AS backlog_rate")
+             f"{rollups.aggregate_sql(indicator('backlog_rate'), None, table)['value']} AS backlog_rate")
     sql = (f"SELECT r.year AS year, {_outcome_select()}, {applicants}, {reasons}, {carry} "
-           f"FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year")
+           f"FROM {table} r WHERE {w} GROUP BY r.year ORDER BY r.year")
     return _df(con, sql, p)
 
 
@@ -247,7 +256,8 @@ def review_litigation_by_year(con: Con, f: Filters) -> pd.DataFrame:
     """Long: year, group (review, lit_direct, lit_after_review), result code, count — table 四 side by side."""
     w, p = where_clause(f)
     sel = ", ".join(f"{sum_sql([f't4.{g.code}.{r.code}'])} AS \"{g.code}|{r.code}\"" for g in T4_GROUPS for r in T4_RESULTS)
-    wide = _df(con, f"SELECT r.year AS year, {sel} FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year", p)
+    table, _count = rollups.year_source(con, f)
+    wide = _df(con, f"SELECT r.year AS year, {sel} FROM {table} r WHERE {w} GROUP BY r.year ORDER BY r.year", p)
     cols = [c for c in wide.columns if c != "year"]
     long = wide.melt(id_vars=["year"], value_vars=cols, var_name="cell", value_name="count")
     if long.empty:
@@ -264,11 +274,12 @@ def correction_rates_by_year(con: Con, f: Filters, variant: str) -> pd.DataFrame
     if variant not in ("decided", "filed"):
         raise ValueError(f"unknown 口径 {variant!r}")
     w, p = where_clause(f)
+    table, _count = rollups.year_source(con, f)
     parts = ["r.year AS year"]
     for key in CORRECTION_INDICATORS:
-        a = _agg(key, variant)
+        a = rollups.aggregate_sql(indicator(key), variant, table)
         parts += [f"{a['value']} AS {key}", f"{a['denominator']} AS {key}_n"]
-    return _df(con, f"SELECT {', '.join(parts)} FROM reports_wide r WHERE {w} GROUP BY r.year ORDER BY r.year", p)
+    return _df(con, f"SELECT {', '.join(parts)} FROM {table} r WHERE {w} GROUP BY r.year ORDER BY r.year", p)
 
 
 # ---------------------------------------------------------------- 主动公开
@@ -279,7 +290,8 @@ def proactive_by_year(con: Con, f: Filters) -> pd.DataFrame:
     w, p = where_clause(f)
     keys = [k for k in WIDE_KEYS if k.startswith("t2.")]
     sel = ", ".join(f"{sum_sql([k])} AS \"{k}\"" for k in keys)
-    sql = (f"SELECT r.year AS year, COUNT(*) AS reports, {sel} FROM reports_wide r WHERE {w} "
+    table, count = rollups.year_source(con, f)
+    sql = (f"SELECT r.year AS year, {count} AS reports, {sel} FROM {table} r WHERE {w} "
            "GROUP BY r.year ORDER BY r.year")
     return _df(con, sql, p)
 
@@ -524,6 +536,11 @@ def empty_result(name: str) -> pd.DataFrame:
 from . import submission as _submission  # noqa: E402
 
 QUESTIONS.update(_submission.QUESTIONS)
+
+# ---------------------------------------------------------------- the filter pickers (warehouse.options)
+from . import options as _options  # noqa: E402
+
+QUESTIONS.update(_options.QUESTIONS)
 
 # ---------------------------------------------------------------- 内容雷同 (warehouse.similarity)
 from . import similarity as _similarity  # noqa: E402

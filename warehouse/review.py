@@ -59,7 +59,8 @@ VERDICTS = {SOURCE_ERROR: "源文件自身错误（应退回整改）", READING_
             DISMISSED: "不成立（已驳回）"}
 
 # Tables and views ``apply_review`` (re)builds; a reader overlay builds them in memory.
-DERIVED = ("review_decisions", "reviewed_cells", "review_cases", "reviewed_report_values", "reports_wide")
+DERIVED = ("review_decisions", "reviewed_cells", "review_cases", "reviewed_report_values", "reports_wide",
+           "rollup_year")  # warehouse.rollups: sums of reports_wide (rollup_agencies holds no cell: mirrored)
 
 
 class DecisionError(ValueError):
@@ -243,9 +244,10 @@ def _frame(decisions: list[Decision]) -> pd.DataFrame:
     return df.astype({"value": "float64", "parser_value": "float64"})
 
 
-def apply_review(con: duckdb.DuckDBPyConnection, decisions: list[Decision]) -> None:
+def apply_review(con: duckdb.DuckDBPyConnection, decisions: list[Decision], *, build_rollups: bool = True) -> None:
     """(Re)build the review tables and ``reports_wide`` from the whole journal, in ``con``'s
-    current catalog. Idempotent; one transaction in a writer."""
+    current catalog, and the pages' rollups over it (``build_rollups``). Idempotent; one
+    transaction in a writer."""
     in_force = {d.decision_id for d in active(decisions)}
     all_df = _frame(decisions).assign(in_force=lambda df: df["decision_id"].isin(in_force) & (df["kind"] != UNDO))
     cells = _frame(list(latest(decisions, CELL).values()))
@@ -296,6 +298,10 @@ def apply_review(con: duckdb.DuckDBPyConnection, decisions: list[Decision]) -> N
     from .schema import WIDE_VIEW_DDL
 
     con.execute(WIDE_VIEW_DDL)
+    if build_rollups:
+        from . import rollups  # late: rollups builds on indicators, which builds on this package
+
+        rollups.build(con)  # the pages' pre-aggregates follow the reviewed values (at every publish)
 
 
 def fold_journal(con: duckdb.DuckDBPyConnection, db: Path | str) -> None:
@@ -344,7 +350,10 @@ def open_reviewed_reader(db: Path | str) -> duckdb.DuckDBPyConnection:
         "WHERE database_name = 'snap' AND schema_name = 'main' AND function_type IN ('macro', 'table_macro')").fetchall():
         table = "TABLE " if ftype == "table_macro" else ""
         mem.execute(f'CREATE MACRO "{_ident(name)}"({", ".join(_ident(p) for p in params)}) AS {table}{body}')
-    apply_review(mem, decisions)
+    # The rollups are left out (DERIVED, not mirrored): until the next publish folds these decisions in,
+    # the pages ask reports_wide itself — right at once, instead of re-aggregating a national
+    # warehouse in the app after every decision.
+    apply_review(mem, decisions, build_rollups=False)
     return mem
 
 

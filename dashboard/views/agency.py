@@ -62,35 +62,37 @@ def reading_notes(cells: pd.DataFrame, fmt: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["表", "项目", "列", "读作", "原文", "读取方式", "位置", "规范键"])
 
 
-# filter attribute → column of the agency dimension (``agency_options``) it narrows
-_CHOICE_FILTERS = (("provinces", "province"), ("cities", "city"), ("counties", "county"), ("levels", "level"),
-                   ("categories", "category"), ("agencies", "name"))
-
-
-def in_slice(options: pd.DataFrame, f) -> pd.DataFrame:
-    """The agencies the sidebar's region, level, category and agency filters leave to choose from
-    (the page opens on the first of them, never on an agency outside the slice)."""
-    for attr, column in _CHOICE_FILTERS:
-        chosen = getattr(f, attr)
-        if chosen:
-            options = options[options[column].isin(chosen)]
-    return options
+def _agency_choice(f) -> tuple[dict[str, str], int]:
+    """The agencies to choose from on this page: the one chosen (kept while it is in the sidebar's
+    slice) and the first ``state.SEARCH_LIMIT`` of the slice whose name contains the typed text —
+    searched in the warehouse, never the whole list. Returns key → display name and the number of
+    matches in all."""
+    text = st.text_input("搜索单位", key="unit_q", placeholder="输入单位名称中的字词")
+    found = data.ask("search_agencies", f, text.strip(), state.SEARCH_LIMIT, True)
+    names = dict(zip(found["agency_key"], found["agency"], strict=True)) if len(found) else {}
+    current = st.session_state.get("unit") or st.query_params.get("unit")
+    if current and current not in names:
+        kept = data.ask("agencies_by_key", f, (str(current),))
+        if len(kept):  # still in the slice: stays chosen (first), whatever the search shows
+            names = {str(kept["agency_key"].iloc[0]): str(kept["agency"].iloc[0]), **names}
+    return names, int(found["matches"].iloc[0]) if len(found) else 0
 
 
 def render() -> None:
     f = state.current()
     components.page_header("单位详情", f)
-    options = data.ask_whole("agency_options")
-    if options.empty:
+    if data.ask_whole("filter_options").empty:
         components.empty_state("数据仓库中还没有任何单位。")
         return
-    options = in_slice(options, f)
-    if options.empty:
-        components.empty_state("当前筛选条件下没有单位。")
+    names, matches = _agency_choice(f)
+    if not names:
+        components.empty_state("当前筛选条件下没有单位。" if not st.session_state.get("unit_q")
+                               else "没有名称含所输入字词的单位。")
         return
-    names = dict(zip(options["agency_key"], options["agency"], strict=True))
     agency_key = st.selectbox("选择单位（可输入名称搜索）", list(names), format_func=names.get, key="unit",
                               bind="query-params")
+    if matches > state.SEARCH_LIMIT:
+        st.caption(f"符合条件的单位共 {matches:,} 个，列出前 {state.SEARCH_LIMIT} 个；在上方输入名称中的字词可缩小范围。")
     agency = names[agency_key]
     reports = data.ask("agency_reports", f, agency_key)
     if reports.empty:

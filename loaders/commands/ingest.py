@@ -51,11 +51,14 @@ def _summary_table(s) -> Table:
               help="每个文件的解析时间上限（秒，0 为不限）；超时的文件记为失败，其余照常入库")
 @click.option("--memory-limit", type=int, default=2048, show_default=True,
               help="每个文件解析时可用的内存上限（MB，0 为不限）；超限的文件记为失败")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="在 Dask 集群上解析：调度器地址（如 tcp://10.0.0.5:8786）；默认用本机进程池。"
+                   "输入文件须在各工作节点的同一路径下可读")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
 @click.option("--wait", "wait", type=float, default=0.0, show_default=True,
               help="另一入库进程（如看板上传的收件箱）正在写入时，最多等待多少秒后再开始")
 def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, batch_size, time_limit, memory_limit,
-           quiet, wait) -> None:
+           scheduler, quiet, wait) -> None:
     """把年报文件（文件、文件夹、zip）解析入库。同一文件重复入库不会改变任何数据。"""
     from loaders.errors import LoaderError
     from warehouse.ingest import ingest as run_ingest
@@ -100,11 +103,12 @@ def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, b
         try:
             if reparse:
                 s = run_reparse(db, manifest=manifest_rows, roster=roster, workers=workers, progress=on_progress,
-                                on_start=on_start, limits=limits, batch_size=batch_size)
+                                on_start=on_start, limits=limits, batch_size=batch_size, scheduler=scheduler)
             else:
                 s = run_ingest(list(paths), db, manifest=manifest_rows, roster=roster, workers=workers,
                                is_demo=demo, publish_every=publish_every, progress=on_progress,
-                               on_start=on_start, limits=limits, batch_size=batch_size, wait=wait)
+                               on_start=on_start, limits=limits, batch_size=batch_size, wait=wait,
+                               scheduler=scheduler)
         except (LoaderError, RuntimeError) as e:
             raise click.ClickException(str(e)) from None
 

@@ -223,3 +223,28 @@ def test_export_then_fresh_rebuild_then_import_gives_the_same_reviewed_values(tm
     bad.write_text("{}", encoding="utf-8")
     r = run_cli("warehouse", "review", "import", "--db", str(b), str(bad))
     assert r.returncode != 0 and "bad.json" in r.stderr
+
+
+def test_the_pages_sums_follow_a_decision_before_and_after_the_publish(db):
+    """The by-year questions read the publish-time rollups: a decision not yet folded in is seen through
+    reports_wide (the reviewed reader has no rollups), and after the publish the rebuilt rollups hold it."""
+    from warehouse import queries, rollups
+    from warehouse.filters import Filters
+
+    sha, _other = _two_reports(db)
+    with reader(db) as plain:
+        assert rollups.available(plain)
+        assert queries.applications_by_year(plain, Filters())["new_received"].tolist() == [7 + 11]
+    _decide(db, sha, 9)
+    con = review.open_reviewed_reader(db)
+    try:
+        assert not rollups.available(con)  # asked of every report until the publish folds the decision in
+        assert queries.applications_by_year(con, Filters())["new_received"].tolist() == [9 + 11]
+    finally:
+        con.close()
+    r = run_cli("warehouse", "review", "apply", "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    with reader(db) as plain:
+        assert rollups.year_source(plain, Filters())[0] != "reports_wide"
+        assert queries.applications_by_year(plain, Filters())["new_received"].tolist() == [9 + 11]
+        assert queries.overview_by_year(plain, Filters())["new_applications"].tolist() == [9 + 11]

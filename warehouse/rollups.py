@@ -1,0 +1,154 @@
+"""Pre-aggregated tables, rebuilt wherever ``reports_wide`` is (every publish, and a reviewed reader):
+the pages' by-year questions read a few thousand group rows instead of scanning every report.
+
+* ``rollup_year``: current reports per year × format × is_demo and, at each grain of ``GRAINS``, the
+  region / level / category dimensions the grain groups by (column ``grain`` names it). A slice
+  without an agency filter whose restricted dimensions a grain has is a set of whole groups of it.
+  Per group: ``n_reports``; every wide column summed under its own name; and for every indicator
+  variant its additive pieces (``indicators.aggregate_sql``: numerator and denominator summed over the
+  reports that have both, and that count).
+* ``rollup_agencies``: one row per agency with current reports, its latest metadata — the filter
+  pickers' source (``warehouse.options``).
+
+Why the same SQL gives the same numbers over ``rollup_year``: a page's sum is ``SUM(term(keys))``
+with ``term`` = Σ of the printed cells, NULL when none is printed (``indicators.term_sql``). Over
+groups whose columns already hold ``SUM(cell)`` (NULL when no report printed it), Σ_groups term(group
+sums) adds the same printed numbers and is NULL exactly when no report printed any of them. Blank
+stays blank; counts are whole numbers, so the order of addition does not change them. A rate's
+pieces are summed the same way and divided at the end (NULL, shown '—', on a zero denominator).
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from . import indicators as ind
+from .filters import Filters
+from .schema import WIDE_COLUMNS
+
+YEAR_TABLE = "rollup_year"
+AGENCY_TABLE = "rollup_agencies"
+TABLES = (YEAR_TABLE, AGENCY_TABLE)
+# Every group row has the year, format and is_demo (always restricted or always summed over); the other
+# dimensions are grouped at several grains, smallest first. A slice reads the first grain that has every
+# dimension it restricts (an extra grouped dimension is summed over); a slice no grain has (e.g. a city
+# and a level together) is asked of reports_wide. The finest grains would have about as many rows as
+# there are reports and are not built.
+ALWAYS = ("year", "format", "is_demo")
+DIMENSIONS = ("province", "city", "county", "level", "category")
+GRAINS: tuple[tuple[str, ...], ...] = (
+    (), ("level",), ("category",), ("level", "category"),
+    ("province",), ("province", "level"), ("province", "category"), ("province", "level", "category"),
+    ("province", "city"), ("province", "city", "county"),
+)
+_FILTER_DIMENSIONS = (("provinces", "province"), ("cities", "city"), ("counties", "county"), ("levels", "level"),
+                      ("categories", "category"))
+
+
+def piece_column(key: str, variant: str | None, part: str) -> str:
+    """The rollup column of one additive piece (numerator | denominator | n) of an indicator variant."""
+    i = ind.INDICATOR_BY_KEY[key]
+    name = f"ind__{i.key}__{i.variant(variant).code}__{part}".replace(".", "_")
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"unexpected indicator identifier {name!r}")
+    return name
+
+
+def _pieces() -> list[str]:
+    out = []
+    for i in ind.INDICATORS:
+        for v in i.variants:
+            a = ind.aggregate_sql(i, v.code)
+            out += [f"{a['numerator']} AS {piece_column(i.key, v.code, 'numerator')}",
+                    f"{a['n']} AS {piece_column(i.key, v.code, 'n')}"]
+            if a["denominator"] != "NULL":
+                out.append(f"{a['denominator']} AS {piece_column(i.key, v.code, 'denominator')}")
+    names = [o.rsplit(" AS ", 1)[1] for o in out]
+    if len(set(names)) != len(names):  # two keys that differ only by '.' vs '_' would share a column
+        raise ValueError("indicator piece columns are not unique")
+    return out
+
+
+# the agency dimension of the pickers: as ``queries.agency_options`` (latest metadata of current reports)
+AGENCY_SELECT = """
+    SELECT agency_key, arg_max(agency, year) AS agency, arg_max(province, year) AS province,
+           arg_max(city, year) AS city, arg_max(county, year) AS county, arg_max(level, year) AS level,
+           arg_max(category, year) AS category, bool_and(is_demo) AS is_demo
+    FROM reports WHERE is_current AND agency_key IS NOT NULL GROUP BY agency_key ORDER BY agency, agency_key"""
+
+
+def build(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build the rollups from ``reports_wide`` / ``reports`` in ``con``'s current catalog: one
+    statement per grain (each aggregate's memory is that grain's groups, not all of them)."""
+    sums = ", ".join(f"SUM({c}) AS {c}" for c in WIDE_COLUMNS)  # names from the spec (checked identifiers)
+    pieces = ", ".join(_pieces())
+    for i, grain in enumerate(GRAINS):
+        dims = ", ".join(d if d in grain else f"CAST(NULL AS VARCHAR) AS {d}" for d in DIMENSIONS)
+        groups = ", ".join((*ALWAYS, *grain))
+        select = (f"SELECT '{_grain_name(grain)}' AS grain, year, format, is_demo, {dims}, TRUE AS is_current, "
+                  f"COUNT(*) AS n_reports, {sums}, {pieces} FROM reports_wide WHERE is_current GROUP BY {groups}")
+        con.execute(f"CREATE OR REPLACE TABLE {YEAR_TABLE} AS {select}" if i == 0 else
+                    f"INSERT INTO {YEAR_TABLE} {select}")
+    con.execute(f"CREATE OR REPLACE TABLE {AGENCY_TABLE} AS {AGENCY_SELECT}")
+
+
+def available(con: duckdb.DuckDBPyConnection, table: str = YEAR_TABLE) -> bool:
+    """The connection has that rollup: a snapshot published before them does not, nor does a reviewed
+    reader's ``rollup_year`` (review.DERIVED) — then the same questions are asked of every report."""
+    if table not in TABLES:
+        raise ValueError(f"not a rollup: {table!r}")
+    return con.execute("SELECT COUNT(*) FROM duckdb_tables() t WHERE t.database_name = current_database() "
+                       "AND t.schema_name = 'main' AND t.table_name = ?", [table]).fetchone()[0] > 0 or \
+        con.execute("SELECT COUNT(*) FROM duckdb_views() v WHERE v.database_name = current_database() "
+                    "AND v.schema_name = 'main' AND v.view_name = ?", [table]).fetchone()[0] > 0
+
+
+def _grain_name(grain: tuple[str, ...]) -> str:
+    return ",".join(grain) or "all"
+
+
+def grain_for(f: Filters) -> tuple[str, ...] | None:
+    """The smallest grain whose groups make up the slice ``f`` exactly, or None (current versions
+    only, no agency or quality filter, and a grain with every restricted dimension)."""
+    # Sets of reports no grain groups by: named agencies, 同口径 (agency keys), and the quality
+    # switch's leave-out of reports failing R1–R4 — those slices are asked of every report.
+    if not f.current_only or f.agencies or f.agency_keys or f.leave_out_failing:
+        return None
+    used = {dim for attr, dim in _FILTER_DIMENSIONS if getattr(f, attr)}
+    return next((g for g in GRAINS if used <= set(g)), None)
+
+
+def answers(f: Filters) -> bool:
+    return grain_for(f) is not None
+
+
+def year_source(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, str]:
+    """``(FROM target, report count expression)`` for a by-year question over the slice ``f``: that
+    grain of the rollup when one answers the slice, else ``reports_wide`` itself."""
+    grain = grain_for(f)
+    if grain is not None and available(con):
+        # the grain's name is one of GRAINS (fixed here), never caller text
+        return (f"(SELECT * FROM {YEAR_TABLE} WHERE grain = '{_grain_name(grain)}')",
+                "CAST(SUM(r.n_reports) AS BIGINT)")
+    return "reports_wide", "COUNT(*)"
+
+
+def agency_source(con: duckdb.DuckDBPyConnection) -> str:
+    """The pickers' agency table: the rollup, or the same rows computed from ``reports``."""
+    return AGENCY_TABLE if available(con, AGENCY_TABLE) else f"({AGENCY_SELECT})"
+
+
+def aggregate_sql(i: ind.Indicator, variant: str | None, table: str) -> dict[str, str]:
+    """``indicators.aggregate_sql`` over ``table``: the same expressions over reports_wide, the
+    pieces summed over the rollup."""
+    if not table.startswith(f"(SELECT * FROM {YEAR_TABLE} "):
+        return ind.aggregate_sql(i, variant)
+    v = i.variant(variant)
+    num = f"SUM(r.{piece_column(i.key, v.code, 'numerator')})"
+    n = f"CAST(COALESCE(SUM(r.{piece_column(i.key, v.code, 'n')}), 0) AS BIGINT)"
+    if not v.denominator and i.kind != ind.SHARE_OF_REPORTS:
+        return {"value": num, "numerator": num, "denominator": "NULL", "n": n}
+    den = f"SUM(r.{piece_column(i.key, v.code, 'denominator')})"
+    return {"value": f"CAST({num} AS DOUBLE) / NULLIF({den}, 0)", "numerator": num, "denominator": den, "n": n}
