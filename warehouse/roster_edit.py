@@ -183,13 +183,27 @@ def apply(con: Con, params: dict, by: str | None) -> str:
     raise RosterEditError(f"未知的名单操作：{act!r}")
 
 
-def history(con: Con) -> pd.DataFrame:
+def roster_units(con: Con, f=None) -> pd.DataFrame:
+    """Each unit of the roster (name, region) with its latest year's attributes and its years — the edit form's choices."""
+    return con.execute("""
+        SELECT agency, region, min(year) AS first_year, max(year) AS last_year,
+               arg_max(level, year) AS level, arg_max(category, year) AS category,
+               arg_max(deadline_class, year) AS deadline_class
+        FROM roster GROUP BY agency, region ORDER BY agency, region NULLS FIRST
+    """).df()
+
+
+def roster_history(con: Con, f=None) -> pd.DataFrame:
     """Every edit, newest first (who, when, what) — for the page."""
     return con.execute("SELECT edit_id, action, agency, from_year, detail, edited_by, edited_at FROM roster_edits "
                        "ORDER BY edit_id DESC").df()
 
 
-def former_names(con: Con) -> pd.DataFrame:
+def roster_former_names(con: Con, f=None) -> pd.DataFrame:
     """Each renamed unit's former names, with who renamed it and when."""
     return con.execute("SELECT agency, old_name, from_year, renamed_by, renamed_at FROM roster_aliases "
                        "ORDER BY agency, from_year").df()
+
+
+history, former_names = roster_history, roster_former_names
+QUESTIONS = {fn.__name__: fn for fn in (roster_units, roster_history, roster_former_names)}

@@ -18,6 +18,7 @@ import pandas as pd
 
 from loaders.spec.deadlines import ANY_CLASS, date_source_name, deadline_for, default_class
 
+from . import roster_edit as _roster_edit
 from .filters import Filters, where_clause
 from .roster import candidates
 
@@ -199,3 +200,4 @@ def deadline_settings(con: Con, f: Filters) -> pd.DataFrame:
 
 QUESTIONS = {fn.__name__: fn for fn in (roster_entries, summary, chase_list, unmatched_reports, match_candidates,
                                         deadline_settings)}
+QUESTIONS.update(_roster_edit.QUESTIONS)
