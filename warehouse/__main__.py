@@ -225,9 +225,10 @@ def roster_edit_cmd(db: str, action: str, agency: str, unit_region: str | None, 
 
     if action != "add" and from_year is None:
         raise click.ClickException("停报、更名、修改须给出 --from-year")
-    params = {"action": action, "agency": agency, "unit_region": unit_region, "from_year": from_year,
-              "years": list(years), "new_name": new_name,
+    params = {"action": action, "agency": agency, "from_year": from_year, "years": list(years), "new_name": new_name,
               "attrs": {"region": region, "level": level, "category": category, "deadline_class": deadline_class}}
+    if unit_region is not None:
+        params["unit_region"] = unit_region
     try:
         with open_writer(db) as w:
             message = apply(w.con, params, by)

@@ -2,7 +2,8 @@
 keeping its former name, change its region, level, category or deadline class. Each edit is one
 transaction and leaves a row in ``roster_edits`` (who, when, what).
 
-A unit is its name plus, optionally, its region text (the same name may stand in two cities).
+A unit is its name and its region text (the same name may stand in two cities); the CLI may give
+the name alone, which then means the unit in every region it is listed under.
 Years before ``from_year`` are never touched: a retired unit stays required for the years it
 existed; a renamed unit keeps its old name there, and ``roster_aliases`` lets a report printed
 under the old name in a later year still count as the unit's (``roster_received``).
@@ -55,13 +56,22 @@ def _attrs(values: dict) -> dict:
     return out
 
 
-def _unit(agency: str, region: str | None) -> tuple[str, list]:
-    return "agency = ? AND (? IS NULL OR region IS NOT DISTINCT FROM ?)", [agency, region, region]
+_ANY_REGION = object()  # the name alone picks the unit (in every region it is listed under)
 
 
-def _rows(con: Con, agency: str, region: str | None, from_year: int) -> int:
+def _unit(agency: str, region) -> tuple[str, list]:
+    if region is _ANY_REGION:
+        return "agency = ?", [agency]
+    return "agency = ? AND region IS NOT DISTINCT FROM ?", [agency, region]
+
+
+def _rows(con: Con, agency: str, region, from_year: int) -> int:
     w, p = _unit(agency, region)
     return con.execute(f"SELECT COUNT(*) FROM roster WHERE {w} AND year >= ?", [*p, from_year]).fetchone()[0]
+
+
+def _shown(region) -> str | None:
+    return "（全部地区）" if region is _ANY_REGION else region
 
 
 def _log(con: Con, action: str, agency: str, from_year: int | None, detail: dict, by: str | None) -> None:
@@ -109,7 +119,7 @@ def add_unit(con: Con, agency: str, years: list[int], attrs: dict, by: str | Non
     return _tx(con, go)
 
 
-def retire(con: Con, agency: str, from_year: int, by: str | None, region: str | None = None) -> str:
+def retire(con: Con, agency: str, from_year: int, by: str | None, region=_ANY_REGION) -> str:
     """The unit no longer has to report from ``from_year`` on: its entries of those years go."""
     def go() -> str:
         n = _rows(con, agency, region, from_year)
@@ -117,12 +127,12 @@ def retire(con: Con, agency: str, from_year: int, by: str | None, region: str | 
             raise RosterEditError(f"名单中没有 {agency} {from_year}年度及以后的条目。")
         w, p = _unit(agency, region)
         con.execute(f"DELETE FROM roster WHERE {w} AND year >= ?", [*p, from_year])
-        _log(con, RETIRE, agency, from_year, {"region": region, "entries": n}, by)
+        _log(con, RETIRE, agency, from_year, {"region": _shown(region), "entries": n}, by)
         return f"已停报：{agency} 自{from_year}年度起（{n} 条）"
     return _tx(con, go)
 
 
-def rename(con: Con, agency: str, new_name: str, from_year: int, by: str | None, region: str | None = None) -> str:
+def rename(con: Con, agency: str, new_name: str, from_year: int, by: str | None, region=_ANY_REGION) -> str:
     """The unit is called ``new_name`` from ``from_year`` on; the old name is kept as a former name,
     so its earlier entries and any report printed under it still belong to the unit."""
     new_name = (new_name or "").strip()
@@ -140,12 +150,12 @@ def rename(con: Con, agency: str, new_name: str, from_year: int, by: str | None,
         # the unit's earlier former names follow it to its new name
         con.execute("UPDATE roster_aliases SET agency = ? WHERE agency = ?", [new_name, agency])
         con.execute("INSERT INTO roster_aliases VALUES (?, ?, ?, ?, now()::TIMESTAMP)", [new_name, agency, from_year, by])
-        _log(con, RENAME, new_name, from_year, {"old_name": agency, "region": region, "entries": n}, by)
+        _log(con, RENAME, new_name, from_year, {"old_name": agency, "region": _shown(region), "entries": n}, by)
         return f"已更名：{agency} → {new_name}（自{from_year}年度起，{n} 条）"
     return _tx(con, go)
 
 
-def update(con: Con, agency: str, from_year: int, attrs: dict, by: str | None, region: str | None = None) -> str:
+def update(con: Con, agency: str, from_year: int, attrs: dict, by: str | None, region=_ANY_REGION) -> str:
     """Set the unit's region, level, category or deadline class from ``from_year`` on."""
     a = {k: v for k, v in _attrs(attrs).items() if v is not None}
     if not a:
@@ -160,7 +170,7 @@ def update(con: Con, agency: str, from_year: int, attrs: dict, by: str | None, r
         w, p = _unit(agency, region)
         sets = ", ".join(f"{k} = ?" for k in a)  # keys from EDITABLE only
         con.execute(f"UPDATE roster SET {sets} WHERE {w} AND year >= ?", [*a.values(), *p, from_year])
-        _log(con, UPDATE, agency, from_year, {"region_was": region, **a, "entries": n}, by)
+        _log(con, UPDATE, agency, from_year, {"region_was": _shown(region), **a, "entries": n}, by)
         return f"已修改：{agency} 自{from_year}年度起（{n} 条）"
     return _tx(con, go)
 
@@ -168,7 +178,9 @@ def update(con: Con, agency: str, from_year: int, attrs: dict, by: str | None, r
 def apply(con: Con, params: dict, by: str | None) -> str:
     """One edit as the app or the CLI describes it: {"action": …, "agency": …, …}."""
     act = params.get("action")
-    agency, region = str(params.get("agency") or "").strip(), params.get("unit_region") or None
+    agency = str(params.get("agency") or "").strip()
+    # the app names the unit's region exactly (None: listed without one); the CLI may leave it out
+    region = (params["unit_region"] or None) if "unit_region" in params else _ANY_REGION
     if act == ADD:
         return add_unit(con, agency, [int(y) for y in params.get("years") or []], params.get("attrs") or {}, by)
     if not agency:

@@ -176,7 +176,7 @@ def _edit_form() -> None:
             k = st.selectbox("单位", range(len(labels)), format_func=lambda i: labels[i], key="sub_edit_unit",
                              index=None, placeholder="选择名单中的单位")
             if k is not None:
-                params.update(agency=units.iloc[k]["agency"], unit_region=units.iloc[k]["region"] or None)
+                params.update(agency=units.iloc[k]["agency"], unit_region=units.iloc[k]["region"])
             params["from_year"] = st.number_input("自年度起生效", min_value=2000, max_value=2100, value=2024, step=1,
                                                   key="sub_edit_from")
         if action == roster_edit.RENAME:

@@ -123,3 +123,21 @@ def test_cli_roster_edit(wh: Path):
     bad = run_cli("warehouse", "roster-edit", "--db", str(wh), "rename", "--agency", "示例市商务局", "--from-year", "2023",
                   "--new-name", "新局")
     assert bad.returncode != 0 and "没有" in bad.stderr
+
+
+def test_an_edit_through_the_inbox_names_its_unit_by_region_and_fails_in_chinese(wh: Path):
+    from warehouse.inbox import DONE, FAILED, ROSTER_EDIT, run_pending, status, submit
+
+    # 示例市财政局 is listed in two cities: the app's edit names one region, the other stays
+    ok = submit(wh, [], by="戊", kind=ROSTER_EDIT, params={"action": "retire", "agency": "示例市财政局",
+                                                            "unit_region": "示例省样例市", "from_year": 2023})
+    bad = submit(wh, [], by="戊", kind=ROSTER_EDIT, params={"action": "retire", "agency": "不存在的局",
+                                                             "unit_region": None, "from_year": 2023})
+    assert run_pending(wh, workers=1) == 2
+    assert status(wh, ok).state == DONE and "已停报" in status(wh, ok).status["message"]
+    b = status(wh, bad)
+    assert b.state == FAILED and "名单中没有 不存在的局" in b.status["error"]
+    with open_reader(wh) as con:
+        left = con.execute("SELECT region FROM roster WHERE agency = '示例市财政局'").fetchall()
+    assert left == [("示例省示例市",)]
+    assert _figures(wh, 2023) == _direct(wh, 2023) == (7, 5)
