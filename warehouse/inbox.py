@@ -38,7 +38,7 @@ MAX_BATCH_BYTES = 300 * 1024 * 1024
 WRITER_WAIT = 3600.0  # seconds a runner queues behind another writer (a long CLI ingest)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-# What a batch asks the writer to do: ingest its files, load its roster file, record a match decision.
+# What a batch asks the writer to do: ingest its files, load its roster file, record a match decision, edit the roster.
 FILES, ROSTER, CONFIRM, ROSTER_EDIT = "files", "roster", "confirm", "roster_edit"
 KIND_NAMES = {FILES: "年报文件", ROSTER: "应报名单", CONFIRM: "名单匹配确认", ROSTER_EDIT: "名单编辑"}
 STATE_NAMES = {QUEUED: "排队中", RUNNING: "入库中", DONE: "已完成", FAILED: "出错"}
@@ -221,7 +221,7 @@ def run_batch(db: Path | str, b: BatchStatus, *, workers: int | None = None, wai
 
 
 def _run_action(db: Path | str, b: BatchStatus, wait: float) -> dict:
-    """A roster file or a match decision from the app, written by the one writer and published."""
+    """A roster file, a roster edit or a match decision from the app, written by the one writer and published."""
     from loaders.errors import LoaderError
 
     from . import derive, roster_edit
