@@ -202,6 +202,43 @@ def roster_confirm(db: str, agency: str, year: int, province: str | None, city: 
         version = w.publish()
     click.echo(f"已{'否定' if reject else '确认'}：{agency} {year}年度 ↔ 报告 {report_id}（数据版本 {version}）")
 
+@cli.command("roster-edit")
+@click.option("--db", required=True, type=click.Path())
+@click.argument("action", type=click.Choice(["add", "retire", "rename", "update"]))
+@click.option("--agency", required=True, help="名单中的单位名称（新增时为新单位名称）")
+@click.option("--unit-region", default=None, help="同名单位在多个地区时，指明其地区（名单中的地区）")
+@click.option("--from-year", type=int, default=None, help="停报、更名、修改自该年度起生效")
+@click.option("--year", "years", type=int, multiple=True, help="新增：应报的年度（可多次）")
+@click.option("--new-name", default=None, help="更名：新名称")
+@click.option("--region", default=None)
+@click.option("--level", default=None, help="层级，如 市级")
+@click.option("--category", default=None, help="类别，如 教育")
+@click.option("--deadline-class", default=None, help="期限类别，如 部门及机构")
+@click.option("--by", default=None, help="修改人")
+def roster_edit_cmd(db: str, action: str, agency: str, unit_region: str | None, from_year: int | None,
+                    years: tuple[int, ...], new_name: str | None, region: str | None, level: str | None,
+                    category: str | None, deadline_class: str | None, by: str | None) -> None:
+    """编辑应报名单：新增单位、自某年度起停报、更名（保留原名）、修改地区/层级/类别/期限类别。"""
+    from . import derive
+    from .connect import open_writer
+    from .roster_edit import RosterEditError, apply
+
+    if action != "add" and from_year is None:
+        raise click.ClickException("停报、更名、修改须给出 --from-year")
+    params = {"action": action, "agency": agency, "from_year": from_year, "years": list(years), "new_name": new_name,
+              "attrs": {"region": region, "level": level, "category": category, "deadline_class": deadline_class}}
+    if unit_region is not None:
+        params["unit_region"] = unit_region
+    try:
+        with open_writer(db) as w:
+            message = apply(w.con, params, by)
+            derive.refresh(w.con)
+            version = w.publish()
+    except RosterEditError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"{message}（数据版本 {version}）")
+
+
 @cli.group()
 def review() -> None:
     """审查决定：并入数据仓库、导出、导入（决定记录在 <db>.d/decisions/，见 docs/review.md）。"""

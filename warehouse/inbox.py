@@ -38,9 +38,9 @@ MAX_BATCH_BYTES = 300 * 1024 * 1024
 WRITER_WAIT = 3600.0  # seconds a runner queues behind another writer (a long CLI ingest)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-# What a batch asks the writer to do: ingest its files, load its roster file, record a match decision.
-FILES, ROSTER, CONFIRM = "files", "roster", "confirm"
-KIND_NAMES = {FILES: "年报文件", ROSTER: "应报名单", CONFIRM: "名单匹配确认"}
+# What a batch asks the writer to do: ingest its files, load its roster file, record a match decision, edit the roster.
+FILES, ROSTER, CONFIRM, ROSTER_EDIT = "files", "roster", "confirm", "roster_edit"
+KIND_NAMES = {FILES: "年报文件", ROSTER: "应报名单", CONFIRM: "名单匹配确认", ROSTER_EDIT: "名单编辑"}
 STATE_NAMES = {QUEUED: "排队中", RUNNING: "入库中", DONE: "已完成", FAILED: "出错"}
 _SAFE = re.compile(r"[^\w.\-\u3000-\u9fff\uff00-\uffef（）()【】]+")
 
@@ -82,7 +82,7 @@ def submit(db: Path | str, files: Sequence[tuple[str, bytes]], *, by: str, kind:
     """Put one upload (or action) into the inbox whole; returns the batch id. Checks the limits first."""
     if kind not in KIND_NAMES:
         raise ValueError(kind)
-    if kind != CONFIRM:
+    if kind not in (CONFIRM, ROSTER_EDIT):
         check_upload([(n, len(b)) for n, b in files])
     root = inbox_dir(db)
     root.mkdir(parents=True, exist_ok=True)
@@ -221,10 +221,10 @@ def run_batch(db: Path | str, b: BatchStatus, *, workers: int | None = None, wai
 
 
 def _run_action(db: Path | str, b: BatchStatus, wait: float) -> dict:
-    """A roster file or a match decision from the app, written by the one writer and published."""
+    """A roster file, a roster edit or a match decision from the app, written by the one writer and published."""
     from loaders.errors import LoaderError
 
-    from . import derive
+    from . import derive, roster_edit
     from .connect import open_writer
     from .roster import load_roster
     from .submission import decide
@@ -238,6 +238,8 @@ def _run_action(db: Path | str, b: BatchStatus, wait: float) -> dict:
             if b.kind == ROSTER:
                 n = load_roster(w.con, d / "files" / b.files[0])
                 message = f"应报名单已导入：{n} 条"
+            elif b.kind == ROSTER_EDIT:
+                message = roster_edit.apply(w.con, p, b.by)
             else:
                 decision = "confirmed" if p.get("decision") == "confirmed" else "rejected"
                 decide(w.con, str(p["agency"]), int(p["year"]), p.get("province"), p.get("city"),
@@ -247,6 +249,8 @@ def _run_action(db: Path | str, b: BatchStatus, wait: float) -> dict:
             version = w.publish()
     except LoaderError as e:  # an unusable roster file: the file, the row and the value, in Chinese
         st.update(state=FAILED, error=e.message, finished_at=_now())
+    except roster_edit.RosterEditError as e:  # an edit that cannot be made, in Chinese
+        st.update(state=FAILED, error=str(e), finished_at=_now())
     except Exception as e:
         st.update(state=FAILED, error=f"{type(e).__name__}: {e}", finished_at=_now())
     else:

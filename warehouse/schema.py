@@ -101,6 +101,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (5, "review decisions overlay", _sql_file("005_review.sql")),
     (6, "intake: deadlines, roster deadline classes, confirmed matches", _sql_file("006_intake.sql")),
     (7, "cells decided by an adjacent year", _sql_file("007_cross_year_cells.sql")),
+    (8, "roster edits: former names and edit history", _sql_file("008_roster_edits.sql")),
 )
 
 

@@ -1,7 +1,7 @@
 """报送情况: who had to publish, who did, who was late — per roster entry and per year × region.
 
-A roster entry (unit, year) is *received* exactly as ``roster_received`` says (the same name and
-year, region agreeing; or a report a clerk confirmed). Its publish date is the earliest stated
+A roster entry (unit, year) is *received* exactly as ``roster_received`` says (the same name — or a
+former name of a renamed unit — and year, region agreeing; or a report a clerk confirmed). Its publish date is the earliest stated
 date of its received reports (the first publication, later versions don't make it late), with
 where that date came from. Its deadline is the statute's for its class (``loaders.spec.deadlines``)
 unless the office set its own for the unit's level. Status:
@@ -18,6 +18,7 @@ import pandas as pd
 
 from loaders.spec.deadlines import ANY_CLASS, date_source_name, deadline_for, default_class
 
+from . import roster_edit as _roster_edit
 from .filters import Filters, where_clause
 from .roster import candidates
 
@@ -47,7 +48,9 @@ def set_deadline(con: Con, level: str, month: int, day: int, deadline_class: str
 _RECEIVED = """
     SELECT ro.rid, r.report_id, r.publish_date, json_extract_string(r.meta, '$.publish_date.source') AS source
     FROM ro JOIN reports r
-      ON r.agency = ro.agency AND r.year = ro.year
+      ON (r.agency = ro.agency
+          OR EXISTS (SELECT 1 FROM roster_aliases a WHERE a.agency = ro.agency AND a.old_name = r.agency))
+     AND r.year = ro.year
      AND (ro.province IS NULL OR r.province IS NULL OR r.province = ro.province)
      AND (ro.city IS NULL OR r.city IS NULL OR r.city = ro.city)
     UNION ALL
@@ -197,3 +200,4 @@ def deadline_settings(con: Con, f: Filters) -> pd.DataFrame:
 
 QUESTIONS = {fn.__name__: fn for fn in (roster_entries, summary, chase_list, unmatched_reports, match_candidates,
                                         deadline_settings)}
+QUESTIONS.update(_roster_edit.QUESTIONS)

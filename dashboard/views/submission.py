@@ -8,9 +8,10 @@ import streamlit as st
 
 from dashboard import actions, auth, charts, components, data, state
 from dashboard.chase_notice import chase_notice_docx
-from loaders.spec.agencies import LEVEL_NAMES
+from loaders.spec.agencies import CATEGORIES, LEVEL_NAMES, LEVELS
 from loaders.spec.deadlines import ANY_CLASS, DEADLINE_CLASS_BY_CODE, DEADLINE_CLASSES
-from warehouse import inbox
+from warehouse import inbox, roster_edit
+from warehouse.filters import Filters
 from warehouse.roster import CANDIDATE_SCORE
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -39,6 +40,7 @@ def render() -> None:
         components.empty_state("尚未找到数据仓库。")
         return
     _roster_import()
+    _roster_edit()
     s = data.ask("summary", f)
     if s.empty:
         components.empty_state("当前范围内没有应报名单。请先导入名单：`python -m warehouse roster --db 仓库.duckdb 应报名单.xlsx`。")
@@ -130,6 +132,78 @@ def _roster_import() -> None:
             else:
                 actions.submit(inbox.ROSTER, files=[(up.name, up.getvalue())])
     actions.status()
+
+
+_KEEP = "（不变）"
+
+
+def _roster_edit() -> None:
+    """Signed-in reviewers edit the roster here (the writer carries it out); everyone sees its history."""
+    if auth.can_current_act():
+        with st.expander("编辑应报名单（新增、停报、更名、修改属性）", icon=":material/edit_note:"):
+            _edit_form()
+    hist, names = data.ask("roster_history", Filters()), data.ask("roster_former_names", Filters())
+    if not hist.empty or not names.empty:
+        with st.expander("名单变更记录与曾用名", icon=":material/history:"):
+            if not names.empty:
+                st.caption("更名单位的曾用名：以曾用名发布的报告仍计入该单位。")
+                st.dataframe(names.rename(columns={"agency": "现名称", "old_name": "曾用名", "from_year": "自年度起更名",
+                                                   "renamed_by": "操作人", "renamed_at": "时间"}), hide_index=True,
+                             key="sub_former_names")
+            if not hist.empty:
+                st.dataframe(hist.assign(action=hist["action"].map(lambda a: roster_edit.ACTION_NAMES.get(a, a)))
+                             .rename(columns={"edit_id": "序号", "action": "操作", "agency": "单位", "from_year": "自年度起",
+                                              "detail": "内容", "edited_by": "操作人", "edited_at": "时间"}),
+                             hide_index=True, key="sub_roster_history")
+
+
+def _edit_form() -> None:
+    units = data.ask("roster_units", Filters())
+    action = st.radio("操作", list(roster_edit.ACTION_NAMES), format_func=roster_edit.ACTION_NAMES.get,
+                      horizontal=True, key="sub_edit_action")
+    levels = [_KEEP, *[n for _, n in LEVELS]]
+    cats = [_KEEP, *[c.name for c in CATEGORIES]]
+    classes = [_KEEP, *[c.name for c in DEADLINE_CLASSES]]
+    with st.form("sub_edit_form", clear_on_submit=True, border=False):
+        params: dict = {"action": action}
+        if action == roster_edit.ADD:
+            params["agency"] = st.text_input("单位名称", key="sub_edit_name")
+            years = st.text_input("应报年度（多个用逗号分隔）", key="sub_edit_years")
+        else:
+            units = units.assign(region=units["region"].map(lambda v: v if isinstance(v, str) and v else None))
+            labels = [f"{r.agency}（{r.region or '地区未注明'}，{r.first_year}–{r.last_year}年度）"
+                      for r in units.itertuples(index=False)]
+            k = st.selectbox("单位", range(len(labels)), format_func=lambda i: labels[i], key="sub_edit_unit",
+                             index=None, placeholder="选择名单中的单位")
+            if k is not None:
+                params.update(agency=units.iloc[k]["agency"], unit_region=units.iloc[k]["region"])
+            params["from_year"] = st.number_input("自年度起生效", min_value=2000, max_value=2100, value=2024, step=1,
+                                                  key="sub_edit_from")
+        if action == roster_edit.RENAME:
+            params["new_name"] = st.text_input("新名称", key="sub_edit_new_name")
+        if action in (roster_edit.ADD, roster_edit.UPDATE):
+            region = st.text_input("地区（如 某某省某某市）", key="sub_edit_region")
+            c1, c2, c3 = st.columns(3)
+            level = c1.selectbox("层级", levels, key="sub_edit_level")
+            cat = c2.selectbox("类别", cats, key="sub_edit_category")
+            cls = c3.selectbox("期限类别", classes, key="sub_edit_class")
+            params["attrs"] = {"region": region, "level": None if level == _KEEP else level,
+                               "category": None if cat == _KEEP else cat,
+                               "deadline_class": None if cls == _KEEP else cls}
+        go = st.form_submit_button("提交修改", icon=":material/save:")
+    if go:
+        if action == roster_edit.ADD:
+            try:
+                params["years"] = [int(y) for y in years.replace("，", ",").split(",") if y.strip()]
+            except ValueError:
+                st.error("年度应为数字，如 2024,2025。")
+                return
+        elif not params.get("agency"):
+            st.error("请选择单位。")
+            return
+        else:
+            params["from_year"] = int(params["from_year"])
+        actions.submit(inbox.ROSTER_EDIT, params=params)
 
 
 def _confirm(cand: pd.DataFrame) -> None:
