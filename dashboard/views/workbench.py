@@ -86,7 +86,9 @@ def render() -> None:
         _round_downloads(f)
         return
 
-    labels = {str(r.report_id): f"{r.agency} · {int(r.year) if pd.notna(r.year) else '—'}年 · {STATUS_NAMES[r.status]}"
+    # The label carries no status: an action changes the status, and a changed label would make
+    # Streamlit treat the selectbox as a new widget and drop the clerk back to the first report.
+    labels = {str(r.report_id): f"{r.agency} · {int(r.year) if pd.notna(r.year) else '—'}年"
               for r in shown.itertuples()}
     rid = st.selectbox("选择报告", list(labels), format_func=labels.get, key="report", bind="query-params")
     row = shown[shown["report_id"].astype(str) == rid].iloc[0]

@@ -107,11 +107,20 @@ def _sign_in(page) -> None:
     wait_idle(page)
 
 
-def _open_report(page, url: str, report_id: int, *, sign_in: bool = True) -> None:
-    open_path(page, url, f"workbench?report={report_id}")
+def _open_report(page, url: str, db: Path, report_id: int, *, sign_in: bool = True) -> None:
+    """Open 审查工作台, sign in, and choose the report in 选择报告 (typed, as a clerk would)."""
+    open_path(page, url, "workbench")
     if sign_in:
         _sign_in(page)
-    expect(page.get_by_text("识别存疑的单元格")).to_be_visible()
+    row = queries.review_queue(_con(db), Filters()).set_index("report_id").loc[report_id]
+    label = f"{row['agency']} · {int(row['year'])}年"
+    box = page.locator('[data-testid="stMain"]').get_by_role("combobox", name="选择报告", exact=True)
+    box.click()
+    page.keyboard.type(str(row["agency"]))
+    page.get_by_role("option", name=label, exact=True).click()
+    wait_idle(page)
+    expect(page.locator('[data-testid="stMain"] h3').filter(has_text=str(row["agency"])).first).to_be_visible()
+    expect(page.get_by_role("heading", name="识别存疑的单元格")).to_be_visible()
 
 
 def _kpi(page, url: str, year: int) -> float:
@@ -133,7 +142,7 @@ def _uncertain_cell(db: Path) -> tuple[int, int, list[str], list[float | None], 
         parse = fs[(fs["kind"] == PARSE) & (fs["keys"].map(len) > 0)]
         first = parse.iloc[0]
         keys = list(first["keys"])
-        readings = [r for r in json.loads(first["candidates"] or "[]") if len(r) == len(keys)]
+        readings = [r for r in json.loads(first["candidates"] if isinstance(first["candidates"], str) else "[]") if len(r) == len(keys)]
         if not readings or not set(keys) & set(KPI):
             continue
         cells = queries.report_cells_reviewed(con, Filters(), rid).set_index("key")
@@ -184,9 +193,9 @@ def test_unsigned_session_sees_no_action(browser, loop_server):
     ctx = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 2400})
     page = ctx.new_page()
     page.set_default_timeout(60_000)
-    _open_report(page, url, rid, sign_in=False)
+    _open_report(page, url, db, rid, sign_in=False)
     expect(page.get_by_text("查看不需要登录")).to_be_visible()
-    expect(page.get_by_text("校验发现").first).to_be_visible()
+    expect(page.get_by_role("heading", name="校验发现")).to_be_visible()
     for label in ACTIONS:
         assert page.get_by_role("button", name=label).count() == 0, label
     assert page.get_by_role("button", name=re.compile("^退回")).count() == 0
@@ -202,7 +211,7 @@ def test_whole_review_loop_in_the_browser(browser, loop_server, demo_warehouse, 
     # 1. resolve an uncertain cell from its candidate readings; 总览 moves by exactly that value
     rid, year, keys, reading, delta = _uncertain_cell(db)
     kpi_before = _kpi(page, url, year)
-    _open_report(page, url, rid)
+    _open_report(page, url, db, rid)
     main = page.locator('[data-testid="stMain"]')
     main.get_by_text("读法1：", exact=False).first.click()
     main.get_by_text("即使破坏原本成立的勾稽关系也保存").first.click()
@@ -217,7 +226,7 @@ def test_whole_review_loop_in_the_browser(browser, loop_server, demo_warehouse, 
     # 2. confirm a failing report and send it back; the notice names every failing equation
     row = _failing_report(db)
     bad = int(row["report_id"])
-    _open_report(page, url, bad)
+    _open_report(page, url, db, bad)
     main.get_by_role("button", name="确认：源文件自身错误").click()
     expect(main).to_contain_text("已确认：该报告自身数字有误")
     main.get_by_role("button", name=re.compile("^退回（")).click()
@@ -248,7 +257,7 @@ def test_whole_review_loop_in_the_browser(browser, loop_server, demo_warehouse, 
     assert new["status"] == review.CORRECTED and int(new["report_id"]) != bad
 
     # 4. the app picks up the new snapshot: 复核 shows both versions; close and archive
-    _open_report(page, url, int(new["report_id"]))
+    _open_report(page, url, db, int(new["report_id"]))
     expect(main).to_contain_text("复核：退回的版本与新版本对照")
     expect(main).to_contain_text("已消除的问题")
     main.get_by_role("button", name="复核通过（关闭）").click()
