@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from playwright.sync_api import expect
 from test_dashboard_e2e import open_path, wait_idle
 
 from dashboard import equations
+from dashboard.views import workbench
 from loaders.spec import PARSE
 from loaders.synth.records import generate_reports, parse_years
 from loaders.synth.render import render
@@ -189,11 +191,13 @@ def _corrected_file(db: Path, demo_db: Path, report_id: int, out: Path) -> Path:
 
 def test_unsigned_session_sees_no_action(browser, loop_server):
     url, db, _ = loop_server
-    rid = int(_failing_report(db)["report_id"])
+    row = _failing_report(db)
     ctx = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 2400})
     page = ctx.new_page()
     page.set_default_timeout(60_000)
-    _open_report(page, url, db, rid, sign_in=False)
+    # the link 单位详情 gives (?report=<the picker's label>) opens the workbench on that report
+    open_path(page, url, "workbench?report=" + urllib.parse.quote(workbench.report_label(row["agency"], row["year"])))
+    expect(page.locator('[data-testid="stMain"] h3').first).to_contain_text(f"{row['agency']} · {int(row['year'])}年")
     expect(page.get_by_text("查看不需要登录")).to_be_visible()
     expect(page.get_by_role("heading", name="校验发现")).to_be_visible()
     for label in ACTIONS:
