@@ -170,9 +170,11 @@ def test_agency_page_shows_the_chosen_agencys_reports(make_app, demo_db, reader)
     # the chosen (current) report links to 审查工作台, opened on it by the picker's label
     chosen = expected[expected["report_id"] == at.selectbox(key="ag_report").value].iloc[0]
     links = [(pl.proto.label, pl.proto.page, pl.proto.query_string) for pl in at.get("page_link")]
-    assert any(label == "在审查工作台处理该报告" and page.endswith("workbench") and
-               urllib.parse.parse_qs(qs)["report"] == [f"{chosen['agency']} · {int(chosen['year'])}年"]
-               for label, page, qs in links), links
+    agency = queries.agency_options(reader, Filters()).set_index("agency_key").loc[key, "agency"]
+    linked = [(label, page, qs) for label, page, qs in links if label == "在审查工作台处理该报告"]
+    assert bool(linked) == bool(chosen["is_current"])
+    assert all(page.endswith("workbench") and urllib.parse.parse_qs(qs)["report"] == [f"{agency} · {int(chosen['year'])}年"]
+               for _, page, qs in linked), links
 
 
 def test_quality_lists_equal_the_queries(make_app, demo_db, reader):
