@@ -172,11 +172,20 @@ def slice_formats(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, ...]
 _IN_CHUNK = "{unit} IN (SELECT unnest(?::{type}[]))"
 
 
+# The wide table holds the values in force (a reviewer's decided value where one was decided);
+# this column says which cells of the row are 人工核定, by whom and when.
+_REVIEWED_IN_REPORT = Column(
+    "人工核定的单元格", "reviewed_cells",
+    _text("(SELECT string_agg(rc.key || '（' || rc.reviewer || '，' || CAST(CAST(rc.decided_at AS DATE) AS VARCHAR)"
+          " || '）', '；' ORDER BY rc.key) FROM reviewed_cells rc WHERE rc.report_id = r.report_id)"),
+    "本行中经审查员人工核定的单元格（键、核定人、日期）；这些单元格的数值为人工核定值")
+
+
 def _plan_wide(con, f: Filters) -> Plan:
     formats = slice_formats(con, f)
     w, p = where_clause(f)
     cols = (Column("报告编号", "report_id", "r.report_id"), *_DIMENSIONS,
-            Column("版本", "version", "r.version"), *_cell_columns(formats))
+            Column("版本", "version", "r.version"), *_cell_columns(formats), _REVIEWED_IN_REPORT)
     order = "ORDER BY r.agency, r.year, r.report_id"
     return Plan("reports_wide", "按报告（宽表）", cols, f"FROM reports_wide r WHERE {w}", tuple(p), formats,
                 f"SELECT r.report_id FROM reports_wide r WHERE {w} {order}", "BIGINT",
@@ -201,11 +210,19 @@ def _plan_long(con, f: Filters) -> Plan:
             Column("单元格键", "key", _text("c.key")),
             Column("数值", "value", "c.value", "仅“数字”状态有数值；空白、横线、斜线不是0"),
             Column("状态", "status", _named("c.status", STATUS_ZH)),
-            Column("原文", "raw", _text("c.raw"), "报告中印出的文字"))
+            Column("原文", "raw", _text("c.raw"), "报告中印出的文字"),
+            Column("人工核定值", "reviewed_value", "rc.value",
+                   "审查员在审查工作台核定的数值（人工核定）；“数值”列仍是原文读取值"),
+            Column("人工核定状态", "reviewed_status", f"(CASE WHEN rc.key IS NULL THEN NULL ELSE "
+                   f"{_named('rc.value_status', STATUS_ZH)} END)", "有值即该单元格经人工核定"),
+            Column("核定人", "reviewer", _text("rc.reviewer")),
+            Column("核定日期", "reviewed_on", "CAST(CAST(rc.decided_at AS DATE) AS VARCHAR)"))
     order = "ORDER BY r.agency, r.year, r.report_id"
-    return Plan("cells_long", "按单元格（长表）", cols, f"FROM cells c JOIN reports r USING (report_id) WHERE {w}",
+    joined = ("FROM cells c JOIN reports r USING (report_id) "
+              "LEFT JOIN reviewed_cells rc ON rc.report_id = c.report_id AND rc.key = c.key")
+    return Plan("cells_long", "按单元格（长表）", cols, f"{joined} WHERE {w}",
                 tuple(p), formats, f"SELECT r.report_id FROM reports r WHERE {w} {order}", "BIGINT",
-                f"FROM cells c JOIN reports r USING (report_id) WHERE {w} "
+                f"{joined} WHERE {w} "
                 f"AND {_IN_CHUNK.format(unit='r.report_id', type='BIGINT')} {order}, c.key", 200)
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import components, data, state
 from dashboard.labels import FINDING_KIND_NAMES, SEVERITY_NAMES
+from dashboard.views import workbench
 from loaders.spec import CELLS, F2021, STATUS_NAMES, TABLES, VERSIONS, ValueStatus
 from warehouse.indicators import INDICATOR_BY_KEY, format_value
 
@@ -112,6 +113,8 @@ def render() -> None:
               + ("" if pd.isna(r.source_name) else f" · {r.source_name}") for r in reports.itertuples()}
     report_id = st.selectbox("查看报告", list(labels), format_func=labels.get, key="ag_report")
     chosen = reports[reports["report_id"] == report_id].iloc[0]
+    if chosen["is_current"]:
+        workbench.link(names[agency_key], chosen["year"])
     stored = chosen["stored_path"]
     original = None if pd.isna(stored) else data.file_bytes(str(data.original_file(str(stored))), data.version())
     if original is None:

@@ -48,6 +48,8 @@ def render() -> None:
     if not data.available() or data.ask_whole("report_years").empty:
         components.empty_state("数据仓库中还没有年报。")
         return
+    st.page_link("views/workbench.py", label="到审查工作台逐份处理：核定存疑单元格、确认、退回、复核、归档",
+                 icon=":material/fact_check:")
     frames = {name: data.ask(name, f) for name, _, _ in SECTIONS}
     cols = st.columns(len(SECTIONS))
     for col, (name, heading, _) in zip(cols, SECTIONS, strict=True):

@@ -26,6 +26,18 @@ QUEUE_COLUMNS = {"agency": "单位", "year": "年度", "status": "状态", "n_er
                  "n_parse_issues": "识别存疑数", "version": "版本", "deadline": "整改期限", "reviewer": "审查人"}
 
 
+def report_label(agency: object, year: object) -> str:
+    """How 选择报告 names a report; also the value of ``?report=`` (Streamlit binds a selectbox to
+    the URL by the shown label), so other pages link straight to a report with it."""
+    return f"{agency} · {int(year) if pd.notna(year) else '—'}年"
+
+
+def link(report_agency: object, report_year: object, label: str = "在审查工作台处理该报告") -> None:
+    """A link from another page (数据质量, 单位详情) to this report in the workbench."""
+    st.page_link("views/workbench.py", label=label, icon=":material/fact_check:",
+                 query_params={"report": report_label(report_agency, report_year)})
+
+
 def _flash(message: str) -> None:
     st.session_state[_FLASH] = message
 
@@ -86,8 +98,9 @@ def render() -> None:
         _round_downloads(f)
         return
 
-    labels = {str(r.report_id): f"{r.agency} · {int(r.year) if pd.notna(r.year) else '—'}年 · {STATUS_NAMES[r.status]}"
-              for r in shown.itertuples()}
+    # The label carries no status: an action changes the status, and a changed label would make
+    # Streamlit treat the selectbox as a new widget and drop the clerk back to the first report.
+    labels = {str(r.report_id): report_label(r.agency, r.year) for r in shown.itertuples()}
     rid = st.selectbox("选择报告", list(labels), format_func=labels.get, key="report", bind="query-params")
     row = shown[shown["report_id"].astype(str) == rid].iloc[0]
     _report(f, row)

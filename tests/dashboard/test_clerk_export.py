@@ -57,8 +57,9 @@ def test_city_slice_csv_opens_with_chinese_headers_and_the_filters(reader, tmp_p
     # every cell column is a spec label of the slice's format(s), and its key is in that format
     formats = {w[3] for w in want}
     assert formats == {"2021"}
-    for h, k in zip(header[10:], keys[10:], strict=True):
+    for h, k in zip(header[10:-1], keys[10:-1], strict=True):
         assert k in CELL_BY_KEY["2021"] and h == ce.cell_header("2021", k)
+    assert (header[-1], keys[-1]) == ("人工核定的单元格", "reviewed_cells")  # which cells a reviewer decided
     assert header[10].startswith("表二·第二十条第（一）项·")
     # the numbers are the warehouse's (a blank stays empty, never 0)
     col = keys.index("t3.new_received.total")
@@ -116,7 +117,8 @@ def test_xlsx_opens_on_the_filters_sheet_and_keeps_the_keys(reader, tmp_path):
     about = {r[0]: r[1] for r in book["说明"].iter_rows(values_only=True)}
     assert about["市"] == city and about["数据版本"] == "v-x" and about["行数"] == str(n)
     data_rows = list(book["数据"].iter_rows(values_only=True))
-    assert list(data_rows[0]) == ["报告编号", "单位", "年度", "格式", "单元格", "单元格键", "数值", "状态", "原文"]
+    assert list(data_rows[0]) == ["报告编号", "单位", "年度", "格式", "单元格", "单元格键", "数值", "状态", "原文",
+                                  "人工核定值", "人工核定状态", "核定人", "核定日期"]
     assert len(data_rows) - 1 == n == reader.execute(
         "SELECT COUNT(*) FROM cells c JOIN reports r USING (report_id) WHERE r.city = ? AND r.is_current", [city]
     ).fetchone()[0]

@@ -9,6 +9,8 @@ a real browser is covered by the Playwright tests in tests/e2e.
 
 from __future__ import annotations
 
+import urllib.parse
+
 import pandas as pd
 import pytest
 
@@ -165,6 +167,14 @@ def test_agency_page_shows_the_chosen_agencys_reports(make_app, demo_db, reader)
     assert shown["源文件"].tolist() == expected["source_name"].tolist()
     labels = [b.proto.label for b in at.get("download_button")]
     assert any(label.startswith("下载原始文件") for label in labels)
+    # the chosen (current) report links to 审查工作台, opened on it by the picker's label
+    chosen = expected[expected["report_id"] == at.selectbox(key="ag_report").value].iloc[0]
+    links = [(pl.proto.label, pl.proto.page, pl.proto.query_string) for pl in at.get("page_link")]
+    agency = queries.agency_options(reader, Filters()).set_index("agency_key").loc[key, "agency"]
+    linked = [(label, page, qs) for label, page, qs in links if label == "在审查工作台处理该报告"]
+    assert bool(linked) == bool(chosen["is_current"])
+    assert all(page.endswith("workbench") and urllib.parse.parse_qs(qs)["report"] == [f"{agency} · {int(chosen['year'])}年"]
+               for _, page, qs in linked), links
 
 
 def test_quality_lists_equal_the_queries(make_app, demo_db, reader):

@@ -268,3 +268,40 @@ def test_undo_from_the_history_keeps_the_record(make_app, wh):
     assert not at.exception, at.exception
     assert _kpi(at, "已确认") == "0"
     assert [d.kind for d in review.load(wh)] == [review.CASE, review.UNDO]
+
+
+def test_exports_mark_reviewed_cells_with_reviewer_and_date(wh, tmp_path):
+    """数据下载: the long table keeps the source value and adds the 人工核定 value, reviewer and
+    date; the wide table holds the decided value and names the decided cells."""
+    import csv
+
+    from warehouse import clerk_export
+
+    con = _reader(wh)
+    rid, sha, value = con.execute("SELECT w.report_id, w.sha256, w.t3__new_received__total FROM reports_wide w "
+                                  "WHERE w.is_current AND w.t3__new_received__total IS NOT NULL "
+                                  "ORDER BY w.report_id LIMIT 1").fetchone()
+    d = review.record(wh, reviewer=REVIEWER, kind=review.CELL, target="t3.new_received.total", sha256=sha,
+                      action="number", value=value + 3, parser_value=value, parser_status="number", note="核对原文")
+    con = _reader(wh)
+    (year,) = con.execute("SELECT year FROM reports WHERE report_id = ?", [rid]).fetchone()
+    f = Filters(year_from=year, year_to=year)
+
+    def table(dataset):
+        out = tmp_path / f"{dataset}.csv"
+        clerk_export.write(con, dataset, "csv", f, out, data_version="v")
+        rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline="")))
+        blank = rows.index([])
+        return pd.DataFrame(rows[blank + 3:], columns=rows[blank + 2])
+
+    long = table("cells_long")
+    mine = long[long["report_id"] == str(rid)].set_index("key")
+    row = mine.loc["t3.new_received.total"]
+    day = str(d.decided_at)[:10]
+    assert (float(row["value"]), float(row["reviewed_value"]), row["reviewer"], row["reviewed_on"]) == \
+        (value, value + 3, REVIEWER, day)
+    assert (mine.drop(index="t3.new_received.total")["reviewer"] == "").all()
+    wide = table("reports_wide").set_index("report_id")
+    assert float(wide.loc[str(rid), "t3.new_received.total"]) == value + 3
+    assert wide.loc[str(rid), "reviewed_cells"] == f"t3.new_received.total（{REVIEWER}，{day}）"
+    assert (wide.drop(index=str(rid))["reviewed_cells"] == "").all()
