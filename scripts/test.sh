@@ -32,5 +32,6 @@ PY=${PYTHON:-python3.11}
 .venv/bin/python -m pytest "$@"
 # Real-corpus accuracy: fails when overall cell accuracy drops below the best value recorded.
 if [ -d ../shared/corpus ]; then
-  .venv/bin/python -m loaders evaluate ../shared/corpus --baseline tests/data/accuracy_baseline.json
+  # --scans: each real PDF also printed as a scan (rasterised, turned, noised, JPEG) and read back through OCR
+  .venv/bin/python -m loaders evaluate ../shared/corpus --baseline tests/data/accuracy_baseline.json --scans
 fi

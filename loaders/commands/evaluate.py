@@ -7,11 +7,37 @@ from pathlib import Path
 
 import click
 
-from ..evaluate import evaluate_dir
+from ..evaluate import SCAN_STYLE_FOR_EVALUATION, Evaluation, evaluate_dir, evaluate_scans
 
 
 def _pct(x: float) -> str:
     return f"{100 * x:.2f}%"
+
+
+def _listing(ev: Evaluation, show_wrong: bool) -> None:
+    click.echo(f"{'file':44} {'fmt':>6} {'year':>5} {'agency':>6} {'cells':>9} {'acc':>8}  anomalies")
+    for f in ev.files:
+        if f.error:
+            click.echo(f"{f.file:44} ERROR {f.error}")
+            continue
+        anom = "ok" if not f.anomalies_missed and not f.false_source_errors else (
+            f"missed {f.anomalies_missed} false {f.false_source_errors}")
+        click.echo(
+            f"{f.file:44} {'ok' if f.format_ok else f.found['format']:>6} {'ok' if f.year_ok else 'X':>5} "
+            f"{'ok' if f.agency_ok else 'X':>6} {f.cells_right:>4}/{f.cells_total:<4} {_pct(f.accuracy):>8}  {anom}"
+        )
+    if show_wrong:
+        for f in ev.files:
+            for w in f.wrong:
+                click.echo(f"  WRONG {f.file}: {w['key']} expected={w['expected']} found={w['found']} "
+                           f"status={w['status']} raw={w['raw']!r} {w['note']}")
+            for w in f.unread:
+                click.echo(f"  unread {f.file}: {w['key']} expected={w['expected']} "
+                           f"status={w['status']} raw={w['raw']!r} {w['note']}")
+            for w in f.legacy_wrong:
+                click.echo(f"  legacy {f.file}: {w['key']} expected={w['expected']} found={w['found']}")
+            if not f.agency_ok and not f.error:
+                click.echo(f"  agency {f.file}: expected={f.expected['agency']} found={f.found['agency']}")
 
 
 @click.command(name="evaluate")
@@ -21,47 +47,40 @@ def _pct(x: float) -> str:
                    "raise it when above. Any wrong number fails the run, baseline or not.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full evaluation as JSON.")
 @click.option("--show-wrong/--no-show-wrong", default=True, help="List every wrong and every unread cell.")
-def evaluate(corpus: Path, baseline: Path | None, as_json: bool, show_wrong: bool) -> None:
+@click.option("--scans", is_flag=True,
+              help="Also score every PDF of the corpus rasterised as a scan and read through OCR "
+                   f"({SCAN_STYLE_FOR_EVALUATION}); any wrong number there fails the run too (not in the baseline).")
+def evaluate(corpus: Path, baseline: Path | None, as_json: bool, show_wrong: bool, scans: bool) -> None:
     """解析 CORPUS/raw 下每个文件，与 CORPUS/truth/*.json 逐格比对。"""
     ev = evaluate_dir(corpus)
+    scanned = evaluate_scans(corpus) if scans else None
     summary = ev.to_dict()
+    if scanned is not None:
+        summary["scans"] = scanned.to_dict()
     # with --json, stdout is the JSON document alone; status lines go to stderr
     status_err = as_json
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=1, default=str))
     else:
-        click.echo(f"{'file':44} {'fmt':>6} {'year':>5} {'agency':>6} {'cells':>9} {'acc':>8}  anomalies")
-        for f in ev.files:
-            if f.error:
-                click.echo(f"{f.file:44} ERROR {f.error}")
-                continue
-            anom = "ok" if not f.anomalies_missed and not f.false_source_errors else (
-                f"missed {f.anomalies_missed} false {f.false_source_errors}")
-            click.echo(
-                f"{f.file:44} {'ok' if f.format_ok else f.found['format']:>6} {'ok' if f.year_ok else 'X':>5} "
-                f"{'ok' if f.agency_ok else 'X':>6} {f.cells_right:>4}/{f.cells_total:<4} {_pct(f.accuracy):>8}  {anom}"
-            )
-        if show_wrong:
-            for f in ev.files:
-                for w in f.wrong:
-                    click.echo(f"  WRONG {f.file}: {w['key']} expected={w['expected']} found={w['found']} "
-                               f"status={w['status']} raw={w['raw']!r} {w['note']}")
-                for w in f.unread:
-                    click.echo(f"  unread {f.file}: {w['key']} expected={w['expected']} "
-                               f"status={w['status']} raw={w['raw']!r} {w['note']}")
-                for w in f.legacy_wrong:
-                    click.echo(f"  legacy {f.file}: {w['key']} expected={w['expected']} found={w['found']}")
-                if not f.agency_ok and not f.error:
-                    click.echo(f"  agency {f.file}: expected={f.expected['agency']} found={f.found['agency']}")
+        _listing(ev, show_wrong)
+        if scanned is not None:
+            click.echo("scans (each PDF above rasterised, read through OCR):")
+            _listing(scanned, show_wrong)
     best = None
     if baseline is not None and baseline.exists():
         best = json.loads(baseline.read_text(encoding="utf-8")).get("cell_accuracy")
     acc = round(ev.cell_accuracy, 6)  # the precision the baseline file records
     below = baseline is not None and best is not None and acc < best
     # a wrong number fails the run whatever the accuracy, with or without a baseline
-    failed = below or ev.cells_wrong > 0
+    failed = below or ev.cells_wrong > 0 or (scanned is not None and scanned.cells_wrong > 0)
     if ev.cells_wrong:
         click.echo(f"FAIL: {ev.cells_wrong} wrong number(s) stored (a reading that differs from the truth)",
+                   err=status_err)
+    if scanned is not None:
+        if scanned.cells_wrong:
+            click.echo(f"FAIL: {scanned.cells_wrong} wrong number(s) stored from the scans", err=status_err)
+        click.echo(f"scans: cells {scanned.cells_right}/{scanned.cells_total} = {_pct(scanned.cell_accuracy)} "
+                   f"(unread {scanned.cells_unread}, wrong {scanned.cells_wrong}) over {len(scanned.files)} scanned PDFs",
                    err=status_err)
     if baseline is not None:
         if below:
