@@ -95,3 +95,29 @@ def test_zip_read_file_message_names_no_internal_function():
     with pytest.raises(LoaderError) as e:
         read_file(data=zip_of({"a.txt": good_report()}), name="包.zip")
     assert "iter_documents" not in str(e.value) and "ingest" in str(e.value)
+
+
+def test_an_archive_has_a_total_budget_as_well_as_one_per_member():
+    # 30 members each under the member limit used to be inflated and parsed one after another for
+    # minutes; past the archive's total budget every remaining member is refused by name instead.
+    import random
+
+    from loaders.archive import iter_members
+
+    rng = random.Random(30)
+    body = bytes(rng.choice(b"0123456789abcdef") for _ in range(200_000))  # ~2:1, no ratio alarm
+    data = zip_of({f"成员{i:02d}.txt": body for i in range(30)})
+    got = bounded(lambda: [(m.name, type(m.error).__name__ if m.error else len(m.data))
+                           for m in iter_members(data, "三十.zip", max_bytes=1_000_000, max_total=2_000_000)])
+    assert len(got) == 30  # every member is accounted for in the run log
+    assert got[:10] == [(f"成员{i:02d}.txt", 200_000) for i in range(10)]
+    assert got[10:] == [(f"成员{i:02d}.txt", "UnsafeArchive") for i in range(10, 30)]
+
+
+def test_the_total_budget_is_named_in_the_member_error():
+    from loaders.archive import iter_members
+
+    data = zip_of({"a.txt": b"x1" * 300_000, "b.txt": b"y2" * 300_000})
+    members = list(iter_members(data, "包.zip", max_bytes=1_000_000, max_total=900_000))
+    assert members[0].error is None
+    assert str(members[1].error).startswith("包.zip!b.txt:") and "解压总量超过上限" in str(members[1].error)
