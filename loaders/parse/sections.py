@@ -15,6 +15,7 @@ variant +1) and one increasing sequence s1 < s2 < … < s6 with the highest tota
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -187,11 +188,15 @@ def _drop_contents_lines(cands: list[_Candidate], text: str) -> list[_Candidate]
     """A heading followed directly by the next heading (only dots / page numbers between) and
     printed again later is a table-of-contents line: without this a contents page would win the tie."""
     starts = sorted({c.start for c in cands})
+    last_start: dict[str, int] = {}  # per section, its last candidate's start
+    for c in cands:
+        last_start[c.code] = max(last_start.get(c.code, c.start), c.start)
     out = []
     for c in cands:
-        nxt = next((s for s in starts if s > c.start), len(text))
+        k = bisect.bisect_right(starts, c.start)  # (a search, not a scan: linear in the candidates)
+        nxt = starts[k] if k < len(starts) else len(text)
         empty = nxt < len(text) and not _TOC_FILLER.sub("", text[c.body_start : nxt])
-        if empty and any(o.code == c.code and o.start > c.start for o in cands):
+        if empty and last_start[c.code] > c.start:
             continue
         out.append(c)
     return out
