@@ -44,8 +44,13 @@ def _unsafe_path(name: str) -> bool:
     return p.is_absolute() or ".." in p.parts or (len(name) > 1 and name[1] == ":")
 
 
-def iter_members(data: bytes, archive_name: str, *, max_bytes: int) -> Iterator[Member]:
-    """Every file member with its bytes, or with the error that refused it; directories skipped."""
+def iter_members(data: bytes, archive_name: str, *, max_bytes: int, max_total: int = MAX_TOTAL) -> Iterator[Member]:
+    """Every file member with its bytes, or with the error that refused it; directories skipped.
+
+    Two budgets: ``max_bytes`` per member and ``max_total`` for the archive as a whole, counted in
+    bytes actually inflated (a header can understate a size). Past the total, every remaining
+    member is refused by name, so the run log still lists each one.
+    """
     try:
         zf = zipfile.ZipFile(BytesIO(data))
     except zipfile.BadZipFile as e:
@@ -58,6 +63,10 @@ def iter_members(data: bytes, archive_name: str, *, max_bytes: int) -> Iterator[
         for info in infos:
             name = _member_name(info)
             label = f"{archive_name}!{name}"
+            if total + min(info.file_size, max_bytes) > max_total:
+                yield Member(name, None, UnsafeArchive(
+                    label, f"压缩包解压总量超过上限 {max_total // 2**20} MB（已解压 {total // 2**20} MB；可解压后按文件夹入库）"))
+                continue
             if _unsafe_path(name):
                 yield Member(name, None, UnsafeArchive(label, "成员路径越界（含 .. 或绝对路径）"))
                 continue
@@ -67,22 +76,22 @@ def iter_members(data: bytes, archive_name: str, *, max_bytes: int) -> Iterator[
             if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1_000_000:
                 yield Member(name, None, UnsafeArchive(label, f"压缩比异常（{info.file_size // info.compress_size}:1）"))
                 continue
-            total += info.file_size
-            if total > MAX_TOTAL:
-                yield Member(name, None, UnsafeArchive(label, "压缩包解压总量超过上限"))
-                return
             try:
                 with zf.open(info) as fh:
                     # Read one byte past the limit: a header that understates the size is caught here.
-                    body = fh.read(max_bytes + 1)
+                    body = fh.read(min(max_bytes, max_total - total) + 1)
             except RuntimeError as e:  # encrypted member
                 yield Member(name, None, UnsafeArchive(label, f"成员已加密：{e}"))
                 continue
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError) as e:
                 yield Member(name, None, CorruptFile(label, str(e)))
                 continue
+            total += len(body)
             if len(body) > max_bytes:
                 yield Member(name, None, FileTooLarge(label, f"解压后超过上限 {max_bytes} 字节"))
+                continue
+            if total > max_total:
+                yield Member(name, None, UnsafeArchive(label, f"压缩包解压总量超过上限 {max_total // 2**20} MB"))
                 continue
             yield Member(name, body)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 
 from .commands.evaluate import evaluate
+from .commands.fuzz import fuzz
 from .commands.ingest import ingest
 from .commands.inspect import inspect
 from .commands.parse import parse
@@ -19,7 +20,7 @@ def cli() -> None:
     """gongkai 政府信息公开年报：读取、解析、校验、入库。"""
 
 
-for command in (parse, evaluate, ingest, inspect, spec_docs):
+for command in (parse, evaluate, ingest, inspect, spec_docs, fuzz):
     cli.add_command(command)
 
 

@@ -60,6 +60,15 @@ def _value(s: str) -> Number | None:
     return float(s) if "." in s else int(s)
 
 
+# A long run with few valid cuts can make the search below exponential (a fuzzed 4,000-digit line
+# ran for minutes): past this many steps it gives up and the run is left unread.
+MAX_SEARCH_STEPS = 200_000
+
+
+class _SearchExhausted(Exception):
+    pass
+
+
 def split_run(
     segment: str,
     sizes: Sequence[int],
@@ -109,9 +118,15 @@ def split_run(
     def remaining_chars(ti: int, pos: int) -> int:
         return len(tokens[ti]) - pos + sum(len(t) for t in tokens[ti + 1 :])
 
+    visited = 0
+
     def dfs(ti: int, pos: int) -> None:
+        nonlocal visited
         if len(out) >= limit:
             return
+        visited += 1
+        if visited > MAX_SEARCH_STEPS:
+            raise _SearchExhausted
         k = len(parts)
         if ti == len(tokens):
             if k == n:
@@ -164,7 +179,12 @@ def split_run(
             parts.pop()
             units.pop()
 
-    dfs(0, 0)
+    try:
+        dfs(0, 0)
+    except _SearchExhausted:
+        # the cuts were not all seen, so none can be called the only reading: no reading at all
+        # (the cells stay unread, as for a damaged run) rather than a partial list taken as whole
+        return []
     return out
 
 

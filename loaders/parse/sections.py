@@ -15,6 +15,7 @@ variant +1) and one increasing sequence s1 < s2 < … < s6 with the highest tota
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -187,37 +188,70 @@ def _drop_contents_lines(cands: list[_Candidate], text: str) -> list[_Candidate]
     """A heading followed directly by the next heading (only dots / page numbers between) and
     printed again later is a table-of-contents line: without this a contents page would win the tie."""
     starts = sorted({c.start for c in cands})
+    last_start: dict[str, int] = {}  # per section, its last candidate's start
+    for c in cands:
+        last_start[c.code] = max(last_start.get(c.code, c.start), c.start)
     out = []
     for c in cands:
-        nxt = next((s for s in starts if s > c.start), len(text))
+        k = bisect.bisect_right(starts, c.start)  # (a search, not a scan: linear in the candidates)
+        nxt = starts[k] if k < len(starts) else len(text)
         empty = nxt < len(text) and not _TOC_FILLER.sub("", text[c.body_start : nxt])
-        if empty and any(o.code == c.code and o.start > c.start for o in cands):
+        if empty and last_start[c.code] > c.start:
             continue
         out.append(c)
     return out
 
 
 def _best_sequence(cands: list[_Candidate]) -> list[_Candidate]:
-    """The increasing-position, increasing-section sequence with the highest total score."""
-    order = [s.code for s in SECTIONS]
+    """The increasing-position, increasing-section sequence with the highest total score.
+
+    A chain may step from ``p`` to ``c`` when p starts before c, p's section comes before c's and
+    p's body begins at or before c. Candidates are swept by position; a candidate becomes a
+    possible predecessor once the sweep passes its body start, and only the best chain ending in
+    each section is kept — linear in the candidates (times the six sections), where comparing
+    every pair grew quadratically with a long document's heading-like lines. Among chains of equal
+    score the one whose last step is the earliest candidate wins, as a pairwise scan would pick.
+    """
+    rank = {s.code: k for k, s in enumerate(SECTIONS)}
     cands = sorted(cands, key=lambda c: c.start)
-    # best[i] = (total score, chain) of the best chain ending at cands[i]
-    best: list[tuple[int, list[_Candidate]]] = []
-    for i, c in enumerate(cands):
-        ci = order.index(c.code)
-        top: tuple[int, list[_Candidate]] = (c.score, [c])
-        for j in range(i):
-            p = cands[j]
-            if p.start < c.start and order.index(p.code) < ci and p.body_start <= c.start:
-                total = best[j][0] + c.score
-                if total > top[0]:
-                    top = (total, [*best[j][1], c])
-        best.append(top)
-    if not best:
+    if not cands:
         return []
+    # per candidate: total score, predecessor index (-1: none), start of the chain's first candidate
+    total: list[int] = []
+    prev: list[int] = []
+    root: list[int] = []
+    pending = sorted(range(len(cands)), key=lambda j: (cands[j].body_start, j))
+    released = 0
+    best_in: dict[int, int] = {}  # section rank → index of the best chain ending there (of those released)
+    for i, c in enumerate(cands):
+        while released < len(pending):
+            j = pending[released]
+            if j >= i or cands[j].body_start > c.start or cands[j].start >= c.start:
+                break
+            r = rank[cands[j].code]
+            k = best_in.get(r)
+            if k is None or (total[j], -j) > (total[k], -k):
+                best_in[r] = j
+            released += 1
+        ci = rank[c.code]
+        options = [best_in[r] for r in best_in if r < ci]
+        j = max(options, key=lambda j: (total[j], -j), default=-1)
+        if j >= 0 and total[j] + c.score > c.score:
+            total.append(total[j] + c.score)
+            prev.append(j)
+            root.append(root[j])
+        else:
+            total.append(c.score)
+            prev.append(-1)
+            root.append(c.start)
     # Highest score; among equals, the chain that starts earliest (the real headings come first
     # more often than a later recap repeating them).
-    return max(best, key=lambda t: (t[0], -t[1][0].start))[1]
+    end = max(range(len(cands)), key=lambda i: (total[i], -root[i], -i))
+    chain = []
+    while end >= 0:
+        chain.append(cands[end])
+        end = prev[end]
+    return chain[::-1]
 
 
 def _block_at(spans: list[tuple[int, int]], offset: int) -> int:

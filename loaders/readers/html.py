@@ -24,7 +24,7 @@ from lxml import html as lxml_html
 from ..detect import decode_damaged, decode_text
 from ..document import Document, Location, SourceInfo, Table
 from ..errors import CorruptFile, UndecodableText
-from .common import expand_grid, names_report, paragraph
+from .common import check_table_size, expand_grid, names_report, paragraph
 from .text import damage_warning, guess_title
 
 _DROP_TAGS = {"script", "style", "noscript", "iframe", "form", "input", "select", "button", "textarea", "nav",
@@ -278,14 +278,19 @@ class _Walker:
         self.add_text(el.tail, el.getparent() if el.getparent() is not None else el)
 
     def _walk_layout(self, table_el) -> None:
-        for row in _own_rows(table_el):
+        own = _own_rows(table_el)
+        check_table_size(len(own), 0)
+        for row in own:
             for c in row:
                 self.walk(c)
                 self.flush()
 
     def table(self, el) -> None:
+        own = _own_rows(el)
+        # refuse a huge table before its cells are read: each cell's path costs a walk over its siblings
+        check_table_size(len(own), 0)
         rows = []
-        for tr in _own_rows(el):
+        for tr in own:
             row = []
             for td in tr:
                 row.append((_cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan")),
@@ -298,6 +303,7 @@ class _Walker:
                                    paragraph(_clean(caption.text_content()), Location(path=_path(self.tree, caption))))
 
     def div_table(self, el) -> None:
+        check_table_size(sum(isinstance(r.tag, str) for r in el), 0)
         rows = []
         for r in el:
             if not isinstance(r.tag, str):

@@ -39,7 +39,9 @@ _MAX_HEADER_LINES = 40
 # A line holding one value cell and nothing else: a number (with its unit), a dash or a slash.
 _VALUE_LINE = re.compile(r"^(?:-?[0-9][0-9,，]*(?:\.[0-9]+)?(?:万元|元|%)?|[-—–－―/／])$")
 # Several numbers on one line ("15 0 0"): a row's values, not a label nor one cell.
-_NUMBERS_ONLY = re.compile(r"^[\s\u3000]*(?:(?:-?[0-9][0-9,，.]*(?:万元|元|%)?|[-—–－―/／])[\s\u3000]*)+$")
+# (A number is matched atomically: letting the repetition split a digit run between two numbers
+# made a non-matching line of 60 digits backtrack exponentially.)
+_NUMBERS_ONLY = re.compile(r"^[\s\u3000]*(?:(?>-?[0-9][0-9,，.]*+(?:万元|元|%)?|[-—–－―/／])[\s\u3000]*)+$")
 # A line-per-cell table region: at least this many value lines, none of its text lines prose.
 _MIN_VALUE_LINES = 12
 _MAX_LABEL_CHARS = 60
@@ -190,16 +192,17 @@ def _line_cell_regions(lines: list[str], start: int) -> dict[int, int]:
         if not _is_label_line(s):
             i += 1
             continue
-        j, values, labelled = i, 0, False
+        j, values, labelled, prev = i, 0, False, ""
         while j < n:
             t = lines[j].strip()
             if _is_value_line(t):
                 values += 1
-                prev = next((lines[k].strip() for k in range(j - 1, i - 1, -1) if lines[k].strip()), "")
-                labelled = labelled or _is_label_line(prev)
+                labelled = labelled or _is_label_line(prev)  # prev: the nearest non-empty line above
             elif t and not _is_label_line(t):
                 break
+            prev = t or prev
             j += 1
+        scanned_to = j
         while j > i and not _is_value_line(lines[j - 1].strip()):
             j -= 1  # the run ends on its last value: label lines after it are the next heading …
         while j < n and not lines[j].strip():
@@ -208,7 +211,10 @@ def _line_cell_regions(lines: list[str], start: int) -> dict[int, int]:
             out[i] = j
             i = j
         else:
-            i = max(j, i + 1)
+            # a run starting later inside the scanned stretch ends at the same line with no more
+            # value lines and no more labelled ones: it fails too, so it is not scanned again
+            # (rescanning from every label line was quadratic in a long stretch of short lines)
+            i = max(scanned_to, i + 1)
     return out
 
 
