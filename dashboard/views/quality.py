@@ -8,9 +8,13 @@ import streamlit as st
 
 from dashboard import components, data, state
 from dashboard.labels import SEVERITY_NAMES
+from dashboard.views import workbench
 from loaders.spec import RULE_BY_ID
 
 # (question, heading, what it means for the clerk, columns shown)
+# lists whose reports a clerk acts on in 审查工作台: a picker of the list's reports and a link to the one chosen
+ACTIONABLE = ("reports_to_return", "parse_uncertain")
+
 SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("reports_to_return", "需退回核实的报告（按报告汇总）",
      "每份数字对不上的报告一行：问题数与每个不成立的等式，可直接下载作为退回单位核实的清单。"),
@@ -64,6 +68,8 @@ def render() -> None:
             st.success("没有发现此类问题。", icon=":material/check_circle:")
             continue
         components.table(df, key=f"q_{name}", height=min(420, 38 + 35 * len(df)))
+        if name in ACTIONABLE:
+            _workbench_link(df, name)
         out = components.chinese_headers(df)
         sheets[heading.split("（")[0][:31]] = out
         components.download_buttons(out, f"数据质量_{heading.split('（')[0]}_{state.stem(f)}", key=f"q_{name}_dl")
@@ -76,6 +82,15 @@ def render() -> None:
         st.download_button("下载全部清单（Excel，每类一个工作表）", components.deferred_xlsx(sheets),
                            file_name=f"数据质量清单_{state.stem(f)}.xlsx", mime=components.XLSX_MIME,
                            key="q_all_xlsx", on_click="ignore", icon=":material/download:", type="primary")
+
+
+def _workbench_link(df: pd.DataFrame, name: str) -> None:
+    """Pick a report of this list and open it in 审查工作台 (where signed-in reviewers act on it)."""
+    reports = df[["agency", "year"]].drop_duplicates()
+    pairs = list(reports.itertuples(index=False, name=None))
+    i = st.selectbox("在审查工作台处理其中一份报告", range(len(pairs)), key=f"q_{name}_pick",
+                     format_func=lambda k: workbench.report_label(*pairs[k]))
+    workbench.link(*pairs[int(i or 0)], label="打开该报告的审查工作台")
 
 
 def _prose(report_id: int, f) -> str:

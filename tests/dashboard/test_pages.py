@@ -196,6 +196,17 @@ def test_quality_lists_equal_the_queries(make_app, demo_db, reader):
     first = to_return.iloc[0]
     for message in expected[expected["report_id"] == first["report_id"]]["message"]:
         assert message in first["problems"]
+    # each actionable list opens a report of it in 审查工作台: the first by default, another when picked
+    def links():
+        return [(pl.proto.label, pl.proto.page, urllib.parse.parse_qs(pl.proto.query_string).get("report"))
+                for pl in at.get("page_link") if pl.proto.label == "打开该报告的审查工作台"]
+    lists = (to_return, queries.parse_uncertain(reader, F))
+    assert len(links()) == sum(not df.empty for df in lists) and all(p.endswith("workbench") for _, p, _ in links())
+    assert links()[0][2] == [f"{first['agency']} · {int(first['year'])}年"]
+    if len(to_return) > 1:
+        at.selectbox(key="q_reports_to_return_pick").set_value(1).run()
+        second = to_return.iloc[1]
+        assert links()[0][2] == [f"{second['agency']} · {int(second['year'])}年"]
 
 
 def test_download_page_counts_the_slice(make_app, demo_db, reader):
