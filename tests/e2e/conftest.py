@@ -7,6 +7,7 @@ Playwright's own browser download is never used. Screenshots go to ``artifacts/s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -46,38 +47,46 @@ def demo_warehouse() -> Path:
     return db
 
 
-@pytest.fixture(scope="session")
-def server(demo_warehouse) -> str:
+@contextlib.contextmanager
+def streamlit_server(db: Path, log_path: Path, env: dict[str, str] | None = None):
+    """A real ``streamlit run dashboard/app.py`` on ``db`` at a free loopback port; yields its URL,
+    stops it on exit. ``env`` replaces the process environment (GONGKAI_DB is set on top of it)."""
     port = _free_port()
-    env = {**os.environ, "GONGKAI_DB": str(demo_warehouse)}
-    log = open(demo_warehouse.with_name("streamlit.log"), "wb")
+    log = open(log_path, "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--", "--db", str(demo_warehouse)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+         "--browser.gatherUsageStats", "false", "--", "--db", str(db)],
+        cwd=ROOT, env={**(os.environ if env is None else env), "GONGKAI_DB": str(db)},
+        stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            raise RuntimeError(f"streamlit did not start: {demo_warehouse.with_name('streamlit.log').read_text()}")
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start: {log_path.read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server(demo_warehouse) -> str:
+    with streamlit_server(demo_warehouse, demo_warehouse.with_name("streamlit.log")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

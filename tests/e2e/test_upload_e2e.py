@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import streamlit_server
 from playwright.sync_api import expect
 from test_dashboard_e2e import open_path, wait_idle
 
@@ -45,33 +43,8 @@ def upload_server(tmp_path_factory, seed_report: Path):
         zf.writestr("empty.txt", b"")
     upload = root / "一批年报.zip"
     upload.write_bytes(buf.getvalue())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(root / "streamlit.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--", "--db", str(db)],
-        cwd=ROOT, env={**os.environ, "GONGKAI_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        assert proc.poll() is None and time.monotonic() < deadline, (root / "streamlit.log").read_text()
-        time.sleep(0.3)
-    yield url, upload, root
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with streamlit_server(db, root / "streamlit.log") as url:
+        yield url, upload, root
 
 
 def _units(page) -> str:

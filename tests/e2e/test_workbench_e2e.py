@@ -16,10 +16,8 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -27,6 +25,7 @@ from pathlib import Path
 import docx
 import pandas as pd
 import pytest
+from conftest import streamlit_server
 from playwright.sync_api import expect
 from test_dashboard_e2e import open_path, wait_idle
 
@@ -69,34 +68,9 @@ def loop_server(tmp_path_factory, demo_warehouse: Path):
     shutil.copy(demo_warehouse, db)
     _run("dashboard.accounts", "add", REVIEWER, "--role", "reviewer", "--db", str(db), "--password-stdin",
          stdin=PASSWORD + "\n")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(root / "streamlit.log", "wb")
     env = {k: v for k, v in os.environ.items() if k != "GONGKAI_ACCOUNTS"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--", "--db", str(db)],
-        cwd=ROOT, env={**env, "GONGKAI_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        assert proc.poll() is None and time.monotonic() < deadline, (root / "streamlit.log").read_text()
-        time.sleep(0.3)
-    yield url, db, root
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with streamlit_server(db, root / "streamlit.log", env) as url:
+        yield url, db, root
 
 
 def _sign_in(page) -> None:
