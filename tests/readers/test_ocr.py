@@ -157,3 +157,33 @@ def test_multipage_tiff_first_page(tmp_path):
     path.write_bytes(tiff_bytes(pages + pages))
     doc = read_file(path, check_report=False)
     assert doc.source.pages == 2 and doc.title and "年度报告" in doc.title
+
+
+def test_a_photo_of_something_else_is_a_clear_error_and_the_next_file_is_read(tmp_path, seed_report):
+    """A picture OCR finds no report in (shapes, colour, sensor noise — a holiday photo sent by
+    mistake) is refused with a reason naming the file; the file after it is parsed as usual."""
+    import cv2
+    import numpy as np
+
+    from loaders.errors import LoaderError, NotAnAnnualReport, UnreadableScan
+    from loaders.parse import parse_file
+
+    rng = np.random.default_rng(3)
+    h, w = 900, 1200
+    y, x = np.mgrid[0:h, 0:w]
+    img = np.stack([x / w * 255, y / h * 255, (x + y) / (w + h) * 255], -1).astype(np.uint8)
+    for _ in range(25):
+        colour = tuple(int(v) for v in rng.integers(0, 255, 3))
+        cv2.circle(img, (int(rng.integers(0, w)), int(rng.integers(0, h))), int(rng.integers(20, 160)), colour, -1)
+    img = np.clip(img + rng.normal(0, 12, img.shape), 0, 255).astype(np.uint8)
+    photo = tmp_path / "photo.jpg"
+    cv2.imwrite(str(photo), img)
+    outcomes = []
+    for path in (photo, seed_report):
+        try:
+            outcomes.append(parse_file(path))
+        except LoaderError as e:
+            outcomes.append(e)
+    err, report = outcomes
+    assert isinstance(err, (UnreadableScan, NotAnAnnualReport)) and str(photo) in err.message
+    assert not isinstance(report, Exception) and report.cells
