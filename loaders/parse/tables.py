@@ -41,7 +41,6 @@ NOTE_JOINT_PROSE = "由连写数字拆分，由正文数字确定"
 NOTE_EXTRA = "多出一个数字，按合计关系确定"
 NOTE_JOINED = "一个数字被拆在两格，按合计关系合并"
 NOTE_ALIGNED = "标签与数字分离，按行序对齐"
-NOTE_SPLIT_PROSE = "由连写数字拆分（经正文所述数字印证唯一确定）"
 NOTE_DISPLACED = "单元格空白，表内游离的一个数字按合计关系归入此格"
 
 
@@ -323,23 +322,30 @@ def _build_t2(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult, narr
 
 
 def _t2_by_prose(read: RowRead, keys: list[str], narrative: dict) -> RowRead:
-    """A table 二 row split several ways: keep the cuts consistent with every figure the prose
-    states for one of its cells (narrative.t2_figures); decide only when exactly one is left.
-    Otherwise the row stays unread and the finding says which figures were used."""
+    """A table 二 row split several ways has no equation inside the report: the figures the prose
+    states for its cells (narrative.t2_figures) are its evidence, through the same joint decode as
+    tables 三 and 四. Decided only when one cut is left; otherwise unread with the cuts still
+    possible, and the finding says which figures were used and which fit no cut."""
     if read.cells is not None or len(read.candidates) < 2:
         return read
     stated = {k: narrative[k] for k in keys if isinstance(narrative.get(k), dict) and narrative[k].get("values")}
     if not stated:
         return read
-    kept = [c for c in read.candidates
-            if all(all(dict(zip(keys, c, strict=True))[k] == v for v in fig["values"]) for k, fig in stated.items())]
-    used = "；".join(f"{k.rsplit('.', 1)[1]}={'/'.join(str(v) for v in fig['values'])}（正文：“{fig['raw']}”）"
-                    for k, fig in stated.items())
-    if len(kept) == 1:
-        return RowRead([_cand_cell(v, None, NOTE_SPLIT_PROSE) for v in kept[0]])
-    if kept:
-        return RowRead(None, kept, f"{read.problem}；按正文所述数字（{used}）筛选后仍有{len(kept)}种")
-    return RowRead(None, read.candidates, f"{read.problem}；正文所述数字（{used}）与任何拆分都不符")
+    said = {Stated(v, ((k,),)): f"{k.rsplit('.', 1)[1]}={v}（正文：“{fig['raw']}”）"
+            for k, fig in stated.items() for v in fig["values"]}
+    d = decode_jointly([RowOptions(tuple(keys), tuple(read.candidates))], {}, [], list(said))
+    if 0 in d.decided:
+        return RowRead([_cand_cell(v, None, NOTE_JOINT_PROSE) for v in d.decided[0]])
+    left = d.remaining.get(0) or read.candidates
+    problem = read.problem
+    if d.contradicted:
+        problem += f"；正文所述数字（{'；'.join(said[f] for f in d.contradicted)}）与任何拆分都不符，正文不据以取值"
+    used = "；".join(said[f] for f in d.fitting)
+    if d.fitting and not d.prose_used:
+        problem += f"；正文所述数字（{used}）不能同时与任何一种拆分相符，正文不据以取值"
+    elif d.fitting:
+        problem += f"；按正文所述数字（{used}）筛选后仍有{len(left)}种"
+    return RowRead(None, list(left), problem)
 
 
 def _store(res: TableResult, keys: list[str], read: RowRead, o: Obs, settings: ParseSettings, where: str) -> None:
