@@ -322,20 +322,23 @@ def _build_t2(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult, narr
 
 
 def _t2_by_prose(read: RowRead, keys: list[str], narrative: dict) -> RowRead:
-    """A table 二 row split several ways has no equation inside the report: the figures the prose
-    states for its cells (narrative.t2_figures) are its evidence, through the same joint decode as
-    tables 三 and 四. Decided only when one cut is left; otherwise unread with the cuts still
-    possible, and the finding says which figures were used and which fit no cut."""
+    """A table 二 row has no equation inside the report: the figures the prose states for its cells
+    (narrative.t2_figures) are its only evidence."""
+    said = {Stated(v, ((k,),)): f"{k.rsplit('.', 1)[1]}={v}（正文：“{fig['raw']}”）"
+            for k in keys if isinstance(fig := narrative.get(k), dict) for v in fig.get("values") or ()}
+    return _decode_row(read, keys, [], said) if said else read
+
+
+def _decode_row(read: RowRead, keys: list[str], equations: list[Equation], said: dict[Stated, str]) -> RowRead:
+    """One row read several ways (a table 二 row, table 四 as a whole) through the joint decode:
+    decided only when one reading is left; otherwise unread with the readings still possible, and
+    the finding says which prose figures narrowed them and which fit no reading."""
     if read.cells is not None or len(read.candidates) < 2:
         return read
-    stated = {k: narrative[k] for k in keys if isinstance(narrative.get(k), dict) and narrative[k].get("values")}
-    if not stated:
-        return read
-    said = {Stated(v, ((k,),)): f"{k.rsplit('.', 1)[1]}={v}（正文：“{fig['raw']}”）"
-            for k, fig in stated.items() for v in fig["values"]}
-    d = decode_jointly([RowOptions(tuple(keys), tuple(read.candidates))], {}, [], list(said))
+    d = decode_jointly([RowOptions(tuple(keys), tuple(read.candidates))], {}, equations, list(said))
     if 0 in d.decided:
-        return RowRead([_cand_cell(v, None, NOTE_JOINT_PROSE) for v in d.decided[0]])
+        note = NOTE_SPLIT_JOINT if d.how[0] == BY_SUMS else NOTE_JOINT_PROSE
+        return RowRead([_cand_cell(v, None, note) for v in d.decided[0]])
     left = d.remaining.get(0) or read.candidates
     problem = read.problem
     if d.contradicted:
@@ -343,7 +346,7 @@ def _t2_by_prose(read: RowRead, keys: list[str], narrative: dict) -> RowRead:
     used = "；".join(said[f] for f in d.fitting)
     if d.fitting and not d.prose_used:
         problem += f"；正文所述数字（{used}）不能同时与任何一种拆分相符，正文不据以取值"
-    elif d.fitting:
+    elif d.fitting and len(left) < len(read.candidates):
         problem += f"；按正文所述数字（{used}）筛选后仍有{len(left)}种"
     return RowRead(None, list(left), problem)
 
@@ -494,7 +497,7 @@ def _resolve_jointly(ambiguous: dict[int, tuple[RowRead, Obs]], targets, fmt: st
         options.append(RowOptions(tuple(_keys_for(targets[i], fmt)), (printed, *with_it),
                                   (False, *[True] * len(with_it))))
     equations = [Equation(c.left, c.right) for c in sum_checks(fmt) if all(k.startswith("t3.") for k in c.keys)]
-    decoding = decode_jointly(options, fixed, equations, _stated(narrative))
+    decoding = decode_jointly(options, fixed, equations, list(_stated(narrative)))
     for pos, i in enumerate(placed_rows, start=len(rows)):
         reading = decoding.decided.get(pos)
         if reading is None or not any(options[pos].uses_loose[j] for j, c in enumerate(options[pos].candidates)
@@ -565,22 +568,16 @@ def _build_t4(obs, ctx, fmt: str, settings: ParseSettings, res: TableResult, nar
 
 
 def _t4_jointly(read: RowRead, keys: list[str], fmt: str, narrative: dict) -> RowRead:
-    """Table 四's numbers split several ways under its group sums: the same joint decode as table
-    三's rows (parse.joint), the prose's figures deciding only what the sums leave open."""
-    if read.cells is not None or len(read.candidates) < 2:
-        return read
+    """Table 四 split several ways: its group sums, then the prose's figures (parse.joint)."""
     equations = [Equation(c.left, c.right) for c in sum_checks(fmt) if all(k.startswith("t4.") for k in c.keys)]
-    d = decode_jointly([RowOptions(tuple(keys), tuple(read.candidates))], {}, equations, _stated(narrative))
-    if 0 in d.decided:
-        note = NOTE_SPLIT_JOINT if d.how[0] == BY_SUMS else NOTE_JOINT_PROSE
-        return RowRead([_cand_cell(v, None, note) for v in d.decided[0]])
-    return RowRead(None, d.remaining.get(0) or read.candidates, read.problem)
+    return _decode_row(read, keys, equations, _stated(narrative))
 
 
-def _stated(narrative: dict) -> list[Stated]:
-    """The figures the report's prose states, as constraints on the table cells they sum."""
-    return [Stated(v, alts) for key, _name, alts in NARRATIVE_CHECKS
-            if (v := narrative_number(narrative.get(key))) is not None]
+def _stated(narrative: dict) -> dict[Stated, str]:
+    """The figures the report's prose states, as constraints on the table cells they sum → how the
+    finding names each."""
+    return {Stated(v, alts): f"{name}={v}" for key, name, alts in NARRATIVE_CHECKS
+            if (v := narrative_number(narrative.get(key))) is not None}
 
 
 _FIGURE_AFTER = re.compile(r"^[0-9]+(?:[0-9.]*)(?:件|条|项|个|次|家|人|份|篇|元|万|亿|年|月|日|%)")
