@@ -580,6 +580,7 @@ def _stated(narrative: dict) -> dict[Stated, str]:
             if (v := narrative_number(narrative.get(key))) is not None}
 
 
+_NUMERALS = "0123456789一二三四五六七八九十"
 _FIGURE_AFTER = re.compile(r"^[0-9]+(?:[0-9.]*)(?:件|条|项|个|次|家|人|份|篇|元|万|亿|年|月|日|%)")
 
 
@@ -596,8 +597,8 @@ def report_silent_rows(doc_form: str, fmt: str, res: TableResult, settings: Pars
         if any(k in res.cells or k in flagged for k in keys):
             continue
         for form in target.forms:
-            if target.table == "t3" and len(form) < 4:
-                continue  # "其他", "总计": too short to tell a table 三 row from a word in a sentence
+            if target.table == "t3" and len(form) < 4 and form[0] not in _NUMERALS:
+                continue  # a bare "其他": too short to tell a table 三 row from a word in a sentence ("3其他" is not)
             hit = _label_before_digits(doc_form, form, forms)
             if hit is None:
                 continue
