@@ -24,7 +24,7 @@ from .settings import ParseSettings, resolve_settings
 from .tables import build_tables, report_silent_rows
 from .version import detect_version
 
-PARSER_VERSION = "0.6.0"  # 0.6.0: space-aligned text tables, one joint solve for tables 三 and 四 (displaced numbers as candidates); 0.5.0: joint decoding of table 三 (CP-SAT); 0.4.3: structure findings S1–S3
+PARSER_VERSION = "0.6.1"  # 0.6.1: table 二 prose figures through the joint decode (a figure no cut gives is no evidence; notes 由正文数字确定), numbered short t3 labels reach the unread-row guard; 0.6.0: space-aligned text tables, one joint solve for tables 三 and 四 (displaced numbers as candidates); 0.5.0: joint decoding of table 三 (CP-SAT); 0.4.3: structure findings S1–S3
 
 _META_FIELDS = ("year", "agency", "region", "province", "city", "county", "level", "category", "publish_date")
 _TABLE_NAMES = {"t2": "表二（主动公开）", "t3": "表三（依申请公开）", "t4": "表四（复议诉讼）"}

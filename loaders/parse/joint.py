@@ -6,7 +6,11 @@ too many …: value tuples, ``None`` for a blank or dash cell); the cells alread
 The equations are the spec's sum checks (``SumCheck``: left == right over canonical keys), with the
 validator's reading of blanks: a side with nothing printed is not checked, a blank among printed
 cells counts 0. Figures the report's prose states (``Stated``) are a second, weaker source of
-evidence, used only for the rows the table's own equations leave open.
+evidence, used only for the rows the table's own equations leave open. A figure that no reading the
+table allows can give is shown not to be about these cells (or misprinted): it is not used, and
+then the prose is not proof enough to decide a row either — the figures that do fit only narrow
+the readings an unread row keeps. A table with no equation at all (a table 二 row) is decoded by
+its figures alone, the same way.
 
 A row's candidates may also be its reading as printed and that reading with the table's one loose
 number (a number a PDF→text conversion pushed out of its cell) put into one of its blank cells: at
@@ -82,6 +86,9 @@ class Decoding:
     how: dict[int, str] = field(default_factory=dict)  # row index → BY_SUMS | BY_PROSE
     remaining: dict[int, list[Reading]] = field(default_factory=dict)  # undecided rows: readings seen in solutions
     broken: bool = False  # the printed cells break an equation: the equations through its cells were not used
+    fitting: list[Stated] = field(default_factory=list)  # prose figures some allowed reading gives
+    contradicted: list[Stated] = field(default_factory=list)  # prose figures no allowed reading gives
+    prose_used: bool = False  # the fitting figures held together on some reading and were applied
 
 
 def _holds(eq: Equation, vals: Mapping[str, Number | None]) -> bool:
@@ -109,25 +116,31 @@ def decode_jointly(rows: Sequence[RowOptions], fixed: Mapping[str, Number | None
     through = [e for e in usable if set(e.keys) & row_keys and not set(e.keys) & suspect]
     if broken and not through:
         return Decoding(INCONSISTENT, remaining={i: list(r.candidates) for i, r in enumerate(rows)})
-    values = [v for r in rows for c in r.candidates for v in c] + list(fixed.values())
-    if not through or any(isinstance(v, float) and not float(v).is_integer() for v in values if v is not None):
-        return Decoding(UNUSABLE, remaining={i: list(r.candidates) for i, r in enumerate(rows)})
     figures = [s for s in stated if any(set(a) <= known and set(a) & row_keys for a in s.alternatives)]
-    solver = _TableModel(rows, fixed, through)
+    values = [v for r in rows for c in r.candidates for v in c] + list(fixed.values()) + [f.value for f in figures]
+    scale = _integer_scale(values)
+    if not (through or figures) or scale is None:
+        return Decoding(UNUSABLE, remaining={i: list(r.candidates) for i, r in enumerate(rows)})
+    solver = _TableModel(rows, fixed, through, (), scale)
     first = solver.decide(set(range(len(rows))))
     first.broken = bool(broken)
     if first.status == INFEASIBLE or not figures or first.status == UNIQUE:
         return first
     # the table leaves rows open: the prose's figures may close them (never against the table)
     open_rows = set(range(len(rows))) - set(first.decided)
-    with_prose = _TableModel(rows, fixed, through, figures).decide(open_rows)
-    if with_prose.status == INFEASIBLE:
-        return first  # the prose contradicts every reading the table allows: not used
-    out = Decoding(OPEN, dict(first.decided), dict(first.how), {}, bool(broken))
+    fitting = [f for f in figures if _TableModel(rows, fixed, through, (f,), scale).feasible()]
+    first.fitting = fitting
+    first.contradicted = [f for f in figures if f not in fitting]
+    with_prose = _TableModel(rows, fixed, through, fitting, scale).decide(open_rows) if fitting else None
+    if with_prose is None or with_prose.status == INFEASIBLE:
+        return first  # no reading the table allows fits the prose's figures together: not used
+    out = Decoding(OPEN, dict(first.decided), dict(first.how), {}, bool(broken), fitting, first.contradicted, True)
     for i in open_rows:
-        if i in with_prose.decided:
+        if i in with_prose.decided and not out.contradicted:
             out.decided[i] = with_prose.decided[i]
             out.how[i] = BY_PROSE
+        elif i in with_prose.decided:
+            out.remaining[i] = [with_prose.decided[i]]  # narrowed to one, but the prose is not proof here
         else:
             out.remaining[i] = with_prose.remaining.get(i) or first.remaining[i]
     if len(out.decided) == len(rows):
@@ -135,12 +148,24 @@ def decode_jointly(rows: Sequence[RowOptions], fixed: Mapping[str, Number | None
     return out
 
 
+def _integer_scale(values: Sequence[Number | None]) -> int | None:
+    """The power of ten that makes every value an integer (amounts such as 4432.52 万元), or None
+    past four decimals — the model is over integers, and a rounded value could fake an equality."""
+    for scale in (1, 10, 100, 1000, 10000):
+        if all(v is None or abs(v * scale - round(v * scale)) < 1e-6 for v in values):
+            return scale
+    return None
+
+
 class _TableModel:
     """One CP-SAT model of the table; solved repeatedly under assumptions."""
 
     def __init__(self, rows: Sequence[RowOptions], fixed: Mapping[str, Number | None],
-                 equations: Sequence[Equation], figures: Sequence[Stated] = ()) -> None:
+                 equations: Sequence[Equation], figures: Sequence[Stated] = (), scale: int = 1) -> None:
         from ortools.sat.python import cp_model  # heavy import (~1 s): only when a table needs it
+
+        def num(v: Number | None) -> int:
+            return round((v or 0) * scale)
 
         self.cp = cp_model
         self.rows = rows
@@ -149,14 +174,14 @@ class _TableModel:
         value: dict[str, object] = {}
         printed: dict[str, object] = {}
         for k, v in fixed.items():
-            value[k], printed[k] = int(v or 0), int(v is not None)
+            value[k], printed[k] = num(v), int(v is not None)
         loose = [b for r, xs in zip(rows, self.x, strict=True) for u, b in zip(r.uses_loose, xs, strict=False) if u]
         if loose:
             m.add_at_most_one(loose)  # one loose number goes back into one cell at most
         for r, xs in zip(rows, self.x, strict=True):
             m.add_exactly_one(xs)
             for pos, k in enumerate(r.keys):
-                value[k] = sum(int(c[pos] or 0) * b for c, b in zip(r.candidates, xs, strict=True))
+                value[k] = sum(num(c[pos]) * b for c, b in zip(r.candidates, xs, strict=True))
                 printed[k] = sum(int(c[pos] is not None) * b for c, b in zip(r.candidates, xs, strict=True))
         for eq in equations:
             self._equal_when_printed([value[k] for k in eq.left], [printed[k] for k in eq.left],
@@ -166,7 +191,7 @@ class _TableModel:
             chosen = [m.new_bool_var("") for _ in alts]
             m.add_bool_or(chosen)
             for b, alt in zip(chosen, alts, strict=True):
-                m.add(sum(value[k] for k in alt) == int(fig.value)).only_enforce_if(b)
+                m.add(sum(value[k] for k in alt) == num(fig.value)).only_enforce_if(b)
                 m.add(sum(printed[k] for k in alt) >= 1).only_enforce_if(b)
         self.differs = m.new_bool_var("differs")
 
@@ -198,6 +223,9 @@ class _TableModel:
         if status not in (self.cp.OPTIMAL, self.cp.FEASIBLE):
             return None
         return [next(j for j, b in enumerate(xs) if solver.boolean_value(b)) for xs in self.x]
+
+    def feasible(self) -> bool:
+        return self._solve([]) is not None
 
     def decide(self, rows: set[int]) -> Decoding:
         """Which of ``rows`` have one reading in every solution."""

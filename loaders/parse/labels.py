@@ -127,18 +127,6 @@ def _table_markers(table: TableSpec) -> list[Marker]:
     return out
 
 
-def marker_tables(index: LabelIndex, form: str) -> set[str]:
-    """Tables whose (unambiguous) markers occur in a match-form text."""
-    found = set()
-    for m in index.markers:
-        for f in m.forms:
-            if f in _AMBIGUOUS_MARKERS:
-                continue
-            if f and f in form:
-                found.add(m.table)
-    return found
-
-
 def score_label(form: str, target_forms: tuple[str, ...], settings: ParseSettings) -> float:
     """How well a source label (match form) fits a spec label: 0 = not at all.
 

@@ -40,7 +40,6 @@ from .sections import Sections
 SRC_TITLE = "标题"
 SRC_HEADER = "爬虫头"
 SRC_PREFACE = "正文开头(编制说明)"
-SRC_S6 = "正文第六部分"
 SRC_SIGNATURE = "落款"
 SRC_BODY = "正文"
 SRC_INFER = "推断"

@@ -196,13 +196,6 @@ def _prose_only(text: str) -> str:
     return "。".join(s for s in text.split("。")[:-1] if len(s) < 300 and not re.search(r"\d{6,}", s))
 
 
-def narrative_value(fig: dict | int | float | None) -> int | float | None:
-    """The number of a narrative entry (accepts a bare number too)."""
-    if isinstance(fig, dict):
-        return fig.get("value")
-    return fig
-
-
 # ------------------------------------------------------------------ table 二 figures ----------
 _CLAUSE_SPLIT = re.compile(r"[。；;，,！!？?\n]")
 _CONNECT = r"(?:共|合计|总计|计|为|达|共计)?"

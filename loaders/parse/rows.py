@@ -196,15 +196,6 @@ def _positional_values(row: list[Cell], start: int) -> list[Cell] | None:
     return window
 
 
-def _strip_blank_edges(cells: list[Cell]) -> list[Cell]:
-    i, j = 0, len(cells)
-    while i < j and is_blank(cells[i].text):
-        i += 1
-    while j > i and is_blank(cells[j - 1].text):
-        j -= 1
-    return cells[i:j]
-
-
 def _match_string(text: str) -> tuple[str, list[int]]:
     """Match form of ``text`` built char by char, with each match-form char's source offset."""
     out: list[str] = []

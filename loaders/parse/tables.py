@@ -41,7 +41,6 @@ NOTE_JOINT_PROSE = "由连写数字拆分，由正文数字确定"
 NOTE_EXTRA = "多出一个数字，按合计关系确定"
 NOTE_JOINED = "一个数字被拆在两格，按合计关系合并"
 NOTE_ALIGNED = "标签与数字分离，按行序对齐"
-NOTE_SPLIT_PROSE = "由连写数字拆分（经正文所述数字印证唯一确定）"
 NOTE_DISPLACED = "单元格空白，表内游离的一个数字按合计关系归入此格"
 
 
@@ -323,23 +322,33 @@ def _build_t2(obs, ctx, fmt, index: LabelIndex, settings, res: TableResult, narr
 
 
 def _t2_by_prose(read: RowRead, keys: list[str], narrative: dict) -> RowRead:
-    """A table 二 row split several ways: keep the cuts consistent with every figure the prose
-    states for one of its cells (narrative.t2_figures); decide only when exactly one is left.
-    Otherwise the row stays unread and the finding says which figures were used."""
+    """A table 二 row has no equation inside the report: the figures the prose states for its cells
+    (narrative.t2_figures) are its only evidence."""
+    said = {Stated(v, ((k,),)): f"{k.rsplit('.', 1)[1]}={v}（正文：“{fig['raw']}”）"
+            for k in keys if isinstance(fig := narrative.get(k), dict) for v in fig.get("values") or ()}
+    return _decode_row(read, keys, [], said) if said else read
+
+
+def _decode_row(read: RowRead, keys: list[str], equations: list[Equation], said: dict[Stated, str]) -> RowRead:
+    """One row read several ways (a table 二 row, table 四 as a whole) through the joint decode:
+    decided only when one reading is left; otherwise unread with the readings still possible, and
+    the finding says which prose figures narrowed them and which fit no reading."""
     if read.cells is not None or len(read.candidates) < 2:
         return read
-    stated = {k: narrative[k] for k in keys if isinstance(narrative.get(k), dict) and narrative[k].get("values")}
-    if not stated:
-        return read
-    kept = [c for c in read.candidates
-            if all(all(dict(zip(keys, c, strict=True))[k] == v for v in fig["values"]) for k, fig in stated.items())]
-    used = "；".join(f"{k.rsplit('.', 1)[1]}={'/'.join(str(v) for v in fig['values'])}（正文：“{fig['raw']}”）"
-                    for k, fig in stated.items())
-    if len(kept) == 1:
-        return RowRead([_cand_cell(v, None, NOTE_SPLIT_PROSE) for v in kept[0]])
-    if kept:
-        return RowRead(None, kept, f"{read.problem}；按正文所述数字（{used}）筛选后仍有{len(kept)}种")
-    return RowRead(None, read.candidates, f"{read.problem}；正文所述数字（{used}）与任何拆分都不符")
+    d = decode_jointly([RowOptions(tuple(keys), tuple(read.candidates))], {}, equations, list(said))
+    if 0 in d.decided:
+        note = NOTE_SPLIT_JOINT if d.how[0] == BY_SUMS else NOTE_JOINT_PROSE
+        return RowRead([_cand_cell(v, None, note) for v in d.decided[0]])
+    left = d.remaining.get(0) or read.candidates
+    problem = read.problem
+    if d.contradicted:
+        problem += f"；正文所述数字（{'；'.join(said[f] for f in d.contradicted)}）与任何拆分都不符，正文不据以取值"
+    used = "；".join(said[f] for f in d.fitting)
+    if d.fitting and not d.prose_used:
+        problem += f"；正文所述数字（{used}）不能同时与任何一种拆分相符，正文不据以取值"
+    elif d.fitting and len(left) < len(read.candidates):
+        problem += f"；按正文所述数字（{used}）筛选后仍有{len(left)}种"
+    return RowRead(None, list(left), problem)
 
 
 def _store(res: TableResult, keys: list[str], read: RowRead, o: Obs, settings: ParseSettings, where: str) -> None:
@@ -488,7 +497,7 @@ def _resolve_jointly(ambiguous: dict[int, tuple[RowRead, Obs]], targets, fmt: st
         options.append(RowOptions(tuple(_keys_for(targets[i], fmt)), (printed, *with_it),
                                   (False, *[True] * len(with_it))))
     equations = [Equation(c.left, c.right) for c in sum_checks(fmt) if all(k.startswith("t3.") for k in c.keys)]
-    decoding = decode_jointly(options, fixed, equations, _stated(narrative))
+    decoding = decode_jointly(options, fixed, equations, list(_stated(narrative)))
     for pos, i in enumerate(placed_rows, start=len(rows)):
         reading = decoding.decided.get(pos)
         if reading is None or not any(options[pos].uses_loose[j] for j, c in enumerate(options[pos].candidates)
@@ -559,24 +568,19 @@ def _build_t4(obs, ctx, fmt: str, settings: ParseSettings, res: TableResult, nar
 
 
 def _t4_jointly(read: RowRead, keys: list[str], fmt: str, narrative: dict) -> RowRead:
-    """Table 四's numbers split several ways under its group sums: the same joint decode as table
-    三's rows (parse.joint), the prose's figures deciding only what the sums leave open."""
-    if read.cells is not None or len(read.candidates) < 2:
-        return read
+    """Table 四 split several ways: its group sums, then the prose's figures (parse.joint)."""
     equations = [Equation(c.left, c.right) for c in sum_checks(fmt) if all(k.startswith("t4.") for k in c.keys)]
-    d = decode_jointly([RowOptions(tuple(keys), tuple(read.candidates))], {}, equations, _stated(narrative))
-    if 0 in d.decided:
-        note = NOTE_SPLIT_JOINT if d.how[0] == BY_SUMS else NOTE_JOINT_PROSE
-        return RowRead([_cand_cell(v, None, note) for v in d.decided[0]])
-    return RowRead(None, d.remaining.get(0) or read.candidates, read.problem)
+    return _decode_row(read, keys, equations, _stated(narrative))
 
 
-def _stated(narrative: dict) -> list[Stated]:
-    """The figures the report's prose states, as constraints on the table cells they sum."""
-    return [Stated(v, alts) for key, _name, alts in NARRATIVE_CHECKS
-            if (v := narrative_number(narrative.get(key))) is not None]
+def _stated(narrative: dict) -> dict[Stated, str]:
+    """The figures the report's prose states, as constraints on the table cells they sum → how the
+    finding names each."""
+    return {Stated(v, alts): f"{name}={v}" for key, name, alts in NARRATIVE_CHECKS
+            if (v := narrative_number(narrative.get(key))) is not None}
 
 
+_NUMERALS = "0123456789一二三四五六七八九十"
 _FIGURE_AFTER = re.compile(r"^[0-9]+(?:[0-9.]*)(?:件|条|项|个|次|家|人|份|篇|元|万|亿|年|月|日|%)")
 
 
@@ -593,8 +597,8 @@ def report_silent_rows(doc_form: str, fmt: str, res: TableResult, settings: Pars
         if any(k in res.cells or k in flagged for k in keys):
             continue
         for form in target.forms:
-            if target.table == "t3" and len(form) < 4:
-                continue  # "其他", "总计": too short to tell a table 三 row from a word in a sentence
+            if target.table == "t3" and len(form) < 4 and form[0] not in _NUMERALS:
+                continue  # a bare "其他": too short to tell a table 三 row from a word in a sentence ("3其他" is not)
             hit = _label_before_digits(doc_form, form, forms)
             if hit is None:
                 continue

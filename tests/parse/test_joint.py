@@ -128,3 +128,24 @@ def test_decoder_statuses_on_small_tables():
     blank = RowOptions(("a", "b"), ((None, None), (5, 5)))
     dec = decode_jointly([blank], {"t": 3}, eq)
     assert dec.status == UNIQUE and dec.decided[0] == (None, None)
+
+
+def test_a_figure_no_reading_gives_is_no_evidence_and_the_prose_then_decides_nothing():
+    # no equation (a table 二 row): the prose's figures are the only evidence. a = 1 leaves one
+    # reading; b = 5 fits none, so it is not about these cells (or misprinted) — the prose is then
+    # not proof enough: the readings are narrowed by a = 1, none is decided
+    row = RowOptions(("a", "b"), ((1, 2), (2, 1), (3, 0)))
+    fits, false = Stated(1, (("a",),)), Stated(5, (("b",),))
+    assert decode_jointly([row], {}, [], [fits]).decided == {0: (1, 2)}
+    assert decode_jointly([row], {}, [], [fits]).how == {0: BY_PROSE}
+    dec = decode_jointly([row], {}, [], [fits, false])
+    assert dec.decided == {} and dec.remaining[0] == [(1, 2)]
+    assert dec.fitting == [fits] and dec.contradicted == [false]
+    # two figures each fitting some reading but no reading both: neither is used
+    both = decode_jointly([row], {}, [], [fits, Stated(0, (("b",),))])
+    assert both.decided == {} and not both.prose_used and sorted(both.remaining[0]) == [(1, 2), (2, 1), (3, 0)]
+
+
+def test_amounts_with_decimals_are_decoded_exactly():
+    row = RowOptions(("n", "amount"), ((1, 4432.52), (13, 432.52)))
+    assert decode_jointly([row], {}, [], [Stated(432.52, (("amount",),))]).decided == {0: (13, 432.52)}
