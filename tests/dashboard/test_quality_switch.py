@@ -177,3 +177,32 @@ def test_the_applications_page_names_the_failing_report_that_moves_new_applicati
     name = ind.INDICATOR_BY_KEY["new_applications"].name
     notes = " ".join(c.value for c in at.caption if f"2022年{name}：" in c.value)
     assert movers and all(f"{a}（报告编号 {rid}）" in notes for rid, a in movers)
+
+
+def test_pages_about_the_failing_reports_keep_them_when_the_switch_is_on(make_app, demo_db, reader):
+    """数据质量 and 审查工作台 list the reports whose numbers don't add up: the switch leaving them out
+    of the statistics must not empty those lists (it did: their queries went through the same
+    filter), and the page says the switch does not apply to it."""
+    every = Filters(year_from=2019, year_to=2022)
+    to_return = queries.reports_to_return(reader, every)
+    assert len(to_return) > 0
+    at = open_page(make_app(demo_db), "quality.py", years=["2019", "2022"], quality="true")
+    shown = frame_with(at, "单位", "问题数", "问题说明")
+    assert shown["问题数"].tolist() == to_return["n_problems"].tolist()
+    assert any("开关不作用于本页" in c.value for c in at.caption)
+    assert not any(c.value.startswith("已剔除") for c in at.caption)
+
+    queue = queries.review_queue(reader, every)
+    failing_ids = {i for i, _ in _failing(reader, 2022)}
+    assert failing_ids <= set(queue["report_id"])  # the queue holds the failing reports
+    at = open_page(make_app(demo_db), "workbench.py", years=["2019", "2022"], quality="true")
+    counts = {m.label: int(m.value) for m in at.metric if m.label in set(queue["status"])}
+    assert sum(counts.values()) == len(queue)
+    assert any("开关不作用于本页" in c.value for c in at.caption)
+
+
+def test_the_submission_page_does_not_claim_to_leave_reports_out(make_app, demo_db):
+    """报送情况 counts reports received (a failing report was still submitted): no '已剔除' line."""
+    at = open_page(make_app(demo_db), "submission.py", quality="true")
+    assert not any(c.value.startswith("已剔除") for c in at.caption)
+    assert any("开关不作用于本页" in c.value for c in at.caption)
