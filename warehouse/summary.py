@@ -73,6 +73,7 @@ class Figure:
     text: str  # as written in the sentence
     value: float | None
     source: str
+    key: str = ""  # the form's cell it is read from ('' for a figure computed from others)
 
 
 def _source(fmt: str, key: str) -> str:
@@ -97,7 +98,8 @@ def sentences(cur: Mapping[str, float | None], prev: Mapping[str, float | None] 
 
     def fig(key: str, values=cur, f=fmt) -> Figure:
         v = values.get(key) if values else None
-        return Figure(_count(v) if _present(v) else NOT_PRINTED, float(v) if _present(v) else None, _source(f, key))
+        return Figure(_count(v) if _present(v) else NOT_PRINTED, float(v) if _present(v) else None, _source(f, key),
+                      key if values is cur else "")
 
     new, carried = fig(NEW), fig(CARRIED_OVER)
     if new.value is not None:
@@ -156,6 +158,23 @@ def sentences(cur: Mapping[str, float | None], prev: Mapping[str, float | None] 
     return out
 
 
+def cell_place(fmt: str, key: str) -> tuple[str, str, str]:
+    """(表, 项目, 列) of a cell of the form: "表三", its row label, its column label."""
+    spec = next(c for c in CELLS[fmt] if c.key == key)
+    return "表" + table_titles(fmt)[spec.table].split("、", 1)[0], spec.row_label, spec.col_label
+
+
+def mark_cells(shown: pd.DataFrame, fmt: str, table: str, keys: set[str], mark: str) -> pd.DataFrame:
+    """``shown`` (a ``layout`` of ``table`` as text) with ``mark`` after each cell in ``keys``."""
+    out = shown.copy()
+    rows = {label: i for i, label in enumerate(out[ROW_HEADER])}
+    for spec in CELLS[fmt]:
+        if spec.table == table and spec.key in keys:
+            i = rows[spec.row_label]
+            out.iloc[i, out.columns.get_loc(spec.col_label)] = f"{out.iloc[i][spec.col_label]} {mark}"
+    return out
+
+
 def trace_frame(said: Sequence[tuple[str, list[Figure]]]) -> pd.DataFrame:
     """Every number of the sentences with its source: sentence no., as written, value, source."""
     rows = [{"句": i, "数字": fg.text, "数值": fg.value, "来源": fg.source}
@@ -164,9 +183,11 @@ def trace_frame(said: Sequence[tuple[str, list[Figure]]]) -> pd.DataFrame:
 
 
 def to_docx_bytes(title: str, lines: Sequence[str], tables: Sequence[tuple[str, pd.DataFrame]],
-                  paragraphs: Sequence[str]) -> bytes:
+                  paragraphs: Sequence[str], quality_notes: Sequence[str] = ()) -> bytes:
     """A Word document: title, the scope lines, each table with its own title and the form's row
-    and column labels, then the summary sentences (python-docx; text neutralised as in XLSX)."""
+    and column labels, then the summary sentences and, apart, the data-quality notes (cells a
+    report whose own numbers don't add up moves; the tables carry no symbol, being for pasting)
+    (python-docx; text neutralised as in XLSX)."""
     from docx import Document
     from docx.shared import Pt
 
@@ -192,6 +213,10 @@ def to_docx_bytes(title: str, lines: Sequence[str], tables: Sequence[tuple[str, 
     if paragraphs:
         doc.add_heading("汇总说明", level=2)
         for text in paragraphs:
+            doc.add_paragraph(str(neutralise_text(text)))
+    if quality_notes:
+        doc.add_heading("数据质量提示（不属于汇总表，供核对）", level=2)
+        for text in quality_notes:
             doc.add_paragraph(str(neutralise_text(text)))
     buf = io.BytesIO()
     doc.save(buf)
