@@ -90,10 +90,21 @@ def _present(v) -> bool:
     return v is not None and not (isinstance(v, float) and math.isnan(v)) and v is not pd.NA
 
 
+@dataclass(frozen=True)
+class SameAgencies:
+    """同口径 for the 同比: the two years' sums over only the agencies that reported in both."""
+
+    cur: Mapping[str, float | None]
+    prev: Mapping[str, float | None]
+    agencies: int
+
+
 def sentences(cur: Mapping[str, float | None], prev: Mapping[str, float | None] | None, *, fmt: str,
-              prev_fmt: str | None, scope: str, year: int, n_cur: int, n_prev: int) -> list[tuple[str, list[Figure]]]:
+              prev_fmt: str | None, scope: str, year: int, n_cur: int, n_prev: int,
+              same: SameAgencies | None = None) -> list[tuple[str, list[Figure]]]:
     """The standard summary sentences, each with the figures in it. A number no report printed is
-    said to be not reported, never written as 0; a change needs both years' totals."""
+    said to be not reported, never written as 0; a change needs both years' totals. With ``same``
+    the 同比 compares only the agencies that reported in both years, and says how many."""
     out: list[tuple[str, list[Figure]]] = []
 
     def fig(key: str, values=cur, f=fmt) -> Figure:
@@ -106,7 +117,17 @@ def sentences(cur: Mapping[str, float | None], prev: Mapping[str, float | None] 
         s = f"{scope}{year}年共收到政府信息公开申请{new.text}件"
         used = [new]
         before = fig(NEW, prev, prev_fmt) if prev and prev_fmt else None
-        if before is not None and before.value:
+        if same is not None and prev_fmt:
+            now_same, before_same = fig(NEW, same.cur), fig(NEW, same.prev, prev_fmt)
+            if now_same.value is not None and before_same.value:
+                pct = (now_same.value - before_same.value) / before_same.value * 100
+                change = Figure(f"{abs(pct):.1f}%", pct, f"同口径（{now_same.text} − {before_same.text}）÷ {before_same.text}")
+                s += (f"；同口径（{year - 1}年和{year}年都有年报的{same.agencies}个单位，每年{same.agencies}份年报）同比"
+                      f"{'增长' if pct >= 0 else '下降'}{change.text}（{year}年{now_same.text}件，"
+                      f"{year - 1}年{before_same.text}件）")
+                used += [change, Figure(now_same.text, now_same.value, f"同口径{year}年" + now_same.source),
+                         Figure(before_same.text, before_same.value, f"同口径{year - 1}年" + before_same.source)]
+        elif before is not None and before.value:
             pct = (new.value - before.value) / before.value * 100
             change = Figure(f"{abs(pct):.1f}%", pct, f"（{new.text} − {before.text}）÷ {before.text}")
             s += (f"，同比{'增长' if pct >= 0 else '下降'}{change.text}（{year - 1}年{before.text}件；"

@@ -106,8 +106,20 @@ def render() -> None:
         prev_cells = data.ask("summary_cells", f, year - 1, leave_out)
         prev = dict(zip(prev_cells["key"], prev_cells["value"], strict=True))
         n_prev = int(prev_reports["included"].sum())
+    same = None
+    if prev is not None and st.toggle("同比用同口径（只比较两年都有年报的单位）", key="sm_same", bind="query-params",
+                                      help="两年报送年报的单位不完全相同时，总数的同比含单位增减的影响"):
+        keys = tuple(data.ask("summary_same_agencies", f, year, leave_out)["agency_key"])
+        if keys:
+            both = dataclasses.replace(f, agency_keys=keys)
+            now_cells = data.ask("summary_cells", both, year, leave_out)
+            before_cells = data.ask("summary_cells", both, year - 1, leave_out)
+            same = summary.SameAgencies(dict(zip(now_cells["key"], now_cells["value"], strict=True)),
+                                        dict(zip(before_cells["key"], before_cells["value"], strict=True)), len(keys))
+        else:
+            st.caption(f"没有{year - 1}年和{year}年都有年报的单位，无法按同口径比较。")
     said = summary.sentences(values, prev, fmt=fmt, prev_fmt=prev_fmt if prev else None, scope=scope_name(f),
-                             year=year, n_cur=len(included), n_prev=n_prev)
+                             year=year, n_cur=len(included), n_prev=n_prev, same=same)
     for text, _ in said:
         st.text(text)
     trace = summary.trace_frame(said)

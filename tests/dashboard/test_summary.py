@@ -180,3 +180,32 @@ def test_the_word_file_carries_the_quality_notes_apart_from_the_tables():
     texts = [p.text for p in document.paragraphs]
     assert note in texts and texts.index(note) > texts.index("句子。")
     assert not any(MARK in c.text for t in document.tables for r in t.rows for c in r.cells)
+
+
+def test_the_same_agencies_growth_compares_only_agencies_reporting_in_both_years(make_app, demo_db, reader):
+    both = [k for (k,) in reader.execute(
+        "SELECT agency_key FROM reports WHERE is_current AND province = ? AND year IN (2024, 2025) AND format = '2021' "
+        "GROUP BY agency_key HAVING COUNT(DISTINCT year) = 2", [PROVINCE]).fetchall()]
+    every = reader.execute("SELECT COUNT(DISTINCT agency_key) FROM reports WHERE is_current AND province = ? "
+                           "AND year IN (2024, 2025)", [PROVINCE]).fetchone()[0]
+    assert 0 < len(both) < every  # the demo has an agency new in 2025: 同口径 differs
+
+    def new_received(year: int) -> float:
+        return reader.execute(
+            "SELECT SUM(c.value) FROM cells c JOIN reports r USING (report_id) WHERE r.is_current AND r.year = ? "
+            "AND c.key = 't3.new_received.total' AND c.value IS NOT NULL "
+            "AND r.agency_key IN (SELECT unnest(?::VARCHAR[]))", [year, both]).fetchone()[0]
+
+    now, before = new_received(2025), new_received(2024)
+    at = _open(make_app, demo_db, 2025)
+    at.toggle(key="sm_same").set_value(True).run()
+    assert not at.exception
+    text = " ".join(t.value for t in at.text)
+    growth = (now - before) / before * 100
+    assert (f"同口径（2024年和2025年都有年报的{len(both)}个单位，每年{len(both)}份年报）同比"
+            f"{'增长' if growth >= 0 else '下降'}{abs(growth):.1f}%（2025年{now:,.0f}件，2024年{before:,.0f}件）") in text
+    trace = frame_with(at, "数字", "来源")
+    assert f"{abs(growth):.1f}%" in set(trace["数字"])
+    # in the link: ?sm_same=true opens the same sentence
+    linked = open_page(make_app(demo_db), "summary.py", province=PROVINCE, sm_year="2025", sm_same="true")
+    assert f"同比{'增长' if growth >= 0 else '下降'}{abs(growth):.1f}%（2025年" in " ".join(t.value for t in linked.text)
