@@ -224,6 +224,22 @@ def influence_caption(f, keys: Sequence[str]) -> None:
         st.caption("；".join(notes) + "。")
 
 
+def marked_cells_trend(fig, f, df: pd.DataFrame, series: dict[str, str]) -> list[str]:
+    """For a trend of printed cells summed per year (columns of ``df`` named by cell key): put
+    ``MARK`` on each point a failing report (R1–R4) moves by more than the set share and return
+    the notes naming the reports (``series``: cell key → name)."""
+    from . import data
+
+    marks = data.ask("cells_influence", f, tuple(series))
+    mark_points(fig, marks, df, {k: k for k in series})
+    return influence_notes(marks, series)
+
+
+def notes_caption(notes: Sequence[str]) -> None:
+    if notes:
+        st.caption("；".join(notes) + "。")
+
+
 def mark_points(fig, marks: pd.DataFrame, df: pd.DataFrame, columns: dict[str, str], *, x: str = "year") -> None:
     """Put ``MARK`` above each trend point (column of ``df`` per year) a failing report moves."""
     for m in marks.itertuples(index=False):

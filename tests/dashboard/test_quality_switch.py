@@ -206,3 +206,38 @@ def test_the_submission_page_does_not_claim_to_leave_reports_out(make_app, demo_
     at = open_page(make_app(demo_db), "submission.py", quality="true")
     assert not any(c.value.startswith("已剔除") for c in at.caption)
     assert any("开关不作用于本页" in c.value for c in at.caption)
+
+
+def test_the_proactive_page_names_the_failing_report_that_moves_a_table_two_trend(make_app, demo_db, reader):
+    """主动公开: computed here from the long cells — per year and table 二 cell charted, the failing
+    reports whose own number is more than the set share of the year's sum are named under the chart."""
+    from dashboard.views.proactive import _DECISIONS, _DOCS_2021
+
+    keys = [f"{r}.{c}" for r in _DOCS_2021 for c in ("issued", "repealed")] + list(_DECISIONS)
+    expected = set()
+    for year in range(2021, 2024):
+        sums = dict(reader.execute(
+            "SELECT c.key, SUM(c.value) FROM cells c JOIN reports r USING (report_id) WHERE r.is_current "
+            "AND r.year = ? AND c.key IN (SELECT unnest(?::VARCHAR[])) AND c.value IS NOT NULL GROUP BY 1",
+            [year, keys]).fetchall())
+        for rid, agency in _failing(reader, year):
+            own = dict(reader.execute("SELECT key, value FROM cells WHERE report_id = ? AND value IS NOT NULL "
+                                      "AND key IN (SELECT unnest(?::VARCHAR[]))", [rid, keys]).fetchall())
+            for k, v in own.items():
+                if v and (sums[k] == 0 or abs(v) / abs(sums[k]) > qm.INFLUENCE_SHARE):
+                    expected.add((year, k, rid, agency))
+    assert expected, "the demo has a failing report moving a table 二 figure"
+    at = open_page(make_app(demo_db), "proactive.py", years=["2021", "2023"])
+    notes = " ".join(c.value for c in at.caption)
+    from loaders.spec import CELL_BY_KEY, F2021
+    for year, k, rid, agency in expected:
+        spec = CELL_BY_KEY[F2021][k]
+        name = _DECISIONS.get(k) or f"{spec.row_label}·{spec.col_label}"
+        assert f"{year}年{name}：{agency}（报告编号 {rid}）表格勾稽关系不成立" in notes, (year, k)
+    marked_notes = [n for c in at.caption for n in c.value.split("；") if n.startswith(f"{qm.MARK} 20")]
+    assert len(marked_notes) == len(expected)
+    # the point itself carries the mark on the chart
+    import json
+
+    texts = [a.get("text") for c in at.get("plotly_chart") for a in json.loads(c.proto.spec)["layout"].get("annotations", [])]
+    assert texts.count(qm.MARK) == len(expected)
