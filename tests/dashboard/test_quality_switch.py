@@ -241,3 +241,27 @@ def test_the_proactive_page_names_the_failing_report_that_moves_a_table_two_tren
 
     texts = [a.get("text") for c in at.get("plotly_chart") for a in json.loads(c.proto.spec)["layout"].get("annotations", [])]
     assert texts.count(qm.MARK) == len(expected)
+
+
+def test_the_agency_page_marks_the_year_whose_report_fails_and_keeps_it_with_the_switch_on(make_app, demo_db, reader):
+    """单位详情 lists one agency's own reports as published: its year whose report breaks R1–R4 is
+    marked in 历年指标 with the report named; the switch does not hide the agency's report and the
+    page says so (it said '已剔除' while showing every report)."""
+    rid, _ = _failing(reader, 2022)[0]
+    key, = reader.execute("SELECT agency_key FROM reports WHERE report_id = ?", [rid]).fetchone()
+    rules = sorted({r for (r,) in reader.execute(
+        "SELECT rule FROM findings WHERE report_id = ? AND kind = 'source' AND rule IN (SELECT unnest(?::VARCHAR[]))",
+        [rid, HARD]).fetchall()})
+    failing_years = {y for (y,) in reader.execute(
+        "SELECT DISTINCT r.year FROM reports r JOIN findings f USING (report_id) WHERE r.agency_key = ? AND r.is_current "
+        "AND f.kind = 'source' AND f.rule IN (SELECT unnest(?::VARCHAR[]))", [key, HARD]).fetchall()}
+    for quality in ("false", "true"):
+        at = open_page(make_app(demo_db), "agency.py", quality=quality)
+        at.selectbox(key="unit").set_value(key).run()
+        table = frame_with(at, "指标", f"2022年 {qm.MARK}")
+        marked = {int(c[:4]) for c in table.columns if c.endswith(qm.MARK)}
+        assert marked == failing_years
+        notes = " ".join(c.value for c in at.caption)
+        assert f"2022年报告（报告编号 {rid}）表格勾稽关系不成立（{'、'.join(rules)}）" in notes
+        assert not any(c.value.startswith("已剔除") for c in at.caption)
+    assert any("开关不作用于本页" in c.value for c in at.caption)
