@@ -265,3 +265,16 @@ def test_the_agency_page_marks_the_year_whose_report_fails_and_keeps_it_with_the
         assert f"2022年报告（报告编号 {rid}）表格勾稽关系不成立（{'、'.join(rules)}）" in notes
         assert not any(c.value.startswith("已剔除") for c in at.caption)
     assert any("开关不作用于本页" in c.value for c in at.caption)
+
+
+def test_compare_movers_say_they_compare_each_agency_with_itself_and_how_many(make_app, demo_db, reader):
+    """机构对比's 同比 movers: only agencies with a value in both years (same agencies, 同口径), counted
+    as a direct query counts them."""
+    y1 = reader.execute("SELECT MAX(year) FROM reports WHERE is_current").fetchone()[0]
+    col = ind.term_sql(ind.INDICATOR_BY_KEY["new_applications"].default.numerator)
+    (n,) = reader.execute(
+        f"SELECT COUNT(*) FROM (SELECT agency_key FROM reports_wide WHERE is_current AND year IN (?, ?) "
+        f"AND {col} IS NOT NULL GROUP BY agency_key HAVING COUNT(DISTINCT year) = 2)", [y1 - 1, y1]).fetchone()
+    at = open_page(make_app(demo_db), "compare.py", ind="new_applications")
+    caption = next(c.value for c in at.caption if c.value.startswith("同口径：每个单位与其自身"))
+    assert f"（{n:,} 个单位，{y1 - 1}年与{y1}年各 {n:,} 份报告）" in caption
