@@ -5,8 +5,10 @@ moves by more than the set share is marked with a note naming the report."""
 
 from __future__ import annotations
 
+import pytest
 from test_pages import frame_with, open_page
 
+from dashboard.nav import PAGES
 from loaders.spec import RULE_BY_ID
 from warehouse import indicators as ind
 from warehouse import quality_marks as qm
@@ -278,3 +280,21 @@ def test_compare_movers_say_they_compare_each_agency_with_itself_and_how_many(ma
     at = open_page(make_app(demo_db), "compare.py", ind="new_applications")
     caption = next(c.value for c in at.caption if c.value.startswith("同口径：每个单位与其自身"))
     assert f"（{n:,} 个单位，{y1 - 1}年与{y1}年各 {n:,} 份报告）" in caption
+
+
+STATISTICS_PAGES = [file for file, *_ in PAGES if file != "upload.py"]  # 上传年报 is a form, no figures
+
+
+@pytest.mark.parametrize("file", STATISTICS_PAGES, ids=[f.removesuffix(".py") for f in STATISTICS_PAGES])
+def test_every_page_says_what_the_switch_does_to_it(make_app, demo_db, reader, file):
+    """The switch is in the sidebar of every page; with it on, every page with figures says either
+    how many failing reports it left out, or that the switch does not apply to it — never silent."""
+    (failing,) = reader.execute(
+        "SELECT COUNT(DISTINCT r.report_id) FROM reports r JOIN findings f USING (report_id) WHERE r.is_current "
+        "AND f.kind = 'source' AND f.rule IN (SELECT unnest(?::VARCHAR[]))", [HARD]).fetchone()
+    assert failing
+    at = open_page(make_app(demo_db), file, quality="true")
+    assert at.toggle(key="quality").value is True
+    said = [c.value for c in at.caption
+            if c.value.startswith(f"已剔除 {failing:,} 份") or ("开关不作用于本页" in c.value and f"{failing:,} 份" in c.value)]
+    assert len(said) == 1, [c.value for c in at.caption]
