@@ -190,6 +190,14 @@ _FAILING_IN_REPORT = Column(
     "该报告自身表格数字不相加所违反的规则（R1–R4）；空白为全部成立。统计时是否计入见「说明」中的报告范围")
 
 
+# The same over an agency-year of 按指标 (its reports; one with 仅最新版本).
+_FAILING_IN_AGENCY_YEAR = Column(
+    _FAILING_IN_REPORT.header, _FAILING_IN_REPORT.key,
+    f"string_agg(DISTINCT {_FAILING_IN_REPORT.sql}, '；')",
+    "该单位该年度报告自身表格数字不相加所违反的规则（R1–R4）；空白为全部成立。这些报告的数字已计入本行指标，"
+    "除非「说明」中的报告范围为剔除")
+
+
 def _plan_wide(con, f: Filters) -> Plan:
     formats = slice_formats(con, f)
     w, p = where_clause(f)
@@ -257,6 +265,7 @@ def _plan_indicators(con, f: Filters) -> Plan:
             sql = agg["value"]
             note = f"所涉单元格全部空白的报告不计入。{v.description}"
         cols.append(Column(header, ind.key if len(ind.variants) == 1 else f"{ind.key}:{v.code}", sql, note))
+    cols.append(_FAILING_IN_AGENCY_YEAR)
     return Plan("indicators", "按指标", tuple(cols), f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key, r.year",
                 tuple(p), formats,
                 f"SELECT r.agency_key FROM reports_wide r WHERE {w} GROUP BY r.agency_key ORDER BY min(r.agency), r.agency_key",

@@ -114,6 +114,14 @@ def test_indicator_rates_are_percentages_with_the_koujing_in_the_header(reader, 
             checked += 1
     assert checked > 0
     assert header[keys.index("new_applications")] == "本年新收申请（件）"
+    # each agency-year says which R1–R4 rules its report breaks (its numbers count in the row)
+    assert keys[-1] == "failing_rules"
+    failing = {(a, int(y)): rules for a, y, rules in reader.execute(
+        "SELECT r.agency, r.year, string_agg(DISTINCT f.rule, '、' ORDER BY f.rule) FROM reports r JOIN findings f "
+        "USING (report_id) WHERE r.is_current AND r.year BETWEEN 2022 AND 2023 AND f.kind = 'source' "
+        "AND f.rule IN ('R1', 'R2', 'R3', 'R4') GROUP BY 1, 2").fetchall()}
+    assert failing
+    assert {(r[agency_col], int(r[year_col])): r[-1] for r in rows if r[-1]} == failing
 
 
 def test_xlsx_opens_on_the_filters_sheet_and_keeps_the_keys(reader, tmp_path):
