@@ -6,6 +6,7 @@ plotly) — never as raw HTML.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterable, Sequence
 
@@ -168,12 +169,22 @@ def scope_caption(f) -> None:
     st.caption("当前范围：" + ("；".join(shown) if shown else "全部数据") + "（仅统计各单位每年的最新版本报告）")
 
 
-def quality_caption(f) -> None:
-    """The quality switch's marker: how many reports of the slice fail R1–R4 and whether they count."""
+def quality_caption(f, *, switch_applies: bool = True) -> None:
+    """The quality switch's marker: how many reports of the slice fail R1–R4 and whether they count.
+
+    ``switch_applies=False``: a page whose subject is those reports (数据质量, 审查工作台) or that
+    counts reports received rather than their numbers (报送情况) lists every report whatever the
+    switch says, and says so when the switch is on.
+    """
     from . import data
 
     n = data.ask("failing_count", f)
     failing = int(n["failing"].iloc[0]) if not n.empty else 0
+    if not switch_applies:
+        if f.leave_out_failing:
+            st.caption(f"左侧“剔除……”开关不作用于本页：本页列出全部报告，包括 {failing:,} 份表格勾稽关系不成立"
+                       "（R1–R4）的报告。")
+        return
     if not failing:
         return
     if f.leave_out_failing:
@@ -213,6 +224,22 @@ def influence_caption(f, keys: Sequence[str]) -> None:
         st.caption("；".join(notes) + "。")
 
 
+def marked_cells_trend(fig, f, df: pd.DataFrame, series: dict[str, str]) -> list[str]:
+    """For a trend of printed cells summed per year (columns of ``df`` named by cell key): put
+    ``MARK`` on each point a failing report (R1–R4) moves by more than the set share and return
+    the notes naming the reports (``series``: cell key → name)."""
+    from . import data
+
+    marks = data.ask("cells_influence", f, tuple(series))
+    mark_points(fig, marks, df, {k: k for k in series})
+    return influence_notes(marks, series)
+
+
+def notes_caption(notes: Sequence[str]) -> None:
+    if notes:
+        st.caption("；".join(notes) + "。")
+
+
 def mark_points(fig, marks: pd.DataFrame, df: pd.DataFrame, columns: dict[str, str], *, x: str = "year") -> None:
     """Put ``MARK`` above each trend point (column of ``df`` per year) a failing report moves."""
     for m in marks.itertuples(index=False):
@@ -226,9 +253,15 @@ def mark_points(fig, marks: pd.DataFrame, df: pd.DataFrame, columns: dict[str, s
                            hovertext=f"{m.agency}（报告编号 {m.report_id}）表格勾稽关系不成立")
 
 
-def page_header(title: str, f, intro: str = "") -> None:
+def page_header(title: str, f, intro: str = "", *, switch_applies: bool = True):
+    """Title, scope line and quality marker; returns the slice the page should query.
+
+    ``switch_applies=False`` (see ``quality_caption``): the returned slice keeps every report.
+    """
+    shown = f if switch_applies else dataclasses.replace(f, leave_out_failing=False)
     st.title(title)
-    scope_caption(f)
-    quality_caption(f)
+    scope_caption(shown)
+    quality_caption(f, switch_applies=switch_applies)
     if intro:
         st.markdown(intro)
+    return shown

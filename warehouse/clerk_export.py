@@ -43,7 +43,7 @@ from loaders.spec import CATEGORY_BY_CODE, CELL_BY_KEY, LEVEL_NAMES, TABLES, VER
 from loaders.spec.values import STATUS_NAMES
 
 from .export import INJECTION_PREFIXES, filters_frame
-from .filters import Filters, where_clause
+from .filters import HARD_RULES, Filters, where_clause
 from .indicators import RATE, aggregate_sql, definition_rows
 from .schema import WIDE_KEYS, wide_column
 
@@ -181,11 +181,28 @@ _REVIEWED_IN_REPORT = Column(
     "本行中经审查员人工核定的单元格（键、核定人、日期）；这些单元格的数值为人工核定值")
 
 
+# The quality mark of a report row: the hard rules (R1–R4) its own numbers break ('' when all hold);
+# with the sidebar switch on these reports are not in the file at all (筛选条件 says which).
+_FAILING_IN_REPORT = Column(
+    "表格勾稽关系不成立（R1–R4）", "failing_rules",
+    "(SELECT string_agg(DISTINCT fi.rule, '、' ORDER BY fi.rule) FROM findings fi WHERE fi.report_id = r.report_id "
+    f"AND fi.kind = 'source' AND fi.rule IN ({', '.join(_lit(r) for r in HARD_RULES)}))",
+    "该报告自身表格数字不相加所违反的规则（R1–R4）；空白为全部成立。统计时是否计入见「说明」中的报告范围")
+
+
+# The same over an agency-year of 按指标 (its reports; one with 仅最新版本).
+_FAILING_IN_AGENCY_YEAR = Column(
+    _FAILING_IN_REPORT.header, _FAILING_IN_REPORT.key,
+    f"string_agg(DISTINCT {_FAILING_IN_REPORT.sql}, '；')",
+    "该单位该年度报告自身表格数字不相加所违反的规则（R1–R4）；空白为全部成立。这些报告的数字已计入本行指标，"
+    "除非「说明」中的报告范围为剔除")
+
+
 def _plan_wide(con, f: Filters) -> Plan:
     formats = slice_formats(con, f)
     w, p = where_clause(f)
     cols = (Column("报告编号", "report_id", "r.report_id"), *_DIMENSIONS,
-            Column("版本", "version", "r.version"), *_cell_columns(formats), _REVIEWED_IN_REPORT)
+            Column("版本", "version", "r.version"), *_cell_columns(formats), _REVIEWED_IN_REPORT, _FAILING_IN_REPORT)
     order = "ORDER BY r.agency, r.year, r.report_id"
     return Plan("reports_wide", "按报告（宽表）", cols, f"FROM reports_wide r WHERE {w}", tuple(p), formats,
                 f"SELECT r.report_id FROM reports_wide r WHERE {w} {order}", "BIGINT",
@@ -248,6 +265,7 @@ def _plan_indicators(con, f: Filters) -> Plan:
             sql = agg["value"]
             note = f"所涉单元格全部空白的报告不计入。{v.description}"
         cols.append(Column(header, ind.key if len(ind.variants) == 1 else f"{ind.key}:{v.code}", sql, note))
+    cols.append(_FAILING_IN_AGENCY_YEAR)
     return Plan("indicators", "按指标", tuple(cols), f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key, r.year",
                 tuple(p), formats,
                 f"SELECT r.agency_key FROM reports_wide r WHERE {w} GROUP BY r.agency_key ORDER BY min(r.agency), r.agency_key",

@@ -31,6 +31,10 @@ _FAILING = ("r.report_id IN (SELECT fi.report_id FROM findings fi WHERE fi.kind 
 
 
 def _terms(key: str, variant: str | None) -> tuple[str, str | None]:
+    """Per-report numerator and denominator (None for a count) of a figure: an indicator in a
+    口径, or a printed cell of the form (a count: the cell itself, ``schema.WIDE_KEYS``)."""
+    if key not in ind.INDICATOR_BY_KEY:
+        return ind.term_sql([key]), None
     i = ind.INDICATOR_BY_KEY[key]
     v = i.variant(variant)
     num = ind.term_sql(v.numerator)
@@ -50,7 +54,7 @@ def failing_count(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 def influence(con: duckdb.DuckDBPyConnection, f: Filters,
               figures: Sequence[tuple[str, str, str | None]], by: str = "year") -> pd.DataFrame:
-    """Per figure (alias, indicator key, 口径) × ``by`` value × failing report of the slice that
+    """Per figure (alias, indicator key or cell key, 口径) × ``by`` value × failing report of the slice that
     moves it by more than ``INFLUENCE_SHARE``: alias, <by>, report_id, agency, value (with every
     report), without (this report left out), share (|value − without| ÷ |value|; inf when the
     value is 0 and the report alone makes it differ).
@@ -81,7 +85,7 @@ def influence(con: duckdb.DuckDBPyConnection, f: Filters,
         rep = rep._asdict()
         tot = totals.loc[rep["g"]]
         for i, (alias, key, _) in enumerate(figures):
-            rate = ind.INDICATOR_BY_KEY[key].kind == ind.RATE
+            rate = key in ind.INDICATOR_BY_KEY and ind.INDICATOR_BY_KEY[key].kind == ind.RATE
             n_all, n_rep = tot[f"n{i}"], rep[f"n{i}"]
             if pd.isna(n_rep) or pd.isna(n_all):
                 continue
@@ -151,6 +155,26 @@ def indicator_influence(con: duckdb.DuckDBPyConnection, f: Filters, keys: tuple[
     return influence(con, f, [(k, k, None) for k in keys if k in ind.INDICATOR_BY_KEY])
 
 
+def cells_influence(con: duckdb.DuckDBPyConnection, f: Filters, keys: tuple[str, ...]) -> pd.DataFrame:
+    """``influence`` per year on printed cells summed over the slice (alias = cell key): the 全省汇总
+    tables and the 主动公开 table 二 — a cell one failing report moves by more than the set share."""
+    from .schema import WIDE_KEYS
+
+    return influence(con, f, [(k, k, None) for k in keys if k in WIDE_KEYS])
+
+
+def summary_influence(con: duckdb.DuckDBPyConnection, f: Filters, year: int) -> pd.DataFrame:
+    """``cells_influence`` on every cell of the year's form over the reports 全省汇总 sums (that
+    year, printed in that year's format)."""
+    from .summary import cell_keys, format_of_year
+
+    fmt = format_of_year(int(year))
+    if fmt is None:
+        return influence(con, f, [])
+    one = dataclasses.replace(f, year_from=int(year), year_to=int(year), formats=(fmt,))
+    return cells_influence(con, one, tuple(cell_keys(fmt)))
+
+
 def failing_by_agency(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """agency_key, report_ids, years: each agency of the slice with a report failing R1–R4 — a
     per-agency figure (机构对比) rests on that report itself."""
@@ -160,5 +184,6 @@ def failing_by_agency(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
     return con.execute(sql, [*p, list(HARD_RULES)]).df()
 
 
-QUESTIONS = {fn.__name__: fn for fn in (failing_by_agency, indicator_influence, failing_count, overview_influence, overview_same_agencies, review_influence,
-                                        region_influence)}
+QUESTIONS = {fn.__name__: fn for fn in (failing_by_agency, indicator_influence, failing_count, overview_influence,
+                                        overview_same_agencies, review_influence, region_influence,
+                                        cells_influence, summary_influence)}

@@ -800,7 +800,22 @@ def summary_reports(con: Con, f: Filters, year: int, leave_out_failing: bool = F
     return df
 
 
-QUESTIONS.update({fn.__name__: fn for fn in (summary_cells, summary_reports)})
+def summary_same_agencies(con: Con, f: Filters, year: int, leave_out_failing: bool = False) -> pd.DataFrame:
+    """同口径 for 全省汇总's 同比: agency_key of every agency of the slice with a summed report (its
+    year's format; not failing R1–R4 when ``leave_out_failing``) in both ``year`` − 1 and ``year``."""
+    from .summary import format_of_year
+
+    years = (int(year) - 1, int(year))
+    fmts = [format_of_year(y) or "" for y in years]
+    w, p = where_clause(_copy(f, year_from=years[0], year_to=years[1]))
+    failing = f"AND NOT {_FAILING}" if leave_out_failing else ""
+    sql = (f"SELECT r.agency_key FROM reports_wide r WHERE {w} "
+           f"AND r.format = CASE WHEN r.year = ? THEN ? ELSE ? END {failing} "
+           "GROUP BY r.agency_key HAVING COUNT(DISTINCT r.year) = 2 ORDER BY 1")
+    return _df(con, sql, [*p, years[0], fmts[0], fmts[1], *([list(HARD_RULES)] if leave_out_failing else [])])
+
+
+QUESTIONS.update({fn.__name__: fn for fn in (summary_cells, summary_reports, summary_same_agencies)})
 
 
 # ---------------------------------------------------------------- data quality marks (issue 11)

@@ -73,6 +73,7 @@ class Figure:
     text: str  # as written in the sentence
     value: float | None
     source: str
+    key: str = ""  # the form's cell it is read from ('' for a figure computed from others)
 
 
 def _source(fmt: str, key: str) -> str:
@@ -89,22 +90,44 @@ def _present(v) -> bool:
     return v is not None and not (isinstance(v, float) and math.isnan(v)) and v is not pd.NA
 
 
+@dataclass(frozen=True)
+class SameAgencies:
+    """同口径 for the 同比: the two years' sums over only the agencies that reported in both."""
+
+    cur: Mapping[str, float | None]
+    prev: Mapping[str, float | None]
+    agencies: int
+
+
 def sentences(cur: Mapping[str, float | None], prev: Mapping[str, float | None] | None, *, fmt: str,
-              prev_fmt: str | None, scope: str, year: int, n_cur: int, n_prev: int) -> list[tuple[str, list[Figure]]]:
+              prev_fmt: str | None, scope: str, year: int, n_cur: int, n_prev: int,
+              same: SameAgencies | None = None) -> list[tuple[str, list[Figure]]]:
     """The standard summary sentences, each with the figures in it. A number no report printed is
-    said to be not reported, never written as 0; a change needs both years' totals."""
+    said to be not reported, never written as 0; a change needs both years' totals. With ``same``
+    the 同比 compares only the agencies that reported in both years, and says how many."""
     out: list[tuple[str, list[Figure]]] = []
 
     def fig(key: str, values=cur, f=fmt) -> Figure:
         v = values.get(key) if values else None
-        return Figure(_count(v) if _present(v) else NOT_PRINTED, float(v) if _present(v) else None, _source(f, key))
+        return Figure(_count(v) if _present(v) else NOT_PRINTED, float(v) if _present(v) else None, _source(f, key),
+                      key if values is cur else "")
 
     new, carried = fig(NEW), fig(CARRIED_OVER)
     if new.value is not None:
         s = f"{scope}{year}年共收到政府信息公开申请{new.text}件"
         used = [new]
         before = fig(NEW, prev, prev_fmt) if prev and prev_fmt else None
-        if before is not None and before.value:
+        if same is not None and prev_fmt:
+            now_same, before_same = fig(NEW, same.cur), fig(NEW, same.prev, prev_fmt)
+            if now_same.value is not None and before_same.value:
+                pct = (now_same.value - before_same.value) / before_same.value * 100
+                change = Figure(f"{abs(pct):.1f}%", pct, f"同口径（{now_same.text} − {before_same.text}）÷ {before_same.text}")
+                s += (f"；同口径（{year - 1}年和{year}年都有年报的{same.agencies}个单位，每年{same.agencies}份年报）同比"
+                      f"{'增长' if pct >= 0 else '下降'}{change.text}（{year}年{now_same.text}件，"
+                      f"{year - 1}年{before_same.text}件）")
+                used += [change, Figure(now_same.text, now_same.value, f"同口径{year}年" + now_same.source),
+                         Figure(before_same.text, before_same.value, f"同口径{year - 1}年" + before_same.source)]
+        elif before is not None and before.value:
             pct = (new.value - before.value) / before.value * 100
             change = Figure(f"{abs(pct):.1f}%", pct, f"（{new.text} − {before.text}）÷ {before.text}")
             s += (f"，同比{'增长' if pct >= 0 else '下降'}{change.text}（{year - 1}年{before.text}件；"
@@ -156,6 +179,23 @@ def sentences(cur: Mapping[str, float | None], prev: Mapping[str, float | None] 
     return out
 
 
+def cell_place(fmt: str, key: str) -> tuple[str, str, str]:
+    """(表, 项目, 列) of a cell of the form: "表三", its row label, its column label."""
+    spec = next(c for c in CELLS[fmt] if c.key == key)
+    return "表" + table_titles(fmt)[spec.table].split("、", 1)[0], spec.row_label, spec.col_label
+
+
+def mark_cells(shown: pd.DataFrame, fmt: str, table: str, keys: set[str], mark: str) -> pd.DataFrame:
+    """``shown`` (a ``layout`` of ``table`` as text) with ``mark`` after each cell in ``keys``."""
+    out = shown.copy()
+    rows = {label: i for i, label in enumerate(out[ROW_HEADER])}
+    for spec in CELLS[fmt]:
+        if spec.table == table and spec.key in keys:
+            i = rows[spec.row_label]
+            out.iloc[i, out.columns.get_loc(spec.col_label)] = f"{out.iloc[i][spec.col_label]} {mark}"
+    return out
+
+
 def trace_frame(said: Sequence[tuple[str, list[Figure]]]) -> pd.DataFrame:
     """Every number of the sentences with its source: sentence no., as written, value, source."""
     rows = [{"句": i, "数字": fg.text, "数值": fg.value, "来源": fg.source}
@@ -164,9 +204,11 @@ def trace_frame(said: Sequence[tuple[str, list[Figure]]]) -> pd.DataFrame:
 
 
 def to_docx_bytes(title: str, lines: Sequence[str], tables: Sequence[tuple[str, pd.DataFrame]],
-                  paragraphs: Sequence[str]) -> bytes:
+                  paragraphs: Sequence[str], quality_notes: Sequence[str] = ()) -> bytes:
     """A Word document: title, the scope lines, each table with its own title and the form's row
-    and column labels, then the summary sentences (python-docx; text neutralised as in XLSX)."""
+    and column labels, then the summary sentences and, apart, the data-quality notes (cells a
+    report whose own numbers don't add up moves; the tables carry no symbol, being for pasting)
+    (python-docx; text neutralised as in XLSX)."""
     from docx import Document
     from docx.shared import Pt
 
@@ -192,6 +234,10 @@ def to_docx_bytes(title: str, lines: Sequence[str], tables: Sequence[tuple[str, 
     if paragraphs:
         doc.add_heading("汇总说明", level=2)
         for text in paragraphs:
+            doc.add_paragraph(str(neutralise_text(text)))
+    if quality_notes:
+        doc.add_heading("数据质量提示（不属于汇总表，供核对）", level=2)
+        for text in quality_notes:
             doc.add_paragraph(str(neutralise_text(text)))
     buf = io.BytesIO()
     doc.save(buf)

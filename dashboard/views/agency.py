@@ -9,6 +9,7 @@ from dashboard import components, data, state
 from dashboard.labels import FINDING_KIND_NAMES, SEVERITY_NAMES
 from dashboard.views import workbench
 from loaders.spec import CELLS, F2021, STATUS_NAMES, TABLES, VERSIONS, ValueStatus
+from warehouse.filters import HARD_RULES
 from warehouse.indicators import INDICATOR_BY_KEY, format_value
 
 # "表二" and "表二 主动公开政府信息情况", from the spec's table titles ("二、主动公开政府信息情况").
@@ -79,9 +80,21 @@ def _agency_choice(f) -> tuple[dict[str, str], int]:
     return names, int(found["matches"].iloc[0]) if len(found) else 0
 
 
+def failing_years(findings: pd.DataFrame, reports: pd.DataFrame) -> dict[int, tuple[int, str]]:
+    """year → (current report id, the R1–R4 rules it breaks) for the agency's years whose report's
+    own numbers don't add up (``agency_findings`` are the current reports')."""
+    if findings.empty:
+        return {}
+    hard = findings[(findings["kind"] == "source") & findings["rule"].isin(HARD_RULES)]
+    current = reports[reports["is_current"]].set_index("year")["report_id"]
+    return {int(y): (int(current[y]), "、".join(sorted(set(g["rule"])))) for y, g in hard.groupby("year")
+            if y in current.index}
+
+
 def render() -> None:
     f = state.current()
-    components.page_header("单位详情", f)
+    # one agency's own documents as published: every report of it is listed, failing ones marked
+    f = components.page_header("单位详情", f, switch_applies=False)
     if data.ask_whole("filter_options").empty:
         components.empty_state("数据仓库中还没有任何单位。")
         return
@@ -145,12 +158,14 @@ def render() -> None:
 
     st.subheader("历年指标")
     inds = data.ask("agency_indicators", f, agency_key)
+    findings = data.ask("agency_findings", f, agency_key)
+    failing = failing_years(findings, reports)
     if inds.empty:
         st.caption("没有可计算的指标。")
     else:
         inds = inds.assign(显示=[format_value(v, u) for v, u in zip(inds["value"], inds["unit"], strict=True)])
         wide = inds.pivot_table(index="name", columns="year", values="显示", aggfunc="first", sort=False)
-        wide.columns = [f"{int(y)}年" for y in wide.columns]
+        wide.columns = [f"{int(y)}年" + (f" {components.MARK}" if int(y) in failing else "") for y in wide.columns]
         wide = wide.reset_index().rename(columns={"name": "指标"})
         components.table(wide, key="ag_indicators")
         with st.expander("指标定义"):
@@ -158,9 +173,12 @@ def render() -> None:
                                  for k in dict.fromkeys(inds["indicator"])])
             components.table(defs, key="ag_definitions")
         components.download_buttons(wide, f"{stem}_历年指标", key="ag_ind_dl")
+        if failing:
+            st.caption("；".join(f"{components.MARK} {y}年报告（报告编号 {rid}）表格勾稽关系不成立（{rules}），"
+                                 "该年指标按报告原数计算，请对照下方校验发现"
+                                 for y, (rid, rules) in sorted(failing.items())) + "。")
 
     st.subheader("校验发现")
-    findings = data.ask("agency_findings", f, agency_key)
     if findings.empty:
         st.success("该单位的报告没有校验发现：表格勾稽关系全部成立。", icon=":material/check_circle:")
     else:

@@ -88,6 +88,8 @@ def render() -> None:
                                + ("（百分点）" if rate else "（件）"))
         components.chart_block(fig, moved, key="cmp_movers", definition=definition, stem=f"机构对比_变化_{ind.name}_{stem}",
                                rate_cols=("value", "value_before", "change") if rate else ())
+        st.caption(f"同口径：每个单位与其自身{y0}年相比，只含两年都有报告且都有数值的单位"
+                   f"（{len(moved):,} 个单位，{y0}年与{y1}年各 {len(moved):,} 份报告）。")
 
 
 if __name__ == "__main__":

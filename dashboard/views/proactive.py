@@ -48,15 +48,19 @@ def render() -> None:
         st.caption("所选年份没有2021年格式的报告。")
     else:
         fig = charts.trend(docs, x="year", series=series, title="规章、行政规范性文件本年制发与废止件数（件）")
+        notes = components.marked_cells_trend(fig, f, docs, series)
         components.chart_block(fig, docs.rename(columns=series), key="pa_docs", stem=f"主动公开_规范性文件_{stem}",
                                definition="表二第二十条第（一）项：本年制发件数、本年废止件数（2021年格式）；"
                                           "“现行有效件数”见下方“表格原貌”。")
+        components.notes_caption(notes)
 
     st.subheader("行政许可、行政处罚、行政强制")
     dec = df[["year", *_DECISIONS]]
     fig = charts.trend(dec, x="year", series=_DECISIONS, title="行政许可、处罚、强制的本年处理决定数量（件）")
+    notes = components.marked_cells_trend(fig, f, dec, _DECISIONS)
     components.chart_block(fig, dec.rename(columns=_DECISIONS), key="pa_decisions", stem=f"主动公开_处理决定_{stem}",
                            definition="表二第二十条第（五）、（六）项“（本年）处理决定数量”之和；两种格式均有此列，可跨年比较。")
+    components.notes_caption(notes)
 
     st.subheader("行政事业性收费")
     fee_key = "t2.art20_8.admin_fee.fee_amount"
@@ -66,9 +70,11 @@ def render() -> None:
     else:
         fig = charts.bar(fees, x="year", y=fee_key, title="行政事业性收费：本年收费金额（万元）")
         fig.update_yaxes(tickformat=",.4~f")
+        notes = components.marked_cells_trend(fig, f, fees, {fee_key: "本年收费金额（万元）"})
         components.chart_block(fig, fees.rename(columns={fee_key: "本年收费金额（万元）"}), key="pa_fees",
                                stem=f"主动公开_收费_{stem}",
                                definition="表二第二十条第（八）项“本年收费金额（单位：万元）”之和（2021年格式）。")
+        components.notes_caption(notes)
 
     st.subheader("表格原貌（按格式分列）")
     tab21, tab19 = st.tabs(["2021年格式（2021年度起）", "2019年试行格式（2019–2020年度）"])

@@ -3,6 +3,8 @@ cells, reports missing against the roster, reports changed after publication, cr
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
@@ -48,7 +50,8 @@ def _rule_names(df: pd.DataFrame) -> pd.DataFrame:
 
 def render() -> None:
     f = state.current()
-    components.page_header("数据质量", f, "需要核对或退回的报告清单。每个清单都可以下载，交给经办人逐条处理。")
+    f = components.page_header("数据质量", f, "需要核对或退回的报告清单。每个清单都可以下载，交给经办人逐条处理。",
+                               switch_applies=False)
     if not data.available() or data.ask_whole("report_years").empty:
         components.empty_state("数据仓库中还没有年报。")
         return
@@ -107,7 +110,7 @@ def _shared_passages(copied: pd.DataFrame) -> None:
               for r in copied.itertuples(index=False)]
     i = st.selectbox("选择一对报告", range(len(labels)), format_func=lambda k: labels[k], key="q_copied_pick")
     row = copied.iloc[int(i or 0)]
-    f = state.current()
+    f = dataclasses.replace(state.current(), leave_out_failing=False)  # every report, as the page's lists
     mine, theirs = _prose(row["report_id"], f), _prose(row["related_report_id"], f)
     left, right = st.columns(2)
     for col, title, text, other in ((left, f"{row['agency']}{row['year']}年度", mine, theirs),

@@ -67,6 +67,40 @@ def shown_table(table: pd.DataFrame, level_name: str, rate: bool, unit: str) -> 
     return out
 
 
+def sortable_table(table: pd.DataFrame, level_name: str, rate: bool, unit: str) -> tuple[pd.DataFrame, dict]:
+    """The 地区 table for the screen: the columns of ``shown_table`` kept as numbers, so a click on
+    a header sorts by value (as text "10" sorted before "9" and '—' among them); a rate and a 同比
+    in percent (shown '35.2%'), a missing value shown '—' by the grid (``placeholder``), never 0.
+    Returns the frame and its ``column_config``."""
+    if table.empty:
+        return pd.DataFrame(), {}
+    y1, y0 = int(table["year"].iloc[0]), int(table["year_before"].iloc[0])
+
+    def value(s: pd.Series) -> pd.Series:
+        if rate:
+            return (s.astype(float) * 100).round(1)
+        whole = s.dropna()
+        return s.astype("Int64") if bool((whole == whole.round()).all()) else s.astype(float)
+
+    change_unit = "百分点" if rate else unit
+    out = pd.DataFrame({
+        "排名": table["rank"],
+        level_name: table["region"],
+        f"{y1}年": value(table["value"]),
+        f"{y1}年报告数": table["reports"],
+        f"{y0}年": value(table["value_before"]),
+        f"{y0}年报告数": table["reports_before"],
+        f"变化（{change_unit}）": table["change"].astype(float).round(1) if rate else value(table["change"]),
+    })
+    percent = st.column_config.NumberColumn(format="%.1f%%")
+    config = {f"{y1}年": percent, f"{y0}年": percent} if rate else {}
+    if not rate:
+        out["同比"] = (table["change_pct"].astype(float) * 100).round(1)
+        config["同比"] = percent
+    out["排名变化"] = table["rank_change"]
+    return out, config
+
+
 def _map(ranked: pd.DataFrame, level: str, f, *, title: str, rate: bool) -> None:
     """A choropleth where the regions are real divisions (adcodes known); none otherwise."""
     codes = boundaries.region_codes(level, ranked["region"], province=next(iter(f.provinces), None),
@@ -112,7 +146,8 @@ def render() -> None:
                + ("（同口径：仅两年都有报告的单位）" if same else "（两年的单位范围可能不同，可打开“同口径”）")
                + (f"。{level.own_group}为没有所属{level.name}的单位，单独列为一组。" if level.own_group else "。"))
 
-    shown = shown_table(table, level.name, rate, unit)
+    shown = shown_table(table, level.name, rate, unit)  # text (12.3%, —): for the files and the chart's table
+    screen, config = sortable_table(table, level.name, rate, unit)
     marks = data.ask("region_influence", f, key, variant, y1)
     if not marks.empty:
         # a failing report moving a region's figure by more than the set share: ⚠ and its name
@@ -120,8 +155,8 @@ def render() -> None:
             lambda m: "；".join(f"{components.MARK} {a}（报告编号 {r}）" for a, r in zip(m["agency"], m["report_id"],
                                                                                        strict=True)),
             include_groups=False)
-        shown["数据质量"] = table["region"].map(named).fillna("")
-    components.table(shown, key="rg_table")
+        shown["数据质量"] = screen["数据质量"] = table["region"].map(named).fillna("")
+    st.dataframe(screen, hide_index=True, key="rg_table", column_config=config, placeholder=components.BLANK)
     components.download_buttons(shown, f"地区_{ind.name}_{stem}", key="rg_dl")
     st.caption(definition + ("变化以百分点计。" if rate else "同比 = (本年 − 上年) ÷ 上年；上年为0或空白时为“—”。"))
 

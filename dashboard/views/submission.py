@@ -32,10 +32,10 @@ def _classes(df: pd.DataFrame) -> pd.DataFrame:
 
 def render() -> None:
     f = state.current()
-    components.page_header(
+    f = components.page_header(
         "报送情况", f,
         "对照应报名单，看各单位是否按期公布上一年度的年度报告。截止日期按《条例》第四十九条（部门及机构为次年1月31日，"
-        "县级以上人民政府本级为次年3月31日），或按本机关为某一层级设定的日期。")
+        "县级以上人民政府本级为次年3月31日），或按本机关为某一层级设定的日期。", switch_applies=False)
     if not data.available():
         components.empty_state("尚未找到数据仓库。")
         return

@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import components, data, state
 from loaders.spec import VERSIONS
 from warehouse import export, summary
+from warehouse.quality_marks import INFLUENCE_SHARE
 
 _REASONS = {"format": "报告格式与该年度的统计表格式不同，不能并入同一张表",
             "failing": "报告自身的表格勾稽关系不成立（R1–R4），已按设置剔除"}
@@ -30,6 +31,23 @@ def scope_name(f) -> str:
 def _shown(df: pd.DataFrame) -> pd.DataFrame:
     """For the screen grid: every cell as text (numbers with thousands separators)."""
     return df.map(lambda v: v if isinstance(v, str) else f"{v:,}")
+
+
+def _quality_frame(marks: pd.DataFrame, fmt: str) -> pd.DataFrame:
+    """One row per (cell, failing report) of ``quality_marks.summary_influence``: where the cell is,
+    the sum with and without the report, which report."""
+    cols = ["表", "项目", "列", "含该报告", "不含该报告", "单位", "报告编号", "说明", "规范键"]
+    rows = []
+    for m in marks.itertuples(index=False):
+        table, row, col = summary.cell_place(fmt, m.alias)
+        note = f"{m.agency}（报告编号 {m.report_id}）表格勾稽关系不成立，含该报告为 {m.value:,.0f}，不含为 {m.without:,.0f}"
+        rows.append((table, row, col, m.value, m.without, m.agency, m.report_id, note, m.alias))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def quality_lines(quality: pd.DataFrame) -> list[str]:
+    """The marks as sentences for the Word file (where the tables carry no symbol)."""
+    return [f"{r.表}“{r.项目}”·{r.列}：{r.说明}。" for r in quality.itertuples(index=False)]
 
 
 def render() -> None:
@@ -64,11 +82,20 @@ def render() -> None:
     st.caption(f"{year}年度按《{VERSIONS[fmt].name}》的表格汇总；每格为所选报告该格数字之和，"
                f"“{summary.NOT_PRINTED}”表示所选报告均未填报该格（不计为0），空白表示该格式没有此格。")
 
+    # a summed cell one failing report (R1–R4, counted: the switch is off) moves by more than the set share
+    marks = data.ask("summary_influence", dataclasses.replace(f, leave_out_failing=leave_out), year)
+    marked = set(marks["alias"])
     titles = summary.table_titles(fmt)
     tables = [(titles[t], summary.layout(values, fmt, t)) for t in titles]
-    for i, (title, df) in enumerate(tables):
+    for i, ((title, df), t) in enumerate(zip(tables, titles, strict=True)):
         st.subheader(title)
-        st.dataframe(_shown(df), hide_index=True, key=f"sm_table_{i}")
+        st.dataframe(summary.mark_cells(_shown(df), fmt, t, marked, components.MARK), hide_index=True,
+                     key=f"sm_table_{i}")
+    quality = _quality_frame(marks, fmt)
+    if not quality.empty:
+        st.caption(f"{components.MARK} 标记的 {len(marked)} 个数字中，有一份表格勾稽关系不成立（R1–R4）的报告"
+                   f"使该数字变化超过 {INFLUENCE_SHARE:.0%}：")
+        components.table(quality, key="sm_quality")
 
     st.subheader("汇总说明（自动生成）")
     prev_fmt = summary.format_of_year(year - 1)
@@ -79,11 +106,26 @@ def render() -> None:
         prev_cells = data.ask("summary_cells", f, year - 1, leave_out)
         prev = dict(zip(prev_cells["key"], prev_cells["value"], strict=True))
         n_prev = int(prev_reports["included"].sum())
+    same = None
+    if prev is not None and st.toggle("同比用同口径（只比较两年都有年报的单位）", key="sm_same", bind="query-params",
+                                      help="两年报送年报的单位不完全相同时，总数的同比含单位增减的影响"):
+        keys = tuple(data.ask("summary_same_agencies", f, year, leave_out)["agency_key"])
+        if keys:
+            both = dataclasses.replace(f, agency_keys=keys)
+            now_cells = data.ask("summary_cells", both, year, leave_out)
+            before_cells = data.ask("summary_cells", both, year - 1, leave_out)
+            same = summary.SameAgencies(dict(zip(now_cells["key"], now_cells["value"], strict=True)),
+                                        dict(zip(before_cells["key"], before_cells["value"], strict=True)), len(keys))
+        else:
+            st.caption(f"没有{year - 1}年和{year}年都有年报的单位，无法按同口径比较。")
     said = summary.sentences(values, prev, fmt=fmt, prev_fmt=prev_fmt if prev else None, scope=scope_name(f),
-                             year=year, n_cur=len(included), n_prev=n_prev)
+                             year=year, n_cur=len(included), n_prev=n_prev, same=same)
     for text, _ in said:
         st.text(text)
     trace = summary.trace_frame(said)
+    notes_by_key = quality.groupby("规范键")["说明"].agg("；".join) if not quality.empty else pd.Series(dtype=str)
+    keys = [fg.key for _, figs in said for fg in figs]
+    trace["数据质量"] = [notes_by_key.get(k, "") if k else "" for k in keys]
     with st.expander("每个数字的来源"):
         components.table(trace, key="sm_trace")
 
@@ -99,6 +141,8 @@ def render() -> None:
     stem = f"全省汇总_{year}_{state.stem(f)}"
     sheets = {title.split("、", 1)[0] and f"表{title.split('、', 1)[0]}": df for title, df in tables}
     sheets["汇总说明"] = pd.DataFrame({"汇总说明": notes})
+    if not quality.empty:
+        sheets["数据质量标记"] = quality
     sheets["数字来源"] = trace
     sheets["计入与未计入的报告"] = components.chinese_headers(
         reports.assign(included=reports["included"].map({True: "计入", False: "未计入"}),
@@ -109,7 +153,8 @@ def render() -> None:
                        file_name=f"{stem}.xlsx", mime=components.XLSX_MIME, key="sm_xlsx", on_click="ignore",
                        icon=":material/download:")
     d2.download_button("下载汇总表 Word", lambda: summary.to_docx_bytes(f"{year}年度政府信息公开工作年度报告汇总表",
-                                                                      scope_lines, tables, notes),
+                                                                      scope_lines, tables, notes,
+                                                                      quality_lines(quality)),
                        file_name=f"{stem}.docx", key="sm_docx", on_click="ignore", icon=":material/download:",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 

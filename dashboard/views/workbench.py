@@ -75,7 +75,8 @@ def _values(cells: pd.DataFrame) -> dict[str, float | None]:
 
 def render() -> None:
     f = state.current()
-    components.page_header("审查工作台", f, "逐份报告处理：核定识别存疑的单元格，判断校验发现，退回整改，复核新版本，归档。")
+    f = components.page_header("审查工作台", f, "逐份报告处理：核定识别存疑的单元格，判断校验发现，退回整改，复核新版本，归档。",
+                               switch_applies=False)
     if msg := st.session_state.pop(_FLASH, None):
         st.success(msg, icon=":material/check_circle:")
     queue = data.ask("review_queue", f)

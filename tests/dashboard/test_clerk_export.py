@@ -57,9 +57,18 @@ def test_city_slice_csv_opens_with_chinese_headers_and_the_filters(reader, tmp_p
     # every cell column is a spec label of the slice's format(s), and its key is in that format
     formats = {w[3] for w in want}
     assert formats == {"2021"}
-    for h, k in zip(header[10:-1], keys[10:-1], strict=True):
+    for h, k in zip(header[10:-2], keys[10:-2], strict=True):
         assert k in CELL_BY_KEY["2021"] and h == ce.cell_header("2021", k)
-    assert (header[-1], keys[-1]) == ("人工核定的单元格", "reviewed_cells")  # which cells a reviewer decided
+    assert (header[-2], keys[-2]) == ("人工核定的单元格", "reviewed_cells")  # which cells a reviewer decided
+    # the row's quality mark: the R1–R4 rules the report's own numbers break, from the findings
+    assert (header[-1], keys[-1]) == ("表格勾稽关系不成立（R1–R4）", "failing_rules")
+    failing = dict(reader.execute(
+        "SELECT r.report_id, string_agg(DISTINCT f.rule, '、' ORDER BY f.rule) FROM reports r JOIN findings f "
+        "USING (report_id) WHERE r.city = ? AND r.is_current AND r.year BETWEEN 2022 AND 2024 AND f.kind = 'source' "
+        "AND f.rule IN ('R1', 'R2', 'R3', 'R4') GROUP BY 1", [city]).fetchall())
+    rid = keys.index("report_id")
+    assert failing, "the city has a report whose numbers don't add up in 2022–2024"
+    assert {int(r[rid]): r[-1] for r in rows if r[-1]} == failing
     assert header[10].startswith("表二·第二十条第（一）项·")
     # the numbers are the warehouse's (a blank stays empty, never 0)
     col = keys.index("t3.new_received.total")
@@ -105,6 +114,14 @@ def test_indicator_rates_are_percentages_with_the_koujing_in_the_header(reader, 
             checked += 1
     assert checked > 0
     assert header[keys.index("new_applications")] == "本年新收申请（件）"
+    # each agency-year says which R1–R4 rules its report breaks (its numbers count in the row)
+    assert keys[-1] == "failing_rules"
+    failing = {(a, int(y)): rules for a, y, rules in reader.execute(
+        "SELECT r.agency, r.year, string_agg(DISTINCT f.rule, '、' ORDER BY f.rule) FROM reports r JOIN findings f "
+        "USING (report_id) WHERE r.is_current AND r.year BETWEEN 2022 AND 2023 AND f.kind = 'source' "
+        "AND f.rule IN ('R1', 'R2', 'R3', 'R4') GROUP BY 1, 2").fetchall()}
+    assert failing
+    assert {(r[agency_col], int(r[year_col])): r[-1] for r in rows if r[-1]} == failing
 
 
 def test_xlsx_opens_on_the_filters_sheet_and_keeps_the_keys(reader, tmp_path):

@@ -5,8 +5,10 @@ moves by more than the set share is marked with a note naming the report."""
 
 from __future__ import annotations
 
+import pytest
 from test_pages import frame_with, open_page
 
+from dashboard.nav import PAGES
 from loaders.spec import RULE_BY_ID
 from warehouse import indicators as ind
 from warehouse import quality_marks as qm
@@ -177,3 +179,122 @@ def test_the_applications_page_names_the_failing_report_that_moves_new_applicati
     name = ind.INDICATOR_BY_KEY["new_applications"].name
     notes = " ".join(c.value for c in at.caption if f"2022年{name}：" in c.value)
     assert movers and all(f"{a}（报告编号 {rid}）" in notes for rid, a in movers)
+
+
+def test_pages_about_the_failing_reports_keep_them_when_the_switch_is_on(make_app, demo_db, reader):
+    """数据质量 and 审查工作台 list the reports whose numbers don't add up: the switch leaving them out
+    of the statistics must not empty those lists (it did: their queries went through the same
+    filter), and the page says the switch does not apply to it."""
+    every = Filters(year_from=2019, year_to=2022)
+    to_return = queries.reports_to_return(reader, every)
+    assert len(to_return) > 0
+    at = open_page(make_app(demo_db), "quality.py", years=["2019", "2022"], quality="true")
+    shown = frame_with(at, "单位", "问题数", "问题说明")
+    assert shown["问题数"].tolist() == to_return["n_problems"].tolist()
+    assert any("开关不作用于本页" in c.value for c in at.caption)
+    assert not any(c.value.startswith("已剔除") for c in at.caption)
+
+    queue = queries.review_queue(reader, every)
+    failing_ids = {i for i, _ in _failing(reader, 2022)}
+    assert failing_ids <= set(queue["report_id"])  # the queue holds the failing reports
+    at = open_page(make_app(demo_db), "workbench.py", years=["2019", "2022"], quality="true")
+    counts = {m.label: int(m.value) for m in at.metric if m.label in set(queue["status"])}
+    assert sum(counts.values()) == len(queue)
+    assert any("开关不作用于本页" in c.value for c in at.caption)
+
+
+def test_the_submission_page_does_not_claim_to_leave_reports_out(make_app, demo_db):
+    """报送情况 counts reports received (a failing report was still submitted): no '已剔除' line."""
+    at = open_page(make_app(demo_db), "submission.py", quality="true")
+    assert not any(c.value.startswith("已剔除") for c in at.caption)
+    assert any("开关不作用于本页" in c.value for c in at.caption)
+
+
+def test_the_proactive_page_names_the_failing_report_that_moves_a_table_two_trend(make_app, demo_db, reader):
+    """主动公开: computed here from the long cells — per year and table 二 cell charted, the failing
+    reports whose own number is more than the set share of the year's sum are named under the chart."""
+    from dashboard.views.proactive import _DECISIONS, _DOCS_2021
+
+    keys = [f"{r}.{c}" for r in _DOCS_2021 for c in ("issued", "repealed")] + list(_DECISIONS)
+    expected = set()
+    for year in range(2021, 2024):
+        sums = dict(reader.execute(
+            "SELECT c.key, SUM(c.value) FROM cells c JOIN reports r USING (report_id) WHERE r.is_current "
+            "AND r.year = ? AND c.key IN (SELECT unnest(?::VARCHAR[])) AND c.value IS NOT NULL GROUP BY 1",
+            [year, keys]).fetchall())
+        for rid, agency in _failing(reader, year):
+            own = dict(reader.execute("SELECT key, value FROM cells WHERE report_id = ? AND value IS NOT NULL "
+                                      "AND key IN (SELECT unnest(?::VARCHAR[]))", [rid, keys]).fetchall())
+            for k, v in own.items():
+                if v and (sums[k] == 0 or abs(v) / abs(sums[k]) > qm.INFLUENCE_SHARE):
+                    expected.add((year, k, rid, agency))
+    assert expected, "the demo has a failing report moving a table 二 figure"
+    at = open_page(make_app(demo_db), "proactive.py", years=["2021", "2023"])
+    notes = " ".join(c.value for c in at.caption)
+    from loaders.spec import CELL_BY_KEY, F2021
+    for year, k, rid, agency in expected:
+        spec = CELL_BY_KEY[F2021][k]
+        name = _DECISIONS.get(k) or f"{spec.row_label}·{spec.col_label}"
+        assert f"{year}年{name}：{agency}（报告编号 {rid}）表格勾稽关系不成立" in notes, (year, k)
+    marked_notes = [n for c in at.caption for n in c.value.split("；") if n.startswith(f"{qm.MARK} 20")]
+    assert len(marked_notes) == len(expected)
+    # the point itself carries the mark on the chart
+    import json
+
+    texts = [a.get("text") for c in at.get("plotly_chart") for a in json.loads(c.proto.spec)["layout"].get("annotations", [])]
+    assert texts.count(qm.MARK) == len(expected)
+
+
+def test_the_agency_page_marks_the_year_whose_report_fails_and_keeps_it_with_the_switch_on(make_app, demo_db, reader):
+    """单位详情 lists one agency's own reports as published: its year whose report breaks R1–R4 is
+    marked in 历年指标 with the report named; the switch does not hide the agency's report and the
+    page says so (it said '已剔除' while showing every report)."""
+    rid, _ = _failing(reader, 2022)[0]
+    key, = reader.execute("SELECT agency_key FROM reports WHERE report_id = ?", [rid]).fetchone()
+    rules = sorted({r for (r,) in reader.execute(
+        "SELECT rule FROM findings WHERE report_id = ? AND kind = 'source' AND rule IN (SELECT unnest(?::VARCHAR[]))",
+        [rid, HARD]).fetchall()})
+    failing_years = {y for (y,) in reader.execute(
+        "SELECT DISTINCT r.year FROM reports r JOIN findings f USING (report_id) WHERE r.agency_key = ? AND r.is_current "
+        "AND f.kind = 'source' AND f.rule IN (SELECT unnest(?::VARCHAR[]))", [key, HARD]).fetchall()}
+    for quality in ("false", "true"):
+        at = open_page(make_app(demo_db), "agency.py", quality=quality)
+        at.selectbox(key="unit").set_value(key).run()
+        table = frame_with(at, "指标", f"2022年 {qm.MARK}")
+        marked = {int(c[:4]) for c in table.columns if c.endswith(qm.MARK)}
+        assert marked == failing_years
+        notes = " ".join(c.value for c in at.caption)
+        assert f"2022年报告（报告编号 {rid}）表格勾稽关系不成立（{'、'.join(rules)}）" in notes
+        assert not any(c.value.startswith("已剔除") for c in at.caption)
+    assert any("开关不作用于本页" in c.value for c in at.caption)
+
+
+def test_compare_movers_say_they_compare_each_agency_with_itself_and_how_many(make_app, demo_db, reader):
+    """机构对比's 同比 movers: only agencies with a value in both years (same agencies, 同口径), counted
+    as a direct query counts them."""
+    y1 = reader.execute("SELECT MAX(year) FROM reports WHERE is_current").fetchone()[0]
+    col = ind.term_sql(ind.INDICATOR_BY_KEY["new_applications"].default.numerator)
+    (n,) = reader.execute(
+        f"SELECT COUNT(*) FROM (SELECT agency_key FROM reports_wide WHERE is_current AND year IN (?, ?) "
+        f"AND {col} IS NOT NULL GROUP BY agency_key HAVING COUNT(DISTINCT year) = 2)", [y1 - 1, y1]).fetchone()
+    at = open_page(make_app(demo_db), "compare.py", ind="new_applications")
+    caption = next(c.value for c in at.caption if c.value.startswith("同口径：每个单位与其自身"))
+    assert f"（{n:,} 个单位，{y1 - 1}年与{y1}年各 {n:,} 份报告）" in caption
+
+
+STATISTICS_PAGES = [file for file, *_ in PAGES if file != "upload.py"]  # 上传年报 is a form, no figures
+
+
+@pytest.mark.parametrize("file", STATISTICS_PAGES, ids=[f.removesuffix(".py") for f in STATISTICS_PAGES])
+def test_every_page_says_what_the_switch_does_to_it(make_app, demo_db, reader, file):
+    """The switch is in the sidebar of every page; with it on, every page with figures says either
+    how many failing reports it left out, or that the switch does not apply to it — never silent."""
+    (failing,) = reader.execute(
+        "SELECT COUNT(DISTINCT r.report_id) FROM reports r JOIN findings f USING (report_id) WHERE r.is_current "
+        "AND f.kind = 'source' AND f.rule IN (SELECT unnest(?::VARCHAR[]))", [HARD]).fetchone()
+    assert failing
+    at = open_page(make_app(demo_db), file, quality="true")
+    assert at.toggle(key="quality").value is True
+    said = [c.value for c in at.caption
+            if c.value.startswith(f"已剔除 {failing:,} 份") or ("开关不作用于本页" in c.value and f"{failing:,} 份" in c.value)]
+    assert len(said) == 1, [c.value for c in at.caption]

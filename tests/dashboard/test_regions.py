@@ -3,6 +3,9 @@ on the warehouse (SQL written here, not the app's), with report counts, '—' an
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 import pytest
 from test_pages import frame_with, open_page
 
@@ -45,14 +48,14 @@ def test_region_table_equals_a_direct_count_at_every_level(make_app, demo_db, re
     assert set(shown[header]) == set(now) | set(before)
     for _, row in shown.iterrows():
         v, n = now.get(row[header], (None, 0))
-        assert str(row[f"{y1}年"]) == ("—" if v is None else str(int(v)))
+        assert pd.isna(row[f"{y1}年"]) if v is None else int(row[f"{y1}年"]) == int(v)
         assert int(row[f"{y1}年报告数"]) == n
         b, nb = before.get(row[header], (None, 0))
         assert int(row[f"{y1 - 1}年报告数"]) == nb
         if v is not None and b is not None:
-            assert str(row["变化（件）"]) == str(int(v - b))
-            assert row["同比"] == ("—" if b == 0 else f"{(v - b) / b * 100:.1f}%")
-    ranks = [int(r) for r in shown["排名"] if str(r) != "—"]
+            assert int(row["变化（件）"]) == int(v - b)
+            assert pd.isna(row["同比"]) if b == 0 else row["同比"] == pytest.approx(round((v - b) / b * 100, 1))
+    ranks = [int(r) for r in shown["排名"].dropna()]
     assert ranks == sorted(ranks) and ranks[0] == 1
     if header == "市":
         assert "省直单位" in set(shown[header])  # province-level agencies are a group, not lost
@@ -70,7 +73,7 @@ def test_a_rate_changes_in_percentage_points_and_blank_denominators_show_a_dash(
     rate = {(g, y): (n / d if d else None) for g, y, n, d in rows}
     for _, row in shown.iterrows():
         r1, r0 = rate.get((row["市"], y1)), rate.get((row["市"], y1 - 1))
-        assert row[f"{y1}年"] == ("—" if r1 is None else f"{r1 * 100:.1f}%")
+        assert pd.isna(row[f"{y1}年"]) if r1 is None else row[f"{y1}年"] == pytest.approx(round(r1 * 100, 1))
         if r1 is not None and r0 is not None:
             assert float(row["变化（百分点）"]) == pytest.approx(round((r1 - r0) * 100, 1))
     assert "同比" not in shown.columns  # a rate's change is in 百分点, not a % of a %
@@ -104,3 +107,19 @@ def test_choosing_a_region_opens_the_next_level_and_the_link_follows(make_app, d
     at.button(key="rg_up").click().run()
     assert "city" not in at.query_params
     assert frame_with(at, "排名", "市") is not None
+
+
+def test_the_region_table_sorts_by_value_and_shows_a_dash_for_no_value(make_app, demo_db):
+    """Sortable: the grid sorts a column by its values, so numbers must stay numbers (as text, with
+    '—' for a blank, "10" sorted before "9"); the grid itself writes '—' for a missing value, and a
+    rate is shown in percent."""
+    at = open_page(make_app(demo_db), "regions.py", province="示例省")
+    at.selectbox(key="rg_ind").set_value("grant_rate").run()
+    grid = next(d for d in at.dataframe if "排名" in d.value.columns)
+    df = grid.value
+    numeric = [c for c in df.columns if c not in ("市", "数据质量")]
+    assert all(pd.api.types.is_numeric_dtype(df[c]) for c in numeric), df.dtypes.to_dict()
+    assert grid.proto.placeholder == "—"
+    y1 = next(c for c in df.columns if c.endswith("年") and not c.endswith("报告数"))
+    assert json.loads(grid.proto.columns)[y1]["type_config"]["format"] == "%.1f%%"
+    assert df[y1].dropna().between(0, 100).all()  # percent, not a share

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.e2e
 def wait_idle(page: Page) -> None:
     """Wait until the page has rendered: a title is shown, the script run is over, and no element
     is still a loading skeleton (charts and widgets load their code lazily)."""
-    expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible()
+    # a wait, not a timed assertion: the first run of a cold server on a loaded machine takes longer
+    # than expect's 5 s default (it timed out at load 20 with the page still blank)
+    expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible(timeout=60_000)
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
