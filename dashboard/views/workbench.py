@@ -21,9 +21,10 @@ from warehouse import review
 
 _FLASH = "_wb_flash"
 STATUS_NAMES = {s: (review.CORRECTED_LABEL if s == review.CORRECTED else s) for s in review.CASE_STATUSES}
+EFFECTS = {"resolved": "按人工核定值已成立", "introduced": "按人工核定值不成立（新）"}
 TYPED = "__typed__"  # the "type the value" choice among the candidate readings
 QUEUE_COLUMNS = {"agency": "单位", "year": "年度", "status": "状态", "n_errors": "错误数", "n_warnings": "警告数",
-                 "n_parse_issues": "识别存疑数", "version": "版本", "deadline": "整改期限", "reviewer": "审查人"}
+                 "n_copied": "内容雷同", "n_parse_issues": "识别存疑数", "version": "版本", "deadline": "整改期限", "reviewer": "审查人"}
 
 
 def report_label(agency: object, year: object) -> str:
@@ -286,6 +287,7 @@ def _findings(doc, fmt, source: pd.DataFrame, values, can: bool) -> None:
     shown = pd.DataFrame({
         "规则": [f"{r} {RULE_BY_ID[r].name}" if r in RULE_BY_ID else r for r in source["rule"]],
         "说明": source["message"], "位置": source["location"],
+        "按核定值复核": source["review_effect"].map(EFFECTS).fillna(""),
         "判断": source["verdict"].map(lambda v: review.VERDICTS.get(v, "未判断") if isinstance(v, str) else "未判断"),
         "判断人": source["verdict_by"], "理由": source["verdict_note"],
     })
@@ -311,10 +313,11 @@ def _findings(doc, fmt, source: pd.DataFrame, values, can: bool) -> None:
 
 def _to_send(source: pd.DataFrame) -> pd.DataFrame:
     """The findings a notice lists: the report's own errors, minus those judged a reading problem
-    or dismissed; warnings only when a reviewer confirmed them as the source's error."""
+    or dismissed; warnings only when a reviewer confirmed them as the source's error; none that
+    holds on the values in force (a decided cell fixed the reading)."""
     verdict = source["verdict"]
     errors = (source["severity"] == "error") & ~verdict.isin([review.READING_PROBLEM, review.DISMISSED])
-    return source[errors | (verdict == review.SOURCE_ERROR)]
+    return source[(errors | (verdict == review.SOURCE_ERROR)) & (source["review_effect"] != "resolved")]
 
 
 # ------------------------------------------------------------------ 案件：确认、退回、复核、归档

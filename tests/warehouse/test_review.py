@@ -248,3 +248,65 @@ def test_the_pages_sums_follow_a_decision_before_and_after_the_publish(db):
         assert rollups.year_source(plain, Filters())[0] != "reports_wide"
         assert queries.applications_by_year(plain, Filters())["new_received"].tolist() == [9 + 11]
         assert queries.overview_by_year(plain, Filters())["new_applications"].tolist() == [9 + 11]
+
+
+NATURAL = "t3.new_received.natural_person"
+
+
+def _validated(name: str, values: dict, agency: str):
+    from loaders.validate import validate_report
+
+    r, data = make_report(name, values, agency=agency)
+    validate_report(r)  # the parser's own checks: findings as read
+    return r, data
+
+
+def _in_force(db, sha):
+    """What the queue, 数据质量 and the workbench see for one report (the app's reader)."""
+    from warehouse import queries
+    from warehouse.filters import Filters
+
+    cur = review.open_reviewed_reader(db).cursor()
+    rid = cur.execute("SELECT report_id FROM reports WHERE sha256 = ?", [sha]).fetchone()[0]
+    q = queries.review_queue(cur, Filters()).set_index("report_id")
+    failing = queries.inconsistent_reports(cur, Filters())
+    fs = queries.report_review_findings(cur, Filters(), rid)
+    r3 = fs[fs["rule"] == "R3"]
+    return (int(q.loc[rid, "n_errors"]), int(q.loc[rid, "n_errors_as_read"]), int((failing["report_id"] == rid).sum()),
+            list(r3["review_effect"].fillna("")))
+
+
+def test_a_decided_cell_that_makes_a_failing_equation_hold_clears_it_and_one_that_breaks_it_adds_it(db):
+    """表三 R3 (新收 total = Σ applicant columns) fails as read in 甲 (9 ≠ 7): the clerk reads 7 in the
+    original → the equation holds on the values in force: 0 errors in the queue, gone from 数据质量,
+    the workbench marks it resolved; undo brings it back. In 乙 it held (11 = 11): a decided 5
+    breaks it → 1 error, listed, marked introduced. The findings as read stay as they were."""
+    a, da = _validated("a.txt", {KEY: 9, NATURAL: 7}, "甲单位")
+    b, dbytes = _validated("b.txt", {KEY: 11, NATURAL: 11}, "乙单位")
+    assert [f.rule for f in a.findings] == ["R3"] and b.findings == []
+    with open_writer(db) as w:
+        write_report(w.con, a, da, files_dir=w.layout.files)
+        write_report(w.con, b, dbytes, files_dir=w.layout.files)
+        w.publish()
+    assert _in_force(db, a.sha256) == (1, 1, 1, [""])
+
+    fix = review.record(db, reviewer="审查员甲", kind=review.CELL, target=KEY, sha256=a.sha256, action="number",
+                        value=7.0, parser_value=9.0, parser_status="number", note="原文为 7")
+    assert _in_force(db, a.sha256) == (0, 1, 0, ["resolved"])  # at once, before any publish
+    r = run_cli("warehouse", "review", "apply", "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    assert _in_force(db, a.sha256) == (0, 1, 0, ["resolved"])  # and in the published snapshot
+    with reader(db) as plain:
+        assert plain.execute("SELECT count(*) FROM findings WHERE rule = 'R3'").fetchone()[0] == 1  # as read, kept
+
+    review.record(db, reviewer="审查员乙", kind=review.CELL, target=NATURAL, sha256=b.sha256, action="number",
+                  value=5.0, parser_value=11.0, parser_status="number")
+    n, as_read, listed, effects = _in_force(db, b.sha256)
+    assert (n, as_read, listed, effects) == (1, 0, 1, ["introduced"])
+    cur = review.open_reviewed_reader(db).cursor()
+    msg = cur.execute("SELECT message FROM findings_in_force f JOIN reports r USING (report_id) WHERE r.sha256 = ?",
+                      [b.sha256]).fetchone()[0]
+    assert "应为 5" in msg and "实际为 11" in msg
+
+    review.undo(db, "审查员甲", fix.decision_id)
+    assert _in_force(db, a.sha256) == (1, 1, 1, [""])
