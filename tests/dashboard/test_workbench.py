@@ -305,3 +305,32 @@ def test_exports_mark_reviewed_cells_with_reviewer_and_date(wh, tmp_path):
     assert float(wide.loc[str(rid), "t3.new_received.total"]) == value + 3
     assert wide.loc[str(rid), "reviewed_cells"] == f"t3.new_received.total（{REVIEWER}，{day}）"
     assert (wide.drop(index=str(rid))["reviewed_cells"] == "").all()
+
+
+def test_the_sidebar_filters_narrow_the_queue_and_its_counts_by_status(make_app, wh):
+    """Region, level and year (the sidebar) narrow the queue and the counts at the top, as the
+    query over the same slice says; the status filter narrows the list."""
+    con = _reader(wh)
+    q = queries.review_queue(con, Filters())
+    review.record(wh, reviewer=REVIEWER, kind=review.CASE, target=str(q.iloc[0]["case_key"]),
+                  sha256=str(q.iloc[0]["sha256"]), action=review.CONFIRMED)  # two statuses in the queue
+    first = q.iloc[0]
+    at = open_workbench(make_app, wh, signed_in=False)
+    at.selectbox(key="province").set_value(first["province"]).run()
+    at.selectbox(key="city").set_value(first["city"]).run()
+    at.multiselect(key="level").set_value([first["level"]]).run()
+    years = at.slider(key="years")
+    years.set_value((int(first["year"]), int(first["year"]))).run()
+    assert not at.exception, at.exception
+    f = Filters(provinces=(first["province"],), cities=(first["city"],), levels=(first["level"],),
+                year_from=int(first["year"]), year_to=int(first["year"]))
+    want = queries.review_queue(_reader(wh), f)
+    assert 0 < len(want) < len(q)
+    counts = {m.label: int(m.value) for m in at.metric if m.label in review.CASE_STATUSES}
+    assert counts == {s: int((want["status"] == s).sum()) for s in review.CASE_STATUSES}
+    assert counts[review.CONFIRMED] == 1
+    shown = next(d.value for d in at.dataframe if "单位" in d.value.columns and "状态" in d.value.columns)
+    assert sorted(shown["单位"]) == sorted(want["agency"])
+    at.multiselect(key="wb_status").set_value([review.CONFIRMED]).run()
+    shown = next(d.value for d in at.dataframe if "单位" in d.value.columns and "状态" in d.value.columns)
+    assert list(shown["单位"]) == [first["agency"]] and list(shown["状态"]) == [review.CONFIRMED]
