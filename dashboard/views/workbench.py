@@ -24,7 +24,7 @@ STATUS_NAMES = {s: (review.CORRECTED_LABEL if s == review.CORRECTED else s) for 
 EFFECTS = {"resolved": "按人工核定值已成立", "introduced": "按人工核定值不成立（新）"}
 TYPED = "__typed__"  # the "type the value" choice among the candidate readings
 QUEUE_COLUMNS = {"agency": "单位", "year": "年度", "status": "状态", "n_errors": "错误数", "n_warnings": "警告数",
-                 "n_copied": "内容雷同", "n_parse_issues": "识别存疑数", "version": "版本", "deadline": "整改期限", "reviewer": "审查人"}
+                 "n_copied": "内容雷同", "n_parse_issues": "待核识别存疑", "version": "版本", "deadline": "整改期限", "reviewer": "审查人"}
 
 
 def report_label(agency: object, year: object) -> str:

@@ -310,3 +310,33 @@ def test_a_decided_cell_that_makes_a_failing_equation_hold_clears_it_and_one_tha
 
     review.undo(db, "审查员甲", fix.decision_id)
     assert _in_force(db, a.sha256) == (1, 1, 1, [""])
+
+
+def test_an_uncertain_reading_settled_by_decisions_leaves_the_queue_count(db):
+    """识别存疑: a P1 finding over two cells counts in the queue until each of its cells has a
+    decided value (one is not enough); undoing one brings it back. The finding as read stays."""
+    from loaders.model import Finding
+    from warehouse import queries
+    from warehouse.filters import Filters
+
+    r, data = make_report("p.txt", {KEY: None, NATURAL: None}, agency="丙单位")
+    r.findings.append(Finding("P1", "warning", "parse", "数字粘连，无法确定拆分", keys=(KEY, NATURAL),
+                              where="表三", candidates=[[1, 23], [12, 3]]))
+    with open_writer(db) as w:
+        write_report(w.con, r, data, files_dir=w.layout.files)
+        w.publish()
+
+    def counts():
+        q = queries.review_queue(review.open_reviewed_reader(db).cursor(), Filters()).iloc[0]
+        return int(q["n_parse_issues"]), int(q["n_parse_issues_as_read"])
+
+    assert counts() == (1, 1)
+    cell = dict(reviewer="审查员甲", kind=review.CELL, sha256=r.sha256, action="number", parser_status="unread")
+    review.record(db, target=KEY, value=12.0, **cell)
+    assert counts() == (1, 1)
+    second = review.record(db, target=NATURAL, value=3.0, **cell)
+    assert counts() == (0, 1)
+    review.undo(db, "审查员甲", second.decision_id)
+    assert counts() == (1, 1)
+    with reader(db) as plain:
+        assert plain.execute("SELECT count(*) FROM findings WHERE rule = 'P1'").fetchone()[0] == 1
