@@ -564,6 +564,11 @@ CASE_KEY_SQL = "coalesce(r.agency_key, 'doc:' || r.sha256) || '|' || coalesce(CA
 # A finding's identity across re-parses: rule, cells and place (its report is the document hash).
 FINDING_REF_SQL = ("fi.rule || '|' || coalesce(array_to_string(fi.keys, ','), '') || '|' || "
                    "coalesce(fi.\"where\", '')")
+# The verdict in force on each finding (by document and finding ref).
+VERDICTS_CTE = """verdicts AS (
+            SELECT sha256, target, action, reviewer, decided_at, note
+            FROM review_decisions WHERE kind = 'finding' AND in_force
+            QUALIFY row_number() OVER (PARTITION BY sha256, target ORDER BY decision_id DESC) = 1)"""
 COPIED_RULE = "C1"  # 内容雷同 (warehouse.similarity): found after the report is stored, not in reports.n_warnings
 
 
@@ -607,10 +612,7 @@ def report_review_findings(con: Con, f: Filters, report_id: int) -> pd.DataFrame
     force on each (NULL when none) and ``review_effect``: 'resolved' for an equation that failed as
     read and holds on the values in force, 'introduced' for one that fails only on them."""
     sql = f"""
-        WITH verdicts AS (
-            SELECT sha256, target, action, reviewer, decided_at, note
-            FROM review_decisions WHERE kind = 'finding' AND in_force
-            QUALIFY row_number() OVER (PARTITION BY sha256, target ORDER BY decision_id DESC) = 1),
+        WITH {VERDICTS_CTE},
         now AS (SELECT fi.*, {FINDING_REF_SQL} AS ref FROM findings_in_force fi WHERE fi.report_id = ?),
         was AS (SELECT fi.*, {FINDING_REF_SQL} AS ref FROM findings fi WHERE fi.report_id = ?),
         x AS (
@@ -677,22 +679,32 @@ def reviewed_cells_list(con: Con, f: Filters) -> pd.DataFrame:
     return _df(con, sql, p)
 
 
-def returned_reports(con: Con, f: Filters) -> pd.DataFrame:
-    """The batch list of a round: every case sent back (已退回 / 已整改), one row per report version sent."""
+def returned_reports(con: Con, f: Filters, since: str | None = None) -> pd.DataFrame:
+    """The batch list of a round: every case sent back (已退回 / 已整改) — on or after ``since``
+    (an ISO date) when given — one row per report version sent, with the problems its notice
+    lists: the errors in force not judged a reading problem or dismissed, and the warnings a
+    reviewer confirmed as the source's own."""
     w, p = where_clause(_copy(f, current_only=False))
     sql = f"""
+        WITH {VERDICTS_CTE},
+        sent AS (
+            SELECT fi.report_id, fi.rule, fi.message
+            FROM findings_in_force fi JOIN reports s USING (report_id)
+            LEFT JOIN verdicts v ON v.sha256 = s.sha256 AND v.target = {FINDING_REF_SQL}
+            WHERE s.sha256 IN (SELECT sha256 FROM review_cases WHERE status = '已退回') AND fi.kind = 'source'
+              AND ((fi.severity = 'error' AND coalesce(v.action, '') NOT IN ('reading_problem', 'dismissed'))
+                   OR v.action = 'source_error'))
         SELECT r.agency, r.year, d.name AS source_name, c.decided_at AS returned_at, c.deadline, c.reviewer,
                c.note, r.report_id, r.sha256, c.case_key,
-               (SELECT count(*) FROM findings_in_force fi WHERE fi.report_id = r.report_id AND fi.kind = 'source'
-                  AND fi.severity = 'error') AS n_problems,
-               (SELECT string_agg(fi.message, '；' ORDER BY fi.rule, fi.message) FROM findings_in_force fi
-                 WHERE fi.report_id = r.report_id AND fi.kind = 'source' AND fi.severity = 'error') AS problems
+               (SELECT count(*) FROM sent WHERE sent.report_id = r.report_id) AS n_problems,
+               (SELECT string_agg(sent.message, '；' ORDER BY sent.rule, sent.message) FROM sent
+                 WHERE sent.report_id = r.report_id) AS problems
         FROM review_cases c JOIN reports r ON r.sha256 = c.sha256
         LEFT JOIN source_documents d ON d.sha256 = r.sha256
-        WHERE {w} AND c.status = '已退回'
+        WHERE {w} AND c.status = '已退回' AND (CAST(? AS DATE) IS NULL OR CAST(c.decided_at AS DATE) >= CAST(? AS DATE))
         ORDER BY c.decided_at, r.agency
     """
-    return _df(con, sql, p)
+    return _df(con, sql, [*p, since, since])
 
 
 def version_findings(con: Con, f: Filters, old_report_id: int, new_report_id: int) -> pd.DataFrame:

@@ -437,7 +437,8 @@ def _history(f, doc, row, can: bool) -> None:
 
 def _round_downloads(f) -> None:
     st.markdown("#### 本轮退回清单与审查决定")
-    returned = data.ask("returned_reports", f)
+    since = st.date_input("本轮起始日期（退回日期不早于此日；留空为全部已退回）", value=None, key="wb_round_since")
+    returned = data.ask("returned_reports", f, since.isoformat() if since else None)
     c1, c2 = st.columns(2)
     c1.download_button(f"下载退回清单（XLSX，{len(returned)} 份）", lambda: notice.batch_xlsx(returned),
                        file_name="退回清单.xlsx", mime=components.XLSX_MIME, key="wb_batch", on_click="ignore",

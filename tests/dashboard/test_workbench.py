@@ -334,3 +334,47 @@ def test_the_sidebar_filters_narrow_the_queue_and_its_counts_by_status(make_app,
     at.multiselect(key="wb_status").set_value([review.CONFIRMED]).run()
     shown = next(d.value for d in at.dataframe if "单位" in d.value.columns and "状态" in d.value.columns)
     assert list(shown["单位"]) == [first["agency"]] and list(shown["状态"]) == [review.CONFIRMED]
+
+
+def _return_count(at) -> int:
+    import re
+
+    label = next(b.label for b in at.button if b.label.startswith("退回（"))
+    return int(re.search(r"（(\d+) 处问题）", label).group(1))
+
+
+def test_judging_a_finding_dismiss_needs_a_reason_and_a_reading_problem_leaves_the_notice(make_app, wh):
+    con = _reader(wh)
+    q = queries.review_queue(con, Filters())
+    row = next(r for r in q.itertuples() if (lambda fs: ((fs["kind"] == "source") & (fs["severity"] == "error")).sum() >= 2)(
+        queries.report_review_findings(con, Filters(), r.report_id)))
+    at = open_workbench(make_app, wh, signed_in=True, report=str(row.report_id))
+    n = _return_count(at)
+    fs = queries.report_review_findings(_reader(wh), Filters(), row.report_id)
+    first, second = fs[(fs["kind"] == "source") & (fs["severity"] == "error")].index[:2]
+
+    at.selectbox(key="wb_judge_which").set_value(first)
+    at.radio(key="wb_verdict").set_value(review.DISMISSED)
+    next(b for b in at.button if b.label == "保存判断").click().run()
+    assert any("驳回需要说明理由" in e.value for e in at.error)
+    assert review.load(wh) == []
+
+    at.text_input(key="wb_judge_note").input("表中该行为合计行，口径不同")
+    next(b for b in at.button if b.label == "保存判断").click().run()
+    assert not at.exception, at.exception
+    (d,) = review.load(wh)
+    assert (d.kind, d.action, d.reviewer, d.note, d.target) == (
+        review.FINDING, review.DISMISSED, REVIEWER, "表中该行为合计行，口径不同", fs.loc[first, "ref"])
+    table = next(t.value for t in at.dataframe if "判断" in t.value.columns)
+    judged = table[table["判断人"] == REVIEWER]
+    assert list(judged["判断"]) == [review.VERDICTS[review.DISMISSED]]
+    assert _return_count(at) == n - 1  # a dismissed finding is not sent back
+
+    at.selectbox(key="wb_judge_which").set_value(second)
+    at.radio(key="wb_verdict").set_value(review.READING_PROBLEM)
+    next(b for b in at.button if b.label == "保存判断").click().run()
+    assert any("更正一个单元格" in s.value for s in at.success)
+    if n > 2:
+        assert _return_count(at) == n - 2
+    else:  # nothing left to send back: no 退回
+        assert not any(b.label.startswith("退回（") for b in at.button)

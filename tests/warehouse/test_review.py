@@ -340,3 +340,39 @@ def test_an_uncertain_reading_settled_by_decisions_leaves_the_queue_count(db):
     assert counts() == (1, 1)
     with reader(db) as plain:
         assert plain.execute("SELECT count(*) FROM findings WHERE rule = 'P1'").fetchone()[0] == 1
+
+
+def test_the_batch_list_of_a_round_lists_what_the_notice_sends(db):
+    """退回清单: a report sent back with two failing equations lists both; one dismissed by the
+    reviewer leaves the list as it leaves the notice; a round starting after the return is empty."""
+    import datetime as dt
+
+    from warehouse import queries
+    from warehouse.filters import Filters
+
+    values = {KEY: 9, NATURAL: 7, "t3.carried_over.total": 0, "t3.result.total.total": 1, "t3.carry_forward.total": 0}
+    a, da = _validated("a.txt", values, "甲单位")
+    assert sorted(f.rule for f in a.findings) == ["R1", "R3"]
+    with open_writer(db) as w:
+        write_report(w.con, a, da, files_dir=w.layout.files)
+        w.publish()
+    cur = review.open_reviewed_reader(db).cursor()
+    (rid,) = cur.execute("SELECT report_id FROM reports").fetchone()
+    case = queries.review_queue(cur, Filters()).iloc[0]["case_key"]
+    review.record(db, reviewer="审查员甲", kind=review.CASE, target=case, sha256=a.sha256, action=review.RETURNED,
+                  deadline="2027-01-15")
+
+    def batch(since=None):
+        return queries.returned_reports(review.open_reviewed_reader(db).cursor(), Filters(), since)
+
+    b = batch()
+    assert list(b["report_id"]) == [rid] and int(b.iloc[0]["n_problems"]) == 2 and b.iloc[0]["deadline"] == "2027-01-15"
+    fs = queries.report_review_findings(review.open_reviewed_reader(db).cursor(), Filters(), rid).set_index("rule")
+    review.record(db, reviewer="审查员甲", kind=review.FINDING, target=fs.loc["R1", "ref"], sha256=a.sha256,
+                  action=review.DISMISSED, note="上年结转口径不同")
+    b = batch()
+    assert int(b.iloc[0]["n_problems"]) == 1 and "表三" in b.iloc[0]["problems"]
+    assert fs.loc["R3", "message"] == b.iloc[0]["problems"]
+    today = dt.datetime.now(dt.UTC).date()
+    assert len(batch(today.isoformat())) == 1
+    assert batch((today + dt.timedelta(days=2)).isoformat()).empty
