@@ -378,3 +378,42 @@ def test_judging_a_finding_dismiss_needs_a_reason_and_a_reading_problem_leaves_t
         assert _return_count(at) == n - 2
     else:  # nothing left to send back: no 退回
         assert not any(b.label.startswith("退回（") for b in at.button)
+
+
+def test_a_decided_value_that_makes_a_failing_equation_hold_leaves_data_quality(make_app, wh):
+    """数据质量 lists the equations failing on the values in force: the clerk reads in the original
+    the value that makes a failing equation hold (a cell alone on its side and in no other
+    equation, so nothing else moves) — that equation leaves the list, and the list is the query's."""
+    con = _reader(wh)
+    bad = queries.inconsistent_reports(con, Filters())
+    pick = None
+    for r in bad.itertuples():
+        check = equations.check_for(r.format, r.rule, r.cells.split("、"))
+        others = [c for c in equations.sum_checks(r.format) if c != check]
+        for side, other in ((check.left, check.right), (check.right, check.left)):
+            if len(side) == 1 and not any(side[0] in c.keys for c in others):
+                cells = queries.report_cells_reviewed(con, Filters(), r.report_id)
+                values = {k: (None if pd.isna(v) else float(v)) for k, v in zip(cells["key"], cells["value"], strict=True)}
+                pick = (r, side[0], sum(values.get(k) or 0.0 for k in other), values.get(side[0]))
+                break
+        if pick:
+            break
+    assert pick is not None, "the demo warehouse has no failing equation with a lone cell"
+    r, key, value, as_read = pick
+    sha = con.execute("SELECT sha256 FROM reports WHERE report_id = ?", [r.report_id]).fetchone()[0]
+
+    def listed(at) -> pd.DataFrame:
+        return next(d.value for d in at.dataframe if {"报告编号", "位置", "涉及单元格"} <= set(d.value.columns))
+
+    at = make_app(wh).run()
+    at.switch_page("views/quality.py").run()
+    before = listed(at)
+    assert ((before["报告编号"] == r.report_id) & (before["位置"] == r.location)).sum() == 1
+    review.record(wh, reviewer=REVIEWER, kind=review.CELL, target=key, sha256=sha, action="number", value=value,
+                  parser_value=as_read, parser_status="number" if as_read is not None else None, note="原文核对")
+    at = make_app(wh).run()
+    at.switch_page("views/quality.py").run()
+    assert not at.exception, at.exception
+    after = listed(at)
+    assert ((after["报告编号"] == r.report_id) & (after["位置"] == r.location)).sum() == 0
+    assert len(after) == len(before) - 1 == len(queries.inconsistent_reports(_reader(wh), Filters()))
