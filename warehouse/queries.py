@@ -578,19 +578,23 @@ def review_queue(con: Con, f: Filters) -> pd.DataFrame:
     back and a newer version of the same agency-year is now current. ``n_errors`` counts the
     equations failing on the values in force (a decided cell can make one hold, or break one);
     ``n_errors_as_read`` those of the report as read; ``n_parse_issues`` the uncertain readings not
-    yet settled by a decided value of each of their cells."""
+    yet settled by a decided value of each of their cells; ``n_source_changed`` the decided cells
+    whose parsed value a re-parse changed since the decision (to look at again)."""
     w, p = where_clause(f)
     sql = f"""
         WITH copied AS (SELECT report_id, count(*) AS n FROM findings WHERE rule = '{COPIED_RULE}' GROUP BY report_id),
         settled AS (  -- uncertain readings every cell of which a reviewer decided
             SELECT fi.report_id, count(*) AS n FROM findings fi
             JOIN (SELECT report_id, list(key) AS ks FROM reviewed_cells GROUP BY report_id) d USING (report_id)
-            WHERE fi.kind = 'parse' AND len(fi.keys) > 0 AND list_has_all(d.ks, fi.keys) GROUP BY fi.report_id)
+            WHERE fi.kind = 'parse' AND len(fi.keys) > 0 AND list_has_all(d.ks, fi.keys) GROUP BY fi.report_id),
+        changed AS (  -- decided cells whose parsed value a re-parse changed since the decision
+            SELECT report_id, count(*) AS n FROM reviewed_cells WHERE source_changed GROUP BY report_id)
         SELECT r.report_id, r.sha256, {CASE_KEY_SQL} AS case_key, r.agency, r.region, r.province, r.city,
                r.level, r.year, r.format, r.version, r.n_versions,
                r.n_errors - coalesce(rc.n_errors_as_read, 0) + coalesce(rc.n_errors_in_force, 0) AS n_errors,
                r.n_errors AS n_errors_as_read, r.n_warnings, coalesce(cp.n, 0) AS n_copied,
                r.n_parse_issues - coalesce(st.n, 0) AS n_parse_issues, r.n_parse_issues AS n_parse_issues_as_read,
+               coalesce(ch.n, 0) AS n_source_changed,
                CASE WHEN c.status IS NULL THEN '待复核'
                     WHEN c.status = '已退回' AND c.sha256 IS DISTINCT FROM r.sha256 THEN '已整改'
                     ELSE c.status END AS status,
@@ -600,6 +604,7 @@ def review_queue(con: Con, f: Filters) -> pd.DataFrame:
         LEFT JOIN review_rechecked rc ON rc.report_id = r.report_id
         LEFT JOIN copied cp ON cp.report_id = r.report_id
         LEFT JOIN settled st ON st.report_id = r.report_id
+        LEFT JOIN changed ch ON ch.report_id = r.report_id
         WHERE {w} AND (r.n_errors + r.n_warnings + r.n_parse_issues + coalesce(cp.n, 0) > 0 OR c.status IS NOT NULL
                     OR rc.report_id IS NOT NULL)
         ORDER BY r.agency, r.year

@@ -24,7 +24,8 @@ STATUS_NAMES = {s: (review.CORRECTED_LABEL if s == review.CORRECTED else s) for 
 EFFECTS = {"resolved": "按人工核定值已成立", "introduced": "按人工核定值不成立（新）"}
 TYPED = "__typed__"  # the "type the value" choice among the candidate readings
 QUEUE_COLUMNS = {"agency": "单位", "year": "年度", "status": "状态", "n_errors": "错误数", "n_warnings": "警告数",
-                 "n_copied": "内容雷同", "n_parse_issues": "待核识别存疑", "version": "版本", "deadline": "整改期限", "reviewer": "审查人"}
+                 "n_copied": "内容雷同", "n_parse_issues": "待核识别存疑",
+                 "n_source_changed": "读取已变化", "version": "版本", "deadline": "整改期限", "reviewer": "审查人"}
 
 
 def report_label(agency: object, year: object) -> str:
@@ -86,6 +87,9 @@ def render() -> None:
     counts = queue["status"].value_counts()
     for col, s in zip(st.columns(len(review.CASE_STATUSES)), review.CASE_STATUSES, strict=True):
         col.metric(s, int(counts.get(s, 0)))
+    if n_changed := int(queue["n_source_changed"].sum()):
+        st.warning(f"有 {n_changed} 个人工核定的单元格在重新解析后读取值已变化（见队列「读取已变化」列），请复核这些核定。",
+                   icon=":material/sync_problem:")
     if not auth.can_current_act():
         st.info("查看不需要登录；核定、判断、退回、复核等操作需要在侧栏以审查员账号登录。", icon=":material/lock:")
 

@@ -187,6 +187,11 @@ def test_reparse_keeps_decisions_and_flags_a_changed_source_value(db):
         assert con.execute("SELECT value, source_value, parser_value, source_changed FROM reviewed_cells").fetchall() \
             == [(9.0, 8.0, 7.0, True)]
         assert con.execute(f"SELECT {COL} FROM reports_wide WHERE sha256 = ?", [sha]).fetchone()[0] == 9
+        from warehouse import queries
+        from warehouse.filters import Filters
+
+        q = queries.review_queue(con, Filters()).set_index("sha256")  # the queue points the clerk at it
+        assert int(q.loc[sha, "n_source_changed"]) == 1
 
 
 @pytest.mark.slow
