@@ -339,10 +339,16 @@ def recheck(con: duckdb.DuckDBPyConnection) -> None:
                 'kind VARCHAR, scope VARCHAR, keys VARCHAR[], expected VARCHAR, found VARCHAR, message VARCHAR, "where" VARCHAR)')
     con.execute("CREATE OR REPLACE TABLE review_rechecked (report_id BIGINT, n_errors_as_read INTEGER, "
                 "n_errors_in_force INTEGER)")
-    if found:
-        con.executemany("INSERT INTO reviewed_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", found)
-    if counts:
-        con.executemany("INSERT INTO review_rechecked VALUES (?, ?, ?)", counts)
+    # One INSERT … SELECT from a registered frame each (executemany is a statement per row).
+    for table, rows_, cols in (("reviewed_findings", found, ["report_id", "rule", "severity", "kind", "scope", "keys",
+                                                             "expected", "found", "message", "where"]),
+                               ("review_rechecked", counts, ["report_id", "n_errors_as_read", "n_errors_in_force"])):
+        if rows_:
+            con.register("_rv_rows", pd.DataFrame(rows_, columns=cols))
+            try:
+                con.execute(f"INSERT INTO {table} SELECT * FROM _rv_rows")  # fixed names
+            finally:
+                con.unregister("_rv_rows")
     con.execute(FINDINGS_IN_FORCE_DDL)
 
 
