@@ -439,11 +439,17 @@ def reports_to_return(con: Con, f: Filters) -> pd.DataFrame:
 def parse_uncertain(con: Con, f: Filters) -> pd.DataFrame:
     """Findings about our reading (kind = parse): cells to check by hand, with the readings the
     parser could not choose between (``candidates``, as text) so the clerk compares them with the
-    original."""
-    df = _findings(con, f, "fi.kind = 'parse'", [], extra=", fi.candidates")
+    original, and ``settled`` (已核定) once a reviewer decided each of its cells."""
+    df = _findings(con, f, "fi.kind = 'parse'", [], extra=SETTLED_SQL)
     readings = df.pop("candidates").map(readings_text)
     df.insert(df.columns.get_loc("cells") + 1, "candidates", readings)
+    df["settled"] = df["settled"].map({True: "已核定", False: ""}).fillna("")
     return df
+
+
+# Whether a reviewer decided a value for every cell of an uncertain reading (审查工作台).
+SETTLED_SQL = (", fi.candidates, coalesce((SELECT list_has_all(list(rc.key), fi.keys) FROM reviewed_cells rc "
+               "WHERE rc.report_id = fi.report_id) AND len(fi.keys) > 0, false) AS settled")
 
 
 def readings_text(candidates: str | None) -> str:

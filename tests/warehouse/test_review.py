@@ -381,3 +381,26 @@ def test_the_batch_list_of_a_round_lists_what_the_notice_sends(db):
     today = dt.datetime.now(dt.UTC).date()
     assert len(batch(today.isoformat())) == 1
     assert batch((today + dt.timedelta(days=2)).isoformat()).empty
+
+
+def test_data_quality_marks_an_uncertain_reading_settled_once_each_cell_is_decided(db):
+    from loaders.model import Finding
+    from warehouse import queries
+    from warehouse.filters import Filters
+
+    r, data = make_report("p.txt", {KEY: None, NATURAL: None}, agency="丙单位")
+    r.findings.append(Finding("P1", "warning", "parse", "数字粘连，无法确定拆分", keys=(KEY, NATURAL),
+                              where="表三", candidates=[[1, 23], [12, 3]]))
+    with open_writer(db) as w:
+        write_report(w.con, r, data, files_dir=w.layout.files)
+        w.publish()
+
+    def settled():
+        return queries.parse_uncertain(review.open_reviewed_reader(db).cursor(), Filters())["settled"].tolist()
+
+    assert settled() == [""]
+    cell = dict(reviewer="审查员甲", kind=review.CELL, sha256=r.sha256, action="number", parser_status="unread")
+    review.record(db, target=KEY, value=12.0, **cell)
+    assert settled() == [""]
+    review.record(db, target=NATURAL, value=3.0, **cell)
+    assert settled() == ["已核定"]
