@@ -28,12 +28,22 @@ def number(v: float | None) -> str:
     return "空白" if v is None else f"{v:g}"
 
 
-def holds(check: SumCheck, values: Values) -> bool | None:
-    """True / False when every cell of the equation has a number; None when one is unread or blank."""
-    vals = [values.get(k) for k in check.keys]
-    if any(v is None for v in vals):
+def _side_total(keys: tuple[str, ...], values: Values) -> float | None:
+    """A side's sum as the parser's check takes it (loaders.validate.check_sum): None when nothing on
+    it is printed; a blank term counts as 0 otherwise."""
+    vals = [values.get(k) for k in keys]
+    if all(v is None for v in vals):
         return None
-    return abs(sum(values[k] for k in check.left) - sum(values[k] for k in check.right)) < 1e-9  # type: ignore[misc]
+    return sum(v for v in vals if v is not None)
+
+
+def holds(check: SumCheck, values: Values) -> bool | None:
+    """True / False as the parser checks the equation (blank terms count as 0); None when one side
+    has nothing printed (not checkable: blank ≠ 0)."""
+    left, right = _side_total(check.left, values), _side_total(check.right, values)
+    if left is None or right is None:
+        return None
+    return abs(left - right) < 1e-9
 
 
 def newly_broken(fmt: str, before: Values, after: Values) -> list[SumCheck]:
@@ -54,8 +64,8 @@ def describe(fmt: str, check: SumCheck, values: Values) -> str:
         return " ＋ ".join(f"{cell_label(fmt, k)}（{number(values.get(k))}）" for k in keys)
 
     def total(keys: tuple[str, ...]) -> str:
-        vals = [values.get(k) for k in keys]
-        return "—" if any(v is None for v in vals) else f"{sum(vals):g}"  # type: ignore[arg-type]
+        t = _side_total(keys, values)
+        return "—" if t is None else f"{t:g}"
 
     return (f"{check.where}：{side(check.left)} 应等于 {side(check.right)}；"
             f"报告中左边合计 {total(check.left)}，右边合计 {total(check.right)}。")

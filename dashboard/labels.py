@@ -92,7 +92,7 @@ COLUMN_NAMES = {
     "province": "省", "city": "市", "county": "县（区）", "level": "层级", "category": "类别",
     "format": "格式", "rule": "规则", "severity": "严重程度", "message": "说明", "location": "位置",
     "cells": "涉及单元格", "expected": "应为", "found": "实际", "source_name": "源文件", "report_id": "报告编号",
-    "candidates": "可能的读法", "n_problems": "问题数", "problems": "问题说明",
+    "candidates": "可能的读法", "settled": "人工核定", "n_problems": "问题数", "problems": "问题说明",
     "version": "版本", "n_versions": "版本数", "is_current": "是否最新", "publish_date": "发布日期",
     "ingested_at": "入库时间", "region": "地区", "grp": "类别", "result": "结果",
 }

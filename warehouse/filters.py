@@ -115,7 +115,7 @@ def where_clause(f: Filters, alias: str = "r", *, roster: bool = False) -> tuple
     if not f.include_demo:
         parts.append(f"NOT {a}is_demo")
     if f.leave_out_failing and not roster:
-        parts.append(f"{a}report_id NOT IN (SELECT fi.report_id FROM findings fi WHERE fi.kind = 'source' "
+        parts.append(f"{a}report_id NOT IN (SELECT fi.report_id FROM findings_in_force fi WHERE fi.kind = 'source' "
                      "AND fi.rule IN (SELECT unnest(?::VARCHAR[])))")
         params.append(list(HARD_RULES))
     return (" AND ".join(parts) or "TRUE"), params

@@ -26,7 +26,7 @@ from .filters import HARD_RULES, Filters, where_clause
 INFLUENCE_SHARE = 0.05  # a failing report moving a figure by more than 5 % of it is named
 MARK = "⚠"
 
-_FAILING = ("r.report_id IN (SELECT fi.report_id FROM findings fi WHERE fi.kind = 'source' "
+_FAILING = ("r.report_id IN (SELECT fi.report_id FROM findings_in_force fi WHERE fi.kind = 'source' "
             "AND fi.rule IN (SELECT unnest(?::VARCHAR[])))")
 
 

@@ -392,7 +392,7 @@ def agency_findings(con: Con, f: Filters, agency_key: str) -> pd.DataFrame:
     sql = f"""
         SELECT r.year, fi.rule, fi.severity, fi.kind, fi.scope, fi.message, fi."where" AS location,
                array_to_string(fi.keys, '、') AS cells, fi.expected, fi.found
-        FROM findings fi JOIN reports r USING (report_id)
+        FROM findings_in_force fi JOIN reports r USING (report_id)
         WHERE r.agency_key = ? AND r.is_current AND {w}
         ORDER BY r.year DESC, fi.severity, fi.rule
     """
@@ -409,7 +409,7 @@ def _findings(con: Con, f: Filters, condition: str, cond_params: list, extra: st
         SELECT r.agency, r.year, r.format, fi.rule, fi.severity, fi.message, fi."where" AS location,
                array_to_string(fi.keys, '、') AS cells, fi.expected, fi.found, d.name AS source_name, r.report_id
                {extra}
-        FROM findings fi JOIN reports r USING (report_id) LEFT JOIN source_documents d ON d.sha256 = r.sha256
+        FROM findings_in_force fi JOIN reports r USING (report_id) LEFT JOIN source_documents d ON d.sha256 = r.sha256
         WHERE {w} AND {condition}
         ORDER BY r.agency, r.year, fi.rule
     """
@@ -428,7 +428,7 @@ def reports_to_return(con: Con, f: Filters) -> pd.DataFrame:
     sql = f"""
         SELECT r.agency, r.year, d.name AS source_name, count(*) AS n_problems,
                string_agg(fi.message, '；' ORDER BY fi.rule, fi.message) AS problems, r.report_id
-        FROM findings fi JOIN reports r USING (report_id) LEFT JOIN source_documents d ON d.sha256 = r.sha256
+        FROM findings_in_force fi JOIN reports r USING (report_id) LEFT JOIN source_documents d ON d.sha256 = r.sha256
         WHERE {w} AND fi.kind = 'source' AND fi.rule IN (SELECT unnest(?::VARCHAR[]))
         GROUP BY r.agency, r.year, d.name, r.report_id
         ORDER BY r.agency, r.year
@@ -439,11 +439,17 @@ def reports_to_return(con: Con, f: Filters) -> pd.DataFrame:
 def parse_uncertain(con: Con, f: Filters) -> pd.DataFrame:
     """Findings about our reading (kind = parse): cells to check by hand, with the readings the
     parser could not choose between (``candidates``, as text) so the clerk compares them with the
-    original."""
-    df = _findings(con, f, "fi.kind = 'parse'", [], extra=", fi.candidates")
+    original, and ``settled`` (已核定) once a reviewer decided each of its cells."""
+    df = _findings(con, f, "fi.kind = 'parse'", [], extra=SETTLED_SQL)
     readings = df.pop("candidates").map(readings_text)
     df.insert(df.columns.get_loc("cells") + 1, "candidates", readings)
+    df["settled"] = df["settled"].map({True: "已核定", False: ""}).fillna("")
     return df
+
+
+# Whether a reviewer decided a value for every cell of an uncertain reading (审查工作台).
+SETTLED_SQL = (", fi.candidates, coalesce((SELECT list_has_all(list(rc.key), fi.keys) FROM reviewed_cells rc "
+               "WHERE rc.report_id = fi.report_id) AND len(fi.keys) > 0, false) AS settled")
 
 
 def readings_text(candidates: str | None) -> str:
@@ -562,46 +568,77 @@ QUESTIONS[structure_problems.__name__] = structure_problems
 # is its own case. The same expression names cases in the page's decisions (review.case_key).
 CASE_KEY_SQL = "coalesce(r.agency_key, 'doc:' || r.sha256) || '|' || coalesce(CAST(r.year AS VARCHAR), '')"
 # A finding's identity across re-parses: rule, cells and place (its report is the document hash).
-FINDING_REF_SQL = "fi.rule || '|' || array_to_string(fi.keys, ',') || '|' || coalesce(fi.\"where\", '')"
+FINDING_REF_SQL = ("fi.rule || '|' || coalesce(array_to_string(fi.keys, ','), '') || '|' || "
+                   "coalesce(fi.\"where\", '')")
+# The verdict in force on each finding (by document and finding ref).
+VERDICTS_CTE = """verdicts AS (
+            SELECT sha256, target, action, reviewer, decided_at, note
+            FROM review_decisions WHERE kind = 'finding' AND in_force
+            QUALIFY row_number() OVER (PARTITION BY sha256, target ORDER BY decision_id DESC) = 1)"""
+COPIED_RULE = "C1"  # 内容雷同 (warehouse.similarity): found after the report is stored, not in reports.n_warnings
 
 
 def review_queue(con: Con, f: Filters) -> pd.DataFrame:
-    """Every current report with something to look at (findings of any kind) or a case, with the
-    status of its case: 待复核 when nothing was decided; 已整改 when it was sent back and a newer
-    version of the same agency-year is now current."""
+    """Every current report with something to look at (findings of any kind, 内容雷同 included), a
+    decided cell or a case, with the status of its case: 待复核 when nothing was decided; 已整改 when it was sent
+    back and a newer version of the same agency-year is now current. ``n_errors`` counts the
+    equations failing on the values in force (a decided cell can make one hold, or break one);
+    ``n_errors_as_read`` those of the report as read; ``n_parse_issues`` the uncertain readings not
+    yet settled by a decided value of each of their cells; ``n_source_changed`` the decided cells
+    whose parsed value a re-parse changed since the decision (to look at again)."""
     w, p = where_clause(f)
     sql = f"""
+        WITH copied AS (SELECT report_id, count(*) AS n FROM findings WHERE rule = '{COPIED_RULE}' GROUP BY report_id),
+        settled AS (  -- uncertain readings every cell of which a reviewer decided
+            SELECT fi.report_id, count(*) AS n FROM findings fi
+            JOIN (SELECT report_id, list(key) AS ks FROM reviewed_cells GROUP BY report_id) d USING (report_id)
+            WHERE fi.kind = 'parse' AND len(fi.keys) > 0 AND list_has_all(d.ks, fi.keys) GROUP BY fi.report_id),
+        changed AS (  -- decided cells whose parsed value a re-parse changed since the decision
+            SELECT report_id, count(*) AS n FROM reviewed_cells WHERE source_changed GROUP BY report_id)
         SELECT r.report_id, r.sha256, {CASE_KEY_SQL} AS case_key, r.agency, r.region, r.province, r.city,
-               r.level, r.year, r.format, r.version, r.n_versions, r.n_errors, r.n_warnings, r.n_parse_issues,
+               r.level, r.year, r.format, r.version, r.n_versions,
+               r.n_errors - coalesce(rc.n_errors_as_read, 0) + coalesce(rc.n_errors_in_force, 0) AS n_errors,
+               r.n_errors AS n_errors_as_read, r.n_warnings, coalesce(cp.n, 0) AS n_copied,
+               r.n_parse_issues - coalesce(st.n, 0) AS n_parse_issues, r.n_parse_issues AS n_parse_issues_as_read,
+               coalesce(ch.n, 0) AS n_source_changed,
                CASE WHEN c.status IS NULL THEN '待复核'
                     WHEN c.status = '已退回' AND c.sha256 IS DISTINCT FROM r.sha256 THEN '已整改'
                     ELSE c.status END AS status,
                c.sha256 AS case_sha256, c.deadline, c.reviewer, c.decided_at, c.note,
                (SELECT o.report_id FROM reports o WHERE o.sha256 = c.sha256) AS case_report_id
         FROM reports r LEFT JOIN review_cases c ON c.case_key = {CASE_KEY_SQL}
-        WHERE {w} AND (r.n_errors + r.n_warnings + r.n_parse_issues > 0 OR c.status IS NOT NULL)
+        LEFT JOIN review_rechecked rc ON rc.report_id = r.report_id
+        LEFT JOIN copied cp ON cp.report_id = r.report_id
+        LEFT JOIN settled st ON st.report_id = r.report_id
+        LEFT JOIN changed ch ON ch.report_id = r.report_id
+        WHERE {w} AND (r.n_errors + r.n_warnings + r.n_parse_issues + coalesce(cp.n, 0) > 0 OR c.status IS NOT NULL
+                    OR rc.report_id IS NOT NULL)
         ORDER BY r.agency, r.year
     """
     return _df(con, sql, p)
 
 
 def report_review_findings(con: Con, f: Filters, report_id: int) -> pd.DataFrame:
-    """One report's findings with their identity (``ref``), candidate readings and the verdict in
-    force on each (NULL when none)."""
+    """One report's findings with their identity (``ref``), candidate readings, the verdict in
+    force on each (NULL when none) and ``review_effect``: 'resolved' for an equation that failed as
+    read and holds on the values in force, 'introduced' for one that fails only on them."""
     sql = f"""
-        WITH verdicts AS (
-            SELECT sha256, target, action, reviewer, decided_at, note
-            FROM review_decisions WHERE kind = 'finding' AND in_force
-            QUALIFY row_number() OVER (PARTITION BY sha256, target ORDER BY decision_id DESC) = 1)
-        SELECT fi.rule, fi.severity, fi.kind, fi.scope, fi.keys, fi.expected, fi.found, fi.message,
-               fi."where" AS location, fi.candidates, {FINDING_REF_SQL} AS ref,
+        WITH {VERDICTS_CTE},
+        now AS (SELECT fi.*, {FINDING_REF_SQL} AS ref FROM findings_in_force fi WHERE fi.report_id = ?),
+        was AS (SELECT fi.*, {FINDING_REF_SQL} AS ref FROM findings fi WHERE fi.report_id = ?),
+        x AS (
+            SELECT n.*, CASE WHEN EXISTS (SELECT 1 FROM was WHERE was.ref = n.ref) THEN NULL
+                             ELSE 'introduced' END AS review_effect FROM now n
+            UNION ALL BY NAME
+            SELECT w.*, 'resolved' AS review_effect FROM was w WHERE NOT EXISTS (SELECT 1 FROM now WHERE now.ref = w.ref))
+        SELECT x.rule, x.severity, x.kind, x.scope, x.keys, x.expected, x.found, x.message,
+               x."where" AS location, x.candidates, x.ref, x.review_effect,
                v.action AS verdict, v.reviewer AS verdict_by, v.decided_at AS verdict_at, v.note AS verdict_note
-        FROM findings fi JOIN reports r USING (report_id)
-        LEFT JOIN verdicts v ON v.sha256 = r.sha256 AND v.target = {FINDING_REF_SQL}
-        WHERE fi.report_id = ?
-        ORDER BY fi.kind DESC, fi.severity, fi.rule, fi."where"
+        FROM x JOIN reports r ON r.report_id = x.report_id
+        LEFT JOIN verdicts v ON v.sha256 = r.sha256 AND v.target = x.ref
+        ORDER BY x.kind DESC, x.severity, x.rule, x."where"
     """
-    return _df(con, sql, [int(report_id)])
+    return _df(con, sql, [int(report_id), int(report_id)])
 
 
 def report_cells_reviewed(con: Con, f: Filters, report_id: int) -> pd.DataFrame:
@@ -653,22 +690,32 @@ def reviewed_cells_list(con: Con, f: Filters) -> pd.DataFrame:
     return _df(con, sql, p)
 
 
-def returned_reports(con: Con, f: Filters) -> pd.DataFrame:
-    """The batch list of a round: every case sent back (已退回 / 已整改), one row per report version sent."""
+def returned_reports(con: Con, f: Filters, since: str | None = None) -> pd.DataFrame:
+    """The batch list of a round: every case sent back (已退回 / 已整改) — on or after ``since``
+    (an ISO date) when given — one row per report version sent, with the problems its notice
+    lists: the errors in force not judged a reading problem or dismissed, and the warnings a
+    reviewer confirmed as the source's own."""
     w, p = where_clause(_copy(f, current_only=False))
     sql = f"""
+        WITH {VERDICTS_CTE},
+        sent AS (
+            SELECT fi.report_id, fi.rule, fi.message
+            FROM findings_in_force fi JOIN reports s USING (report_id)
+            LEFT JOIN verdicts v ON v.sha256 = s.sha256 AND v.target = {FINDING_REF_SQL}
+            WHERE s.sha256 IN (SELECT sha256 FROM review_cases WHERE status = '已退回') AND fi.kind = 'source'
+              AND ((fi.severity = 'error' AND coalesce(v.action, '') NOT IN ('reading_problem', 'dismissed'))
+                   OR v.action = 'source_error'))
         SELECT r.agency, r.year, d.name AS source_name, c.decided_at AS returned_at, c.deadline, c.reviewer,
                c.note, r.report_id, r.sha256, c.case_key,
-               (SELECT count(*) FROM findings fi WHERE fi.report_id = r.report_id AND fi.kind = 'source'
-                  AND fi.severity = 'error') AS n_problems,
-               (SELECT string_agg(fi.message, '；' ORDER BY fi.rule, fi.message) FROM findings fi
-                 WHERE fi.report_id = r.report_id AND fi.kind = 'source' AND fi.severity = 'error') AS problems
+               (SELECT count(*) FROM sent WHERE sent.report_id = r.report_id) AS n_problems,
+               (SELECT string_agg(sent.message, '；' ORDER BY sent.rule, sent.message) FROM sent
+                 WHERE sent.report_id = r.report_id) AS problems
         FROM review_cases c JOIN reports r ON r.sha256 = c.sha256
         LEFT JOIN source_documents d ON d.sha256 = r.sha256
-        WHERE {w} AND c.status = '已退回'
+        WHERE {w} AND c.status = '已退回' AND (CAST(? AS DATE) IS NULL OR CAST(c.decided_at AS DATE) >= CAST(? AS DATE))
         ORDER BY c.decided_at, r.agency
     """
-    return _df(con, sql, p)
+    return _df(con, sql, [*p, since, since])
 
 
 def version_findings(con: Con, f: Filters, old_report_id: int, new_report_id: int) -> pd.DataFrame:
@@ -677,7 +724,7 @@ def version_findings(con: Con, f: Filters, old_report_id: int, new_report_id: in
     sql = f"""
         WITH x AS (
             SELECT fi.report_id, {FINDING_REF_SQL} AS ref, fi.rule, fi.message, fi."where" AS location
-            FROM findings fi WHERE fi.report_id IN (?, ?))
+            FROM findings_in_force fi WHERE fi.report_id IN (?, ?))
         SELECT ref, any_value(rule) AS rule, any_value(location) AS location,
                max(message) FILTER (WHERE report_id = ?) AS old_message,
                max(message) FILTER (WHERE report_id = ?) AS new_message,
@@ -756,7 +803,7 @@ def _summary_where(f: Filters, year: int) -> tuple[str, list]:
     return where_clause(_copy(f, year_from=int(year), year_to=int(year)))
 
 
-_FAILING = ("r.report_id IN (SELECT fi.report_id FROM findings fi WHERE fi.kind = 'source' "
+_FAILING = ("r.report_id IN (SELECT fi.report_id FROM findings_in_force fi WHERE fi.kind = 'source' "
             "AND fi.rule IN (SELECT unnest(?::VARCHAR[])))")
 
 

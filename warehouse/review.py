@@ -60,6 +60,7 @@ VERDICTS = {SOURCE_ERROR: "源文件自身错误（应退回整改）", READING_
 
 # Tables and views ``apply_review`` (re)builds; a reader overlay builds them in memory.
 DERIVED = ("review_decisions", "reviewed_cells", "review_cases", "reviewed_report_values", "reports_wide",
+           "reviewed_findings", "review_rechecked", "findings_in_force",
            "rollup_year")  # warehouse.rollups: sums of reports_wide (rollup_agencies holds no cell: mirrored)
 
 
@@ -295,6 +296,7 @@ def apply_review(con: duckdb.DuckDBPyConnection, decisions: list[Decision], *, b
         FROM report_values v JOIN (
             SELECT report_id, list(key) AS ks, map(list(key), list(value)) AS m FROM reviewed_cells GROUP BY report_id
         ) rc USING (report_id)""")
+    recheck(con)
     from .schema import WIDE_VIEW_DDL
 
     con.execute(WIDE_VIEW_DDL)
@@ -302,6 +304,52 @@ def apply_review(con: duckdb.DuckDBPyConnection, decisions: list[Decision], *, b
         from . import rollups  # late: rollups builds on indicators, which builds on this package
 
         rollups.build(con)  # the pages' pre-aggregates follow the reviewed values (at every publish)
+
+
+def recheck(con: duckdb.DuckDBPyConnection) -> None:
+    """The 勾稽 equations (R1–R4) of every report with a decided cell, checked again on its values
+    in force by the parser's own check (``loaders.validate.check_rules``): ``reviewed_findings``
+    holds the failures, ``review_rechecked`` the counts as read and in force, and the view
+    ``findings_in_force`` puts them in place of the findings as read (schema.FINDINGS_IN_FORCE_DDL).
+    A decided cell that makes a failing equation hold clears it from the queue, 数据质量 and the
+    notice; one that breaks an equation adds it."""
+    from loaders.validate import check_rules
+
+    from .schema import FINDINGS_IN_FORCE_DDL, key_of_column
+
+    def rows(table: str) -> dict[int, tuple[str, dict[str, float | None]]]:
+        cur = con.execute(f"SELECT r.format, v.* FROM {table} v JOIN reports r USING (report_id) "  # fixed names
+                          "WHERE v.report_id IN (SELECT report_id FROM reviewed_report_values)")
+        names = [key_of_column(c[0]) if c[0] not in ("format", "report_id") else c[0] for c in cur.description]
+        out = {}
+        for row in cur.fetchall():
+            d = dict(zip(names, row, strict=True))
+            out[int(d.pop("report_id"))] = (str(d.pop("format")), d)
+        return out
+
+    as_read, in_force = rows("report_values"), rows("reviewed_report_values")
+    found, counts = [], []
+    for rid, (fmt, values) in in_force.items():
+        failing = check_rules(fmt, values) if fmt in FORMATS else []
+        before = check_rules(fmt, as_read[rid][1]) if fmt in FORMATS and rid in as_read else []
+        counts.append((rid, len(before), len(failing)))
+        found += [(rid, f.rule, f.severity, f.kind, "report", list(f.keys), json.dumps(f.expected), json.dumps(f.found),
+                   f.message, f.where) for f in failing]
+    con.execute("CREATE OR REPLACE TABLE reviewed_findings (report_id BIGINT, rule VARCHAR, severity VARCHAR, "
+                'kind VARCHAR, scope VARCHAR, keys VARCHAR[], expected VARCHAR, found VARCHAR, message VARCHAR, "where" VARCHAR)')
+    con.execute("CREATE OR REPLACE TABLE review_rechecked (report_id BIGINT, n_errors_as_read INTEGER, "
+                "n_errors_in_force INTEGER)")
+    # One INSERT … SELECT from a registered frame each (executemany is a statement per row).
+    for table, rows_, cols in (("reviewed_findings", found, ["report_id", "rule", "severity", "kind", "scope", "keys",
+                                                             "expected", "found", "message", "where"]),
+                               ("review_rechecked", counts, ["report_id", "n_errors_as_read", "n_errors_in_force"])):
+        if rows_:
+            con.register("_rv_rows", pd.DataFrame(rows_, columns=cols))
+            try:
+                con.execute(f"INSERT INTO {table} SELECT * FROM _rv_rows")  # fixed names
+            finally:
+                con.unregister("_rv_rows")
+    con.execute(FINDINGS_IN_FORCE_DDL)
 
 
 def fold_journal(con: duckdb.DuckDBPyConnection, db: Path | str) -> None:

@@ -93,6 +93,25 @@ FROM reports r JOIN (
 ) v USING (report_id);
 """
 
+
+def _hard_rules() -> tuple[str, ...]:
+    from loaders.spec import sum_checks
+
+    return tuple(sorted({c.rule for fmt in FORMATS for c in sum_checks(fmt)}))
+
+
+# The findings in force (migration 009): the hard-rule findings of a report with a decided cell
+# are those of its values in force (``reviewed_findings``, warehouse.review), every other finding
+# as read. Rule ids are spec literals. Rebuilt by warehouse.review with the rest of the overlay.
+FINDINGS_IN_FORCE_DDL = f"""
+CREATE OR REPLACE VIEW findings_in_force AS
+SELECT * FROM findings
+WHERE NOT (kind = 'source' AND rule IN ({", ".join(f"'{r}'" for r in _hard_rules())})
+           AND report_id IN (SELECT report_id FROM review_rechecked))
+UNION ALL BY NAME
+SELECT * FROM reviewed_findings;
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "core tables", _sql_file("001_core.sql")),
     (2, "views", _sql_file("002_views.sql")),
@@ -102,6 +121,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (6, "intake: deadlines, roster deadline classes, confirmed matches", _sql_file("006_intake.sql")),
     (7, "cells decided by an adjacent year", _sql_file("007_cross_year_cells.sql")),
     (8, "roster edits: former names and edit history", _sql_file("008_roster_edits.sql")),
+    (9, "findings on the values in force", _sql_file("009_findings_in_force.sql") + FINDINGS_IN_FORCE_DDL),
 )
 
 

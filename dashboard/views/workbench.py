@@ -21,9 +21,11 @@ from warehouse import review
 
 _FLASH = "_wb_flash"
 STATUS_NAMES = {s: (review.CORRECTED_LABEL if s == review.CORRECTED else s) for s in review.CASE_STATUSES}
+EFFECTS = {"resolved": "按人工核定值已成立", "introduced": "按人工核定值不成立（新）"}
 TYPED = "__typed__"  # the "type the value" choice among the candidate readings
 QUEUE_COLUMNS = {"agency": "单位", "year": "年度", "status": "状态", "n_errors": "错误数", "n_warnings": "警告数",
-                 "n_parse_issues": "识别存疑数", "version": "版本", "deadline": "整改期限", "reviewer": "审查人"}
+                 "n_copied": "内容雷同", "n_parse_issues": "待核识别存疑",
+                 "n_source_changed": "读取已变化", "version": "版本", "deadline": "整改期限", "reviewer": "审查人"}
 
 
 def report_label(agency: object, year: object) -> str:
@@ -86,6 +88,9 @@ def render() -> None:
     counts = queue["status"].value_counts()
     for col, s in zip(st.columns(len(review.CASE_STATUSES)), review.CASE_STATUSES, strict=True):
         col.metric(s, int(counts.get(s, 0)))
+    if n_changed := int(queue["n_source_changed"].sum()):
+        st.warning(f"有 {n_changed} 个人工核定的单元格在重新解析后读取值已变化（见队列「读取已变化」列），请复核这些核定。",
+                   icon=":material/sync_problem:")
     if not auth.can_current_act():
         st.info("查看不需要登录；核定、判断、退回、复核等操作需要在侧栏以审查员账号登录。", icon=":material/lock:")
 
@@ -287,6 +292,7 @@ def _findings(doc, fmt, source: pd.DataFrame, values, can: bool) -> None:
     shown = pd.DataFrame({
         "规则": [f"{r} {RULE_BY_ID[r].name}" if r in RULE_BY_ID else r for r in source["rule"]],
         "说明": source["message"], "位置": source["location"],
+        "按核定值复核": source["review_effect"].map(EFFECTS).fillna(""),
         "判断": source["verdict"].map(lambda v: review.VERDICTS.get(v, "未判断") if isinstance(v, str) else "未判断"),
         "判断人": source["verdict_by"], "理由": source["verdict_note"],
     })
@@ -312,10 +318,11 @@ def _findings(doc, fmt, source: pd.DataFrame, values, can: bool) -> None:
 
 def _to_send(source: pd.DataFrame) -> pd.DataFrame:
     """The findings a notice lists: the report's own errors, minus those judged a reading problem
-    or dismissed; warnings only when a reviewer confirmed them as the source's error."""
+    or dismissed; warnings only when a reviewer confirmed them as the source's error; none that
+    holds on the values in force (a decided cell fixed the reading)."""
     verdict = source["verdict"]
     errors = (source["severity"] == "error") & ~verdict.isin([review.READING_PROBLEM, review.DISMISSED])
-    return source[errors | (verdict == review.SOURCE_ERROR)]
+    return source[(errors | (verdict == review.SOURCE_ERROR)) & (source["review_effect"] != "resolved")]
 
 
 # ------------------------------------------------------------------ 案件：确认、退回、复核、归档
@@ -435,7 +442,8 @@ def _history(f, doc, row, can: bool) -> None:
 
 def _round_downloads(f) -> None:
     st.markdown("#### 本轮退回清单与审查决定")
-    returned = data.ask("returned_reports", f)
+    since = st.date_input("本轮起始日期（退回日期不早于此日；留空为全部已退回）", value=None, key="wb_round_since")
+    returned = data.ask("returned_reports", f, since.isoformat() if since else None)
     c1, c2 = st.columns(2)
     c1.download_button(f"下载退回清单（XLSX，{len(returned)} 份）", lambda: notice.batch_xlsx(returned),
                        file_name="退回清单.xlsx", mime=components.XLSX_MIME, key="wb_batch", on_click="ignore",

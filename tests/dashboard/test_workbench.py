@@ -305,3 +305,115 @@ def test_exports_mark_reviewed_cells_with_reviewer_and_date(wh, tmp_path):
     assert float(wide.loc[str(rid), "t3.new_received.total"]) == value + 3
     assert wide.loc[str(rid), "reviewed_cells"] == f"t3.new_received.total（{REVIEWER}，{day}）"
     assert (wide.drop(index=str(rid))["reviewed_cells"] == "").all()
+
+
+def test_the_sidebar_filters_narrow_the_queue_and_its_counts_by_status(make_app, wh):
+    """Region, level and year (the sidebar) narrow the queue and the counts at the top, as the
+    query over the same slice says; the status filter narrows the list."""
+    con = _reader(wh)
+    q = queries.review_queue(con, Filters())
+    review.record(wh, reviewer=REVIEWER, kind=review.CASE, target=str(q.iloc[0]["case_key"]),
+                  sha256=str(q.iloc[0]["sha256"]), action=review.CONFIRMED)  # two statuses in the queue
+    first = q.iloc[0]
+    at = open_workbench(make_app, wh, signed_in=False)
+    at.selectbox(key="province").set_value(first["province"]).run()
+    at.selectbox(key="city").set_value(first["city"]).run()
+    at.multiselect(key="level").set_value([first["level"]]).run()
+    years = at.slider(key="years")
+    years.set_value((int(first["year"]), int(first["year"]))).run()
+    assert not at.exception, at.exception
+    f = Filters(provinces=(first["province"],), cities=(first["city"],), levels=(first["level"],),
+                year_from=int(first["year"]), year_to=int(first["year"]))
+    want = queries.review_queue(_reader(wh), f)
+    assert 0 < len(want) < len(q)
+    counts = {m.label: int(m.value) for m in at.metric if m.label in review.CASE_STATUSES}
+    assert counts == {s: int((want["status"] == s).sum()) for s in review.CASE_STATUSES}
+    assert counts[review.CONFIRMED] == 1
+    shown = next(d.value for d in at.dataframe if "单位" in d.value.columns and "状态" in d.value.columns)
+    assert sorted(shown["单位"]) == sorted(want["agency"])
+    at.multiselect(key="wb_status").set_value([review.CONFIRMED]).run()
+    shown = next(d.value for d in at.dataframe if "单位" in d.value.columns and "状态" in d.value.columns)
+    assert list(shown["单位"]) == [first["agency"]] and list(shown["状态"]) == [review.CONFIRMED]
+
+
+def _return_count(at) -> int:
+    import re
+
+    label = next(b.label for b in at.button if b.label.startswith("退回（"))
+    return int(re.search(r"（(\d+) 处问题）", label).group(1))
+
+
+def test_judging_a_finding_dismiss_needs_a_reason_and_a_reading_problem_leaves_the_notice(make_app, wh):
+    con = _reader(wh)
+    q = queries.review_queue(con, Filters())
+    row = next(r for r in q.itertuples() if (lambda fs: ((fs["kind"] == "source") & (fs["severity"] == "error")).sum() >= 2)(
+        queries.report_review_findings(con, Filters(), r.report_id)))
+    at = open_workbench(make_app, wh, signed_in=True, report=str(row.report_id))
+    n = _return_count(at)
+    fs = queries.report_review_findings(_reader(wh), Filters(), row.report_id)
+    first, second = fs[(fs["kind"] == "source") & (fs["severity"] == "error")].index[:2]
+
+    at.selectbox(key="wb_judge_which").set_value(first)
+    at.radio(key="wb_verdict").set_value(review.DISMISSED)
+    next(b for b in at.button if b.label == "保存判断").click().run()
+    assert any("驳回需要说明理由" in e.value for e in at.error)
+    assert review.load(wh) == []
+
+    at.text_input(key="wb_judge_note").input("表中该行为合计行，口径不同")
+    next(b for b in at.button if b.label == "保存判断").click().run()
+    assert not at.exception, at.exception
+    (d,) = review.load(wh)
+    assert (d.kind, d.action, d.reviewer, d.note, d.target) == (
+        review.FINDING, review.DISMISSED, REVIEWER, "表中该行为合计行，口径不同", fs.loc[first, "ref"])
+    table = next(t.value for t in at.dataframe if "判断" in t.value.columns)
+    judged = table[table["判断人"] == REVIEWER]
+    assert list(judged["判断"]) == [review.VERDICTS[review.DISMISSED]]
+    assert _return_count(at) == n - 1  # a dismissed finding is not sent back
+
+    at.selectbox(key="wb_judge_which").set_value(second)
+    at.radio(key="wb_verdict").set_value(review.READING_PROBLEM)
+    next(b for b in at.button if b.label == "保存判断").click().run()
+    assert any("更正一个单元格" in s.value for s in at.success)
+    if n > 2:
+        assert _return_count(at) == n - 2
+    else:  # nothing left to send back: no 退回
+        assert not any(b.label.startswith("退回（") for b in at.button)
+
+
+def test_a_decided_value_that_makes_a_failing_equation_hold_leaves_data_quality(make_app, wh):
+    """数据质量 lists the equations failing on the values in force: the clerk reads in the original
+    the value that makes a failing equation hold (a cell alone on its side and in no other
+    equation, so nothing else moves) — that equation leaves the list, and the list is the query's."""
+    con = _reader(wh)
+    bad = queries.inconsistent_reports(con, Filters())
+    pick = None
+    for r in bad.itertuples():
+        check = equations.check_for(r.format, r.rule, r.cells.split("、"))
+        others = [c for c in equations.sum_checks(r.format) if c != check]
+        for side, other in ((check.left, check.right), (check.right, check.left)):
+            if len(side) == 1 and not any(side[0] in c.keys for c in others):
+                cells = queries.report_cells_reviewed(con, Filters(), r.report_id)
+                values = {k: (None if pd.isna(v) else float(v)) for k, v in zip(cells["key"], cells["value"], strict=True)}
+                pick = (r, side[0], sum(values.get(k) or 0.0 for k in other), values.get(side[0]))
+                break
+        if pick:
+            break
+    assert pick is not None, "the demo warehouse has no failing equation with a lone cell"
+    r, key, value, as_read = pick
+    sha = con.execute("SELECT sha256 FROM reports WHERE report_id = ?", [r.report_id]).fetchone()[0]
+
+    def listed(at) -> pd.DataFrame:
+        return next(d.value for d in at.dataframe if {"报告编号", "位置", "涉及单元格"} <= set(d.value.columns))
+
+    at = make_app(wh).run()
+    at.switch_page("views/quality.py").run()
+    before = listed(at)
+    assert ((before["报告编号"] == r.report_id) & (before["位置"] == r.location)).sum() == 1
+    review.record(wh, reviewer=REVIEWER, kind=review.CELL, target=key, sha256=sha, action="number", value=value,
+                  parser_value=as_read, parser_status="number" if as_read is not None else None, note="原文核对")
+    at = make_app(wh).run()
+    at.switch_page("views/quality.py").run()
+    assert not at.exception, at.exception
+    after = listed(at)
+    assert ((after["报告编号"] == r.report_id) & (after["位置"] == r.location)).sum() == 0
+    assert len(after) == len(before) - 1 == len(queries.inconsistent_reports(_reader(wh), Filters()))

@@ -88,6 +88,11 @@ def _open_report(page, url: str, db: Path, report_id: int, *, sign_in: bool = Tr
     open_path(page, url, "workbench")
     if sign_in:
         _sign_in(page)
+    _choose(page, db, report_id)
+
+
+def _choose(page, db: Path, report_id: int) -> None:
+    """Choose the report in 选择报告 (typed, as a clerk would): one rerun of the page."""
     row = queries.review_queue(_con(db), Filters()).set_index("report_id").loc[report_id]
     label = f"{row['agency']} · {int(row['year'])}年"
     box = page.locator('[data-testid="stMain"]').get_by_role("combobox", name="选择报告", exact=True)
@@ -249,3 +254,104 @@ def test_whole_review_loop_in_the_browser(browser, loop_server, demo_warehouse, 
     q = queries.review_queue(_con(db), Filters())
     assert q[q["case_key"] == row["case_key"]].iloc[0]["status"] == review.ARCHIVED
     ctx.close()
+
+
+# ------------------------------------------------------------------ a forged request over the websocket
+
+
+class _Forger:
+    """Sits on the browser's Streamlit websocket (Playwright ``route_web_socket``): reads the ids
+    of the buttons the server sends, and when ``arm``-ed adds a click (``trigger_value``) of a
+    button to the next rerun request the page sends — what a crafted client would send."""
+
+    def __init__(self, context) -> None:
+        self.buttons: dict[str, str] = {}  # label → widget id, as the server rendered them
+        self.armed: list[str] = []
+        self.sent = 0
+        context.route_web_socket(re.compile(r".*/_stcore/stream"), self._route)
+
+    def arm(self, *widget_ids: str) -> None:
+        self.armed = list(widget_ids)
+
+    def _route(self, ws) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        server = ws.connect_to_server()
+
+        def up(message) -> None:
+            if self.armed and isinstance(message, bytes):
+                msg = BackMsg()
+                msg.ParseFromString(message)
+                if msg.WhichOneof("type") == "rerun_script":
+                    for wid in self.armed:
+                        w = msg.rerun_script.widget_states.widgets.add()
+                        w.id, w.trigger_value = wid, True
+                    message, self.armed = msg.SerializeToString(), []
+                    self.sent += 1
+            server.send(message)
+
+        def down(message) -> None:
+            if isinstance(message, bytes):
+                msg = ForwardMsg()
+                msg.ParseFromString(message)
+                if msg.WhichOneof("type") == "delta" and msg.delta.new_element.WhichOneof("type") == "button":
+                    b = msg.delta.new_element.button
+                    self.buttons[b.label] = b.id
+            ws.send(message)
+
+        ws.on_message(up)
+        server.on_message(down)
+
+
+def _pending_failing_reports(db: Path) -> list[pd.Series]:
+    con = _con(db)
+    q = queries.review_queue(con, Filters())
+    ids = {r[0] for r in con.execute("SELECT report_id FROM findings_in_force WHERE kind = 'source' AND severity = 'error' "
+                                     "AND rule LIKE 'R%' EXCEPT SELECT report_id FROM findings WHERE kind = ?",
+                                     [PARSE]).fetchall()}
+    rows = q[q["report_id"].isin(ids) & (q["status"] == review.PENDING)].sort_values("report_id")
+    return [r for _, r in rows.iterrows()]
+
+
+def test_a_forged_click_from_an_unsigned_session_changes_nothing(browser, loop_server):
+    """The 确认 and 归档 buttons' ids are read from a signed-in session's page; an unsigned session
+    sends a rerun request carrying clicks of both (the buttons are not on its page): the journal
+    and the case stay as they were. The same forged message from the signed-in session does act
+    (so the forgery is a real click, and the unsigned session is refused by the server)."""
+    url, db, _ = loop_server
+    target, control = _pending_failing_reports(db)[:2]
+    confirm, archive = "确认：源文件自身错误", "归档"
+
+    signed = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 2400})
+    spy = _Forger(signed)
+    page = signed.new_page()
+    page.set_default_timeout(120_000)
+    _open_report(page, url, db, int(target["report_id"]))
+    assert {confirm, archive} <= set(spy.buttons), spy.buttons
+    ids = (spy.buttons[confirm], spy.buttons[archive])
+
+    unsigned = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 2400})
+    forger = _Forger(unsigned)
+    intruder = unsigned.new_page()
+    intruder.set_default_timeout(120_000)
+    before = review.load(db)
+    open_path(intruder, url, "workbench?report=" + urllib.parse.quote(workbench.report_label(control["agency"],
+                                                                                          control["year"])))
+    forger.arm(*ids)  # carried by the rerun that opens the target report
+    _choose(intruder, db, int(target["report_id"]))
+    assert forger.sent == 1 and not (set(forger.buttons) & {confirm, archive})
+    assert review.load(db) == before
+    q = queries.review_queue(_con(db), Filters()).set_index("report_id")
+    assert q.loc[int(target["report_id"]), "status"] == review.PENDING
+    expect(intruder.locator('[data-testid="stMain"]')).not_to_contain_text("已确认：该报告自身数字有误")
+    unsigned.close()
+
+    # the same forged click of 确认 from the signed-in session, on the rerun that opens another report
+    spy.arm(ids[0])
+    _choose(page, db, int(control["report_id"]))
+    expect(page.locator('[data-testid="stMain"]')).to_contain_text("已确认：该报告自身数字有误")
+    added = [d for d in review.load(db) if d not in before]
+    assert [(d.kind, d.target, d.action, d.reviewer) for d in added] == \
+        [(review.CASE, control["case_key"], review.CONFIRMED, REVIEWER)]
+    signed.close()

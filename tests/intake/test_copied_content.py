@@ -77,6 +77,26 @@ def test_copy_of_last_year_is_found_boilerplate_only_is_not(db: Path, seed_secti
     assert "相似度" in msg and "示例开发区党政办公室2021年度" in msg
 
 
+def test_a_report_whose_only_finding_is_copied_content_is_in_the_review_queue(db: Path, seed_sections: dict[str, str]):
+    """审查工作台 lists 内容雷同 too: C1 is found after the report is stored (not in its warning
+    count), the queue counts it on its own column."""
+    from warehouse import queries, review
+    from warehouse.filters import Filters
+
+    with open_writer(db) as w:
+        original = _store(w, "orig", "示例开发区党政办公室", 2021, seed_sections)
+        copy = _store(w, "copy", "示例开发区党政办公室", 2022, {k: _renumber(v) for k, v in seed_sections.items()})
+        derive.refresh(w.con)
+        w.publish()
+    cur = review.open_reviewed_reader(db).cursor()
+    n_c1 = cur.execute("SELECT count(*) FROM findings WHERE rule = 'C1' AND report_id = ?", [copy]).fetchone()[0]
+    assert n_c1 >= 1
+    q = queries.review_queue(cur, Filters()).set_index("report_id")
+    assert copy in q.index and original not in q.index  # nothing else to look at in either
+    assert (q.loc[copy, "n_copied"], q.loc[copy, "n_warnings"], q.loc[copy, "n_errors"]) == (n_c1, 0, 0)
+    assert q.loc[copy, "status"] == review.PENDING
+
+
 def test_boilerplate_alone_leaves_nothing_to_compare():
     assert prose_shingles(BOILERPLATE_S1 + "\n" + BOILERPLATE_S6) == set()
 

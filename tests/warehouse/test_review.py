@@ -187,6 +187,11 @@ def test_reparse_keeps_decisions_and_flags_a_changed_source_value(db):
         assert con.execute("SELECT value, source_value, parser_value, source_changed FROM reviewed_cells").fetchall() \
             == [(9.0, 8.0, 7.0, True)]
         assert con.execute(f"SELECT {COL} FROM reports_wide WHERE sha256 = ?", [sha]).fetchone()[0] == 9
+        from warehouse import queries
+        from warehouse.filters import Filters
+
+        q = queries.review_queue(con, Filters()).set_index("sha256")  # the queue points the clerk at it
+        assert int(q.loc[sha, "n_source_changed"]) == 1
 
 
 @pytest.mark.slow
@@ -248,3 +253,154 @@ def test_the_pages_sums_follow_a_decision_before_and_after_the_publish(db):
         assert rollups.year_source(plain, Filters())[0] != "reports_wide"
         assert queries.applications_by_year(plain, Filters())["new_received"].tolist() == [9 + 11]
         assert queries.overview_by_year(plain, Filters())["new_applications"].tolist() == [9 + 11]
+
+
+NATURAL = "t3.new_received.natural_person"
+
+
+def _validated(name: str, values: dict, agency: str):
+    from loaders.validate import validate_report
+
+    r, data = make_report(name, values, agency=agency)
+    validate_report(r)  # the parser's own checks: findings as read
+    return r, data
+
+
+def _in_force(db, sha):
+    """What the queue, 数据质量 and the workbench see for one report (the app's reader)."""
+    from warehouse import queries
+    from warehouse.filters import Filters
+
+    cur = review.open_reviewed_reader(db).cursor()
+    rid = cur.execute("SELECT report_id FROM reports WHERE sha256 = ?", [sha]).fetchone()[0]
+    q = queries.review_queue(cur, Filters()).set_index("report_id")
+    failing = queries.inconsistent_reports(cur, Filters())
+    fs = queries.report_review_findings(cur, Filters(), rid)
+    r3 = fs[fs["rule"] == "R3"]
+    return (int(q.loc[rid, "n_errors"]), int(q.loc[rid, "n_errors_as_read"]), int((failing["report_id"] == rid).sum()),
+            list(r3["review_effect"].fillna("")))
+
+
+def test_a_decided_cell_that_makes_a_failing_equation_hold_clears_it_and_one_that_breaks_it_adds_it(db):
+    """表三 R3 (新收 total = Σ applicant columns) fails as read in 甲 (9 ≠ 7): the clerk reads 7 in the
+    original → the equation holds on the values in force: 0 errors in the queue, gone from 数据质量,
+    the workbench marks it resolved; undo brings it back. In 乙 it held (11 = 11): a decided 5
+    breaks it → 1 error, listed, marked introduced. The findings as read stay as they were."""
+    a, da = _validated("a.txt", {KEY: 9, NATURAL: 7}, "甲单位")
+    b, dbytes = _validated("b.txt", {KEY: 11, NATURAL: 11}, "乙单位")
+    assert [f.rule for f in a.findings] == ["R3"] and b.findings == []
+    with open_writer(db) as w:
+        write_report(w.con, a, da, files_dir=w.layout.files)
+        write_report(w.con, b, dbytes, files_dir=w.layout.files)
+        w.publish()
+    assert _in_force(db, a.sha256) == (1, 1, 1, [""])
+
+    fix = review.record(db, reviewer="审查员甲", kind=review.CELL, target=KEY, sha256=a.sha256, action="number",
+                        value=7.0, parser_value=9.0, parser_status="number", note="原文为 7")
+    assert _in_force(db, a.sha256) == (0, 1, 0, ["resolved"])  # at once, before any publish
+    r = run_cli("warehouse", "review", "apply", "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    assert _in_force(db, a.sha256) == (0, 1, 0, ["resolved"])  # and in the published snapshot
+    with reader(db) as plain:
+        assert plain.execute("SELECT count(*) FROM findings WHERE rule = 'R3'").fetchone()[0] == 1  # as read, kept
+
+    review.record(db, reviewer="审查员乙", kind=review.CELL, target=NATURAL, sha256=b.sha256, action="number",
+                  value=5.0, parser_value=11.0, parser_status="number")
+    n, as_read, listed, effects = _in_force(db, b.sha256)
+    assert (n, as_read, listed, effects) == (1, 0, 1, ["introduced"])
+    cur = review.open_reviewed_reader(db).cursor()
+    msg = cur.execute("SELECT message FROM findings_in_force f JOIN reports r USING (report_id) WHERE r.sha256 = ?",
+                      [b.sha256]).fetchone()[0]
+    assert "应为 5" in msg and "实际为 11" in msg
+
+    review.undo(db, "审查员甲", fix.decision_id)
+    assert _in_force(db, a.sha256) == (1, 1, 1, [""])
+
+
+def test_an_uncertain_reading_settled_by_decisions_leaves_the_queue_count(db):
+    """识别存疑: a P1 finding over two cells counts in the queue until each of its cells has a
+    decided value (one is not enough); undoing one brings it back. The finding as read stays."""
+    from loaders.model import Finding
+    from warehouse import queries
+    from warehouse.filters import Filters
+
+    r, data = make_report("p.txt", {KEY: None, NATURAL: None}, agency="丙单位")
+    r.findings.append(Finding("P1", "warning", "parse", "数字粘连，无法确定拆分", keys=(KEY, NATURAL),
+                              where="表三", candidates=[[1, 23], [12, 3]]))
+    with open_writer(db) as w:
+        write_report(w.con, r, data, files_dir=w.layout.files)
+        w.publish()
+
+    def counts():
+        q = queries.review_queue(review.open_reviewed_reader(db).cursor(), Filters()).iloc[0]
+        return int(q["n_parse_issues"]), int(q["n_parse_issues_as_read"])
+
+    assert counts() == (1, 1)
+    cell = dict(reviewer="审查员甲", kind=review.CELL, sha256=r.sha256, action="number", parser_status="unread")
+    review.record(db, target=KEY, value=12.0, **cell)
+    assert counts() == (1, 1)
+    second = review.record(db, target=NATURAL, value=3.0, **cell)
+    assert counts() == (0, 1)
+    review.undo(db, "审查员甲", second.decision_id)
+    assert counts() == (1, 1)
+    with reader(db) as plain:
+        assert plain.execute("SELECT count(*) FROM findings WHERE rule = 'P1'").fetchone()[0] == 1
+
+
+def test_the_batch_list_of_a_round_lists_what_the_notice_sends(db):
+    """退回清单: a report sent back with two failing equations lists both; one dismissed by the
+    reviewer leaves the list as it leaves the notice; a round starting after the return is empty."""
+    import datetime as dt
+
+    from warehouse import queries
+    from warehouse.filters import Filters
+
+    values = {KEY: 9, NATURAL: 7, "t3.carried_over.total": 0, "t3.result.total.total": 1, "t3.carry_forward.total": 0}
+    a, da = _validated("a.txt", values, "甲单位")
+    assert sorted(f.rule for f in a.findings) == ["R1", "R3"]
+    with open_writer(db) as w:
+        write_report(w.con, a, da, files_dir=w.layout.files)
+        w.publish()
+    cur = review.open_reviewed_reader(db).cursor()
+    (rid,) = cur.execute("SELECT report_id FROM reports").fetchone()
+    case = queries.review_queue(cur, Filters()).iloc[0]["case_key"]
+    review.record(db, reviewer="审查员甲", kind=review.CASE, target=case, sha256=a.sha256, action=review.RETURNED,
+                  deadline="2027-01-15")
+
+    def batch(since=None):
+        return queries.returned_reports(review.open_reviewed_reader(db).cursor(), Filters(), since)
+
+    b = batch()
+    assert list(b["report_id"]) == [rid] and int(b.iloc[0]["n_problems"]) == 2 and b.iloc[0]["deadline"] == "2027-01-15"
+    fs = queries.report_review_findings(review.open_reviewed_reader(db).cursor(), Filters(), rid).set_index("rule")
+    review.record(db, reviewer="审查员甲", kind=review.FINDING, target=fs.loc["R1", "ref"], sha256=a.sha256,
+                  action=review.DISMISSED, note="上年结转口径不同")
+    b = batch()
+    assert int(b.iloc[0]["n_problems"]) == 1 and "表三" in b.iloc[0]["problems"]
+    assert fs.loc["R3", "message"] == b.iloc[0]["problems"]
+    today = dt.datetime.now(dt.UTC).date()
+    assert len(batch(today.isoformat())) == 1
+    assert batch((today + dt.timedelta(days=2)).isoformat()).empty
+
+
+def test_data_quality_marks_an_uncertain_reading_settled_once_each_cell_is_decided(db):
+    from loaders.model import Finding
+    from warehouse import queries
+    from warehouse.filters import Filters
+
+    r, data = make_report("p.txt", {KEY: None, NATURAL: None}, agency="丙单位")
+    r.findings.append(Finding("P1", "warning", "parse", "数字粘连，无法确定拆分", keys=(KEY, NATURAL),
+                              where="表三", candidates=[[1, 23], [12, 3]]))
+    with open_writer(db) as w:
+        write_report(w.con, r, data, files_dir=w.layout.files)
+        w.publish()
+
+    def settled():
+        return queries.parse_uncertain(review.open_reviewed_reader(db).cursor(), Filters())["settled"].tolist()
+
+    assert settled() == [""]
+    cell = dict(reviewer="审查员甲", kind=review.CELL, sha256=r.sha256, action="number", parser_status="unread")
+    review.record(db, target=KEY, value=12.0, **cell)
+    assert settled() == [""]
+    review.record(db, target=NATURAL, value=3.0, **cell)
+    assert settled() == ["已核定"]
