@@ -18,13 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
 from warehouse.demo import build_demo
-
-# expect()'s own 5 s default is a wait, not a measure: on a loaded shared 2-core machine a page's
-# first render can take longer, and a page that never renders still fails (after this long).
-expect.set_options(timeout=60_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
