@@ -1,6 +1,6 @@
 """Ingest throughput: real rendered reports of every renderer, parsed in parallel, stored.
 
-    .venv/bin/python benchmarks/bench_ingest.py --agencies 143 --workers 2 [--src DIR] [--fork-cost 100]
+    .venv/bin/python benchmarks/bench_ingest.py --agencies 143 --workers 2 [--src DIR] [--limit N] [--fork-cost 100]
 
 Renders the synthetic province with ``python -m loaders.synth`` (round-robin over all renderers:
 HTML CMS, HTML Word-export, PDF, DOCX, TSV text, crawler text) into DIR (default
@@ -29,8 +29,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from warehouse.ingest import ingest
-from warehouse.workers import Limits
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's code, not an installed one
+
+from warehouse.ingest import ingest  # noqa: E402
+from warehouse.workers import Limits  # noqa: E402
 
 
 def _fresh(db: Path) -> None:
@@ -54,12 +57,21 @@ def main() -> None:
     ap.add_argument("--dir", default="artifacts/bench")
     ap.add_argument("--src", help="rendered corpus (…/raw is ingested); rendered here if missing")
     ap.add_argument("--fork-cost", type=int, default=0)
+    ap.add_argument("--limit", type=int, default=0, help="ingest only the first N files of the rendered corpus")
     a = ap.parse_args()
     src = Path(a.src) if a.src else Path(a.dir) / "ingest_src"
     if not (src / "raw").exists():
         subprocess.run([sys.executable, "-m", "loaders.synth", "--out", str(src), "--agencies", str(a.agencies),
                         "--years", "2019-2025", "--seed", "7"], check=True)
     files = sorted((src / "raw").iterdir())
+    raw = src / "raw"
+    if a.limit:
+        files = files[: a.limit]
+        raw = Path(a.dir) / f"first{a.limit}"
+        shutil.rmtree(raw, ignore_errors=True)
+        raw.mkdir(parents=True)
+        for f in files:
+            shutil.copy(f, raw / f.name)
     kinds = Counter(p.suffix for p in files)
     Path(a.dir).mkdir(parents=True, exist_ok=True)
     db = Path(a.dir) / "ingest_bench.duckdb"
@@ -67,7 +79,7 @@ def main() -> None:
     print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"load average at start {os.getloadavg()[0]:.1f}")
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-    s = ingest([src / "raw"], db, workers=a.workers)
+    s = ingest([raw], db, workers=a.workers)
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     n = s.stored + s.failed
     print(f"files: {len(files)} ({dict(kinds)}), workers: {a.workers}")
@@ -77,14 +89,14 @@ def main() -> None:
           f"({s.store_cpu_seconds:.2f} s); ingest process CPU {me.ru_utime + me.ru_stime - cpu0.ru_utime - cpu0.ru_stime:.1f} s, "
           f"parse children CPU {kids.ru_utime + kids.ru_stime:.1f} s")
     print(f"  peak RSS: ingest process {_mb(me.ru_maxrss):.0f} MB, largest parse child {_mb(kids.ru_maxrss):.0f} MB")
-    s2 = ingest([src / "raw"], db, workers=a.workers)
+    s2 = ingest([raw], db, workers=a.workers)
     print(f"second run (idempotent): {s2.unchanged} unchanged in {s2.seconds:.1f} s")
     if a.fork_cost:
         with tempfile.TemporaryDirectory() as tmp:
             sub = Path(tmp) / "raw"
             sub.mkdir()
             for f in files[: a.fork_cost]:
-                os.link(f, sub / f.name) if f.stat().st_dev == sub.stat().st_dev else shutil.copy(f, sub / f.name)
+                shutil.copy(f, sub / f.name)
             rows = []
             for label, limits in (("in one process (limits off)", Limits(None, None)),
                                   ("a child per file (default limits)", Limits())):
