@@ -56,6 +56,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--parse", action="store_true", help="also read + parse each file (the ingest worker's work)")
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "raw",
+                    help="real reports; their PDFs are also read (and parsed with --parse) next to pdfium raw text")
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -107,14 +109,38 @@ def main() -> None:
                 page.get_textpage().get_text_range()
             doc.close()
 
-        for label, fn in (("ref: pdfplumber extract_tables", plumber_tables), ("ref: pdfium raw text", pdfium_text)):
+        import lxml.html
+
+        html = files["html (CMS page, Word markup)"]
+
+        def lxml_text():
+            tree = lxml.html.fromstring(html)
+            for t in tree.iter("table"):
+                for cell in t.iter("td", "th"):
+                    cell.text_content()
+            tree.text_content()
+
+        for label, fn in (("ref: pdfplumber extract_tables", plumber_tables), ("ref: pdfium raw text", pdfium_text),
+                          ("ref: lxml parse + cell texts (html)", lxml_text)):
             cpu, wall, n = rate(fn, args.seconds)
             print(f"{label:34s} {cpu:8.1f} docs/CPU-s {wall:8.1f} docs/wall-s  ({n} reads)")
-        corpus = ROOT.parent / "shared" / "corpus" / "raw"
+        corpus = args.corpus if args.corpus.is_dir() else Path("../shared/corpus/raw")
         for path in sorted(corpus.glob("*.pdf")):
             data = path.read_bytes()
             cpu, wall, n = rate(lambda d=data, nm=path.name: read_file(data=d, name=nm), args.seconds)
             print(f"corpus {path.name:34s} {cpu:8.1f} docs/CPU-s {wall:8.1f} docs/wall-s  ({n} reads)")
+            if args.parse:
+                cpu_p, _, _ = rate(lambda d=data, nm=path.name: parse_document(read_file(data=d, name=nm)), args.seconds)
+
+                def raw(d=data):
+                    doc = pdfium.PdfDocument(d)
+                    for page in doc:
+                        page.get_textpage().get_text_range()
+                    doc.close()
+
+                cpu_r, _, _ = rate(raw, args.seconds)
+                print(f"{'  + parse':34s} {cpu_p:8.1f} docs/CPU-s; pdfium raw text {cpu_r:8.1f} docs/CPU-s "
+                      f"(= {cpu_r / cpu_p:.1f}x read+parse)")
 
 
 if __name__ == "__main__":

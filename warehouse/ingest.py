@@ -126,6 +126,7 @@ class RunSummary:
     failures: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     data_version: str = ""
+    store_cpu_seconds: float = 0.0  # CPU of the writer thread storing the batches (write_reports)
 
     @property
     def ok(self) -> int:
@@ -295,6 +296,7 @@ class _Storer:
         assert con is not None
         kw = {"files_dir": self.w.layout.files, "run_id": self.s.run_id, "replace": self.replace}
         items = [ToStore(p.report, p.data, p.origin, demo) for p, demo in batch]  # type: ignore[arg-type]
+        cpu0 = time.thread_time()
         try:
             results: list[StoreResult | None] = list(write_reports(con, items, **kw))
         except Exception:
@@ -306,6 +308,7 @@ class _Storer:
                     p.error = {"file": p.origin, "kind": "store", "reason": "入库失败",
                                "detail": f"{type(e).__name__}: {e}"}
                     results.append(None)
+        self.s.store_cpu_seconds += time.thread_time() - cpu0
         for (p, _demo), r in zip(batch, results, strict=True):
             if r is None:
                 self._fail(p)

@@ -10,7 +10,7 @@ by a fuzzy ratio; thresholds come from ``ParseSettings``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -66,9 +66,35 @@ class Marker:
 
 @dataclass(frozen=True)
 class LabelIndex:
+    """The spec's labels of one format, built once per process (``label_index``).
+
+    A source label's best row and best marker are looked up, not recomputed: a label printed exactly
+    as a spec form is found in ``exact_rows`` / ``exact_markers`` (the first target holding that form
+    scores the maximum, 2); any other form is scored against every target once and the answer kept
+    in ``_memo`` — the same labels recur in every report of a format."""
+
     fmt: str
     rows: tuple[RowTarget, ...]
     markers: tuple[Marker, ...]
+    _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def exact_rows(self) -> dict[str, RowTarget]:
+        return self._exact("rows", self.rows)
+
+    @property
+    def exact_markers(self) -> dict[str, Marker]:
+        return self._exact("markers", self.markers)
+
+    def _exact(self, name: str, targets) -> dict:
+        key = ("exact", name)
+        if key not in self._memo:
+            d: dict[str, object] = {}
+            for t in targets:
+                for f in t.forms:
+                    d.setdefault(f, t)  # the first target in index order wins a tie, as the scan does
+            self._memo[key] = d
+        return self._memo[key]
 
     def rows_of(self, table: str) -> tuple[RowTarget, ...]:
         return tuple(r for r in self.rows if r.table == table)
@@ -166,23 +192,47 @@ def _may_reach(a: str, b: str, ratio: float) -> bool:
 
 
 def match_row(form: str, index: LabelIndex, settings: ParseSettings, tables: tuple[str, ...] = ("t2", "t3")) -> tuple[RowTarget | None, float]:
-    """The best data row for a source label, or None."""
-    best: RowTarget | None = None
-    best_score = 0.0
-    for r in index.rows:
-        if r.table not in tables:
-            continue
-        s = score_label(form, r.forms, settings)
-        if s > best_score:
-            best, best_score = r, s
-    return best, best_score
+    """The best data row for a source label, or None (the first of equal scores in index order)."""
+    key = ("row", form, tables, settings.label_ratio, settings.label_prefix_share, settings.label_prefix_min_chars)
+    hit = index._memo.get(key)
+    if hit is None:
+        exact = index.exact_rows.get(form)
+        if exact is not None and exact.table in tables:
+            # an exact form scores 2 (the maximum); an earlier row reaching 2 would hold the same form
+            hit = _first_best(form, (r for r in index.rows if r.table in tables and form in r.forms), settings)
+        else:
+            hit = _first_best(form, (r for r in index.rows if r.table in tables), settings)
+        _remember(index, key, hit)
+    return hit
 
 
 def match_marker(form: str, index: LabelIndex, settings: ParseSettings) -> tuple[Marker | None, float]:
-    best: Marker | None = None
+    key = ("marker", form, settings.label_ratio, settings.label_prefix_share, settings.label_prefix_min_chars)
+    hit = index._memo.get(key)
+    if hit is None:
+        exact = index.exact_markers.get(form)
+        hit = (exact, score_label(form, exact.forms, settings)) if exact is not None else \
+            _first_best(form, index.markers, settings)
+        _remember(index, key, hit)
+    return hit
+
+
+_MEMO_MAX = 200_000  # distinct source labels remembered per format; past it the memo starts again
+
+
+def _remember(index: LabelIndex, key: tuple, hit: tuple) -> None:
+    if len(index._memo) >= _MEMO_MAX:
+        exact = {k: v for k, v in index._memo.items() if k[0] == "exact"}
+        index._memo.clear()
+        index._memo.update(exact)
+    index._memo[key] = hit
+
+
+def _first_best(form: str, targets, settings: ParseSettings):
+    best = None
     best_score = 0.0
-    for m in index.markers:
-        s = score_label(form, m.forms, settings)
+    for t in targets:
+        s = score_label(form, t.forms, settings)
         if s > best_score:
-            best, best_score = m, s
+            best, best_score = t, s
     return best, best_score

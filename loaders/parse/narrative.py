@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..normalize import norm
 from .cellvalue import MAX_NUMBER_DIGITS, next_to_damage
@@ -203,6 +204,24 @@ _OTHER_YEAR = re.compile(r"((?:19|20)\d{2})年")
 _CUMULATIVE = ("累计", "历年", "以来")
 
 
+@lru_cache(maxsize=4)
+def _t2_row_patterns(fmt: str) -> tuple[tuple[str, str, dict[str, tuple[str, ...]], re.Pattern], ...]:
+    """(sub-table code, row code, column words, pattern) per table 二 row, built once per format: the
+    row's labels (longest first), a connecting word, the number and its unit."""
+    from ..spec.prose import T2_COLUMN_WORDS, T2_COUNT_UNITS
+    from ..spec.tables import table_spec
+
+    units = "|".join(T2_COUNT_UNITS)
+    out = []
+    for block in table_spec(fmt, "t2").blocks:
+        words = {c.code: T2_COLUMN_WORDS.get((fmt, block.code, c.code), ()) for c in block.columns}
+        for row in block.rows:
+            labels = sorted({norm(lab) for lab in row.all_labels}, key=len, reverse=True)
+            pat = "(?:" + "|".join(re.escape(lab) for lab in labels) + f"){_CONNECT}(\\d+)({units})"
+            out.append((block.code, row.code, words, re.compile(pat)))
+    return tuple(out)
+
+
 def t2_figures(sections: Sections, fmt: str, year: int | None = None) -> dict[str, dict]:
     """cell key → {"value", "values", "unit", "raw", "section"} for table 二 cells the prose states.
 
@@ -211,13 +230,9 @@ def t2_figures(sections: Sections, fmt: str, year: int | None = None) -> dict[st
     right after the label ("动态更新本年度制发的规范性文件88件"). A clause about another year or a
     cumulative count ("累计制发…") is not this year's cell. ``values`` holds every distinct figure
     stated for the key (two different ones leave the cell undecidable by prose)."""
-    from ..spec.prose import T2_COLUMN_WORDS, T2_COUNT_UNITS
-    from ..spec.tables import table_spec
-
     if fmt not in ("2019", "2021"):
         return {}
     out: dict[str, dict] = {}
-    units = "|".join(T2_COUNT_UNITS)
     for code in ("s1", "s2", "s6"):
         text = norm(sections.body_of(code))
         if code == "s2":
@@ -228,24 +243,20 @@ def t2_figures(sections: Sections, fmt: str, year: int | None = None) -> dict[st
             years = {int(y) for y in _OTHER_YEAR.findall(clause)}
             if years - {year}:  # another year, or any year when the report's own is unknown
                 continue
-            for block in table_spec(fmt, "t2").blocks:
-                words = {c.code: T2_COLUMN_WORDS.get((fmt, block.code, c.code), ()) for c in block.columns}
-                for row in block.rows:
-                    labels = sorted({norm(lab) for lab in row.all_labels}, key=len, reverse=True)
-                    pat = "(?:" + "|".join(re.escape(lab) for lab in labels) + f"){_CONNECT}(\\d+)({units})"
-                    for m in re.finditer(pat, clause):
-                        if _too_long(m.group(1)) or next_to_damage(clause, m.start(1), m.end(1)):
-                            continue
-                        if m.end() < len(clause) and clause[m.end()] in "以左右余多":
-                            continue  # "约88件", "88件以上": not an exact figure
-                        before = clause[: m.start()]
-                        named = [c for c, ws in words.items() if any(w in before for w in ws)]
-                        if len(named) != 1:
-                            continue
-                        key = f"t2.{block.code}.{row.code}.{named[0]}"
-                        value = int(m.group(1))
-                        fig = out.setdefault(key, {"value": value, "values": [], "unit": m.group(2),
-                                                   "raw": clause, "section": code})
-                        if value not in fig["values"]:
-                            fig["values"].append(value)
+            for block_code, row_code, words, pat in _t2_row_patterns(fmt):
+                for m in pat.finditer(clause):
+                    if _too_long(m.group(1)) or next_to_damage(clause, m.start(1), m.end(1)):
+                        continue
+                    if m.end() < len(clause) and clause[m.end()] in "以左右余多":
+                        continue  # "约88件", "88件以上": not an exact figure
+                    before = clause[: m.start()]
+                    named = [c for c, ws in words.items() if any(w in before for w in ws)]
+                    if len(named) != 1:
+                        continue
+                    key = f"t2.{block_code}.{row_code}.{named[0]}"
+                    value = int(m.group(1))
+                    fig = out.setdefault(key, {"value": value, "values": [], "unit": m.group(2),
+                                               "raw": clause, "section": code})
+                    if value not in fig["values"]:
+                        fig["values"].append(value)
     return out

@@ -265,18 +265,34 @@ _DIGIT_RUN = re.compile(r"[0-9][0-9.]*")
 _MIN_LABEL_PART = 3
 
 
-def _split_label_occurrences(form: str, index: LabelIndex) -> list[tuple[int, int, object]]:
-    out: list[tuple[int, int, object]] = []
-    for m in _DIGIT_RUN.finditer(form):
-        a, b = m.start(), m.end()
+def _label_cuts(index: LabelIndex) -> dict[tuple[str, str], list[tuple[str, str, RowTarget]]]:
+    """Every way to cut a row label in two around printed numbers (head ≥ 3 chars not ending in a
+    digit, rest ≥ 2 chars), grouped by (last char of the head, first char of the rest), each group in
+    the order rows × forms × cut points. Built once per format."""
+    key = ("label_cuts",)
+    if key not in index._memo:
+        cuts: dict[tuple[str, str], list[tuple[str, str, RowTarget]]] = {}
         for r in index.rows:
             for f in r.forms:
                 for c in range(_MIN_LABEL_PART, len(f) - 1):
                     head, rest = f[:c], f[c:]
                     if head[-1].isdigit() or len(rest) < 2:
                         continue
-                    if form.endswith(head, 0, a) and form.startswith(rest, b):
-                        out.append((a - c, b + len(rest), _SplitLabel(r, (a, b))))
+                    cuts.setdefault((head[-1], rest[0]), []).append((head, rest, r))
+        index._memo[key] = cuts
+    return index._memo[key]
+
+
+def _split_label_occurrences(form: str, index: LabelIndex) -> list[tuple[int, int, object]]:
+    out: list[tuple[int, int, object]] = []
+    cuts = _label_cuts(index)
+    for m in _DIGIT_RUN.finditer(form):
+        a, b = m.start(), m.end()
+        if a == 0 or b >= len(form):
+            continue  # no head before or no rest after the numbers
+        for head, rest, r in cuts.get((form[a - 1], form[b]), ()):
+            if form.endswith(head, 0, a) and form.startswith(rest, b):
+                out.append((a - len(head), b + len(rest), _SplitLabel(r, (a, b))))
     return out
 
 

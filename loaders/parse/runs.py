@@ -107,18 +107,69 @@ def split_run(
     out: list[Split] = []
     parts: list[str] = []
     units: list[str | None] = []
+    vals: list[Number | None] = []  # _value of each part, kept beside it
+    # group boundary (count of parts) → (group index, first part of the group)
+    group_at: dict[int, tuple[int, int]] = {}
+    if check is not None:
+        for g, k in enumerate(bounds):
+            group_at.setdefault(k, (g, bounds[g - 1] if g else 0))  # the first group ending there, as before
+    # characters left from token ti on (the search's cheap bound)
+    suffix = [0] * (len(tokens) + 1)
+    for i in range(len(tokens) - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + len(tokens[i])
+    n_tokens = len(tokens)
 
     def _group_ok(k: int) -> bool:
-        if check is None or k not in bounds:
+        at = group_at.get(k)
+        if at is None:
             return True
-        g = bounds.index(k)
-        start = bounds[g - 1] if g else 0
-        return check(g, tuple(_value(p) for p in parts[start:k]))
+        return check(at[0], tuple(vals[at[1]:k]))  # type: ignore[misc]
 
-    def remaining_chars(ti: int, pos: int) -> int:
-        return len(tokens[ti]) - pos + sum(len(t) for t in tokens[ti + 1 :])
+    # Dead ends are remembered: a subtree that completed no split is one again when the search comes
+    # back to the same token, offset and cell count with the same state of the group being filled —
+    # the values it holds so far (for ``each_group_sums``, just their sum and whether any was
+    # printed, since that is all the check reads). Such a subtree is skipped and its step count
+    # added, so the step bound is hit exactly when the full search would hit it.
+    state_from = [0] * (n + 1)  # first part of the group whose check comes next
+    for k in range(n + 1):
+        later = [b for b in bounds if b > k]
+        state_from[k] = group_at[min(later)][1] if later and group_at else k
+    compact = check is each_group_sums
+    dead: dict[tuple, int] = {}
+
+    def state(ti: int, pos: int, k: int) -> tuple:
+        if compact:
+            printed = [v for v in vals[state_from[k]:k] if v is not None]
+            return (ti, pos, k, sum(printed), bool(printed))
+        return (ti, pos, k, *vals[state_from[k]:k])
 
     visited = 0
+
+    def search(ti: int, pos: int) -> None:
+        nonlocal visited
+        if len(out) >= limit:
+            return
+        key = state(ti, pos, len(parts))
+        steps = dead.get(key)
+        if steps is not None:
+            visited += steps
+            if visited > MAX_SEARCH_STEPS:
+                raise _SearchExhausted
+            return
+        found, before = len(out), visited
+        dfs(ti, pos)
+        if len(out) == found:
+            dead[key] = visited - before
+
+    def push(piece: str, unit: str | None, value: Number | None) -> None:
+        parts.append(piece)
+        units.append(unit)
+        vals.append(value)
+
+    def pop() -> None:
+        parts.pop()
+        units.pop()
+        vals.pop()
 
     def dfs(ti: int, pos: int) -> None:
         nonlocal visited
@@ -128,59 +179,52 @@ def split_run(
         if visited > MAX_SEARCH_STEPS:
             raise _SearchExhausted
         k = len(parts)
-        if ti == len(tokens):
+        if ti == n_tokens:
             if k == n:
-                vals = tuple(_value(p) for p in parts)
-                out.append(Split(tuple(parts), vals, tuple(units)))
+                out.append(Split(tuple(parts), tuple(vals), tuple(units)))
             return
         if k == n:
             return
         rest_parts = n - k
-        rest_tokens = len(tokens) - ti
-        if rest_parts < rest_tokens or remaining_chars(ti, pos) < rest_parts:
-            return
         tok = tokens[ti]
+        if rest_parts < n_tokens - ti or len(tok) - pos + suffix[ti + 1] < rest_parts:
+            return
         if tok in DASH_CHARS:
-            parts.append(tok)
-            units.append(None)
-            if _group_ok(len(parts)):
-                dfs(ti + 1, 0)
-            parts.pop()
-            units.pop()
+            push(tok, None, None)
+            if _group_ok(k + 1):
+                search(ti + 1, 0)
+            pop()
             return
         digits_from = pos
         if tok[pos] == "-":
-            parts.append("-")  # a dash cell …
-            units.append(None)
-            if _group_ok(len(parts)):
-                dfs(ti + 1, 0) if pos + 1 == len(tok) else dfs(ti, pos + 1)
-            parts.pop()
-            units.pop()
+            push("-", None, None)  # a dash cell …
+            if _group_ok(k + 1):
+                search(ti + 1, 0) if pos + 1 == len(tok) else search(ti, pos + 1)
+            pop()
             if not (signed[k] if k < len(signed) else False):
                 return
             digits_from = pos + 1  # … or, in a signed column, the sign of the number
+        amount = dec[k] if k < len(dec) else False
+        # amounts (万元, 元) may be long; counts are bounded by max_digits
+        cap = max(max_digits, AMOUNT_MAX_DIGITS) if amount else max_digits
         for end in range(digits_from + 1, len(tok) + 1):
-            piece = tok[pos:end]
-            amount = dec[k] if k < len(dec) else False
-            # amounts (万元, 元) may be long; counts are bounded by max_digits
-            cap = max(max_digits, AMOUNT_MAX_DIGITS) if amount else max_digits
-            if not _valid_part(tok[digits_from:end], amount, cap):
-                if len(tok[digits_from:end].partition(".")[0]) > cap:
+            digits = tok[digits_from:end]
+            if not _valid_part(digits, amount, cap):
+                if len(digits.partition(".")[0]) > cap:
                     break
                 continue
+            piece = tok[pos:end]
             last_of_token = end == len(tok)
-            parts.append(piece)
-            units.append(token_units[ti] if last_of_token else None)
-            if _group_ok(len(parts)):
+            push(piece, token_units[ti] if last_of_token else None, _value(piece))
+            if _group_ok(k + 1):
                 if last_of_token:
-                    dfs(ti + 1, 0)
+                    search(ti + 1, 0)
                 else:
-                    dfs(ti, end)
-            parts.pop()
-            units.pop()
+                    search(ti, end)
+            pop()
 
     try:
-        dfs(0, 0)
+        search(0, 0)
     except _SearchExhausted:
         # the cuts were not all seen, so none can be called the only reading: no reading at all
         # (the cells stay unread, as for a damaged run) rather than a partial list taken as whole
@@ -194,6 +238,11 @@ def distinct_values(splits: Sequence[Split]) -> list[tuple[Number, ...]]:
     for s in splits:
         seen.setdefault(s.values, None)
     return list(seen)
+
+
+def each_group_sums(_group: int, values: Sequence[Number | None]) -> bool:
+    """The check of ``split_run`` that every group is a row or group ending in its total (R3/R4)."""
+    return total_is_sum(values)
 
 
 def total_is_sum(values: Sequence[Number | None]) -> bool:

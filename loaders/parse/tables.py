@@ -29,7 +29,7 @@ from .columns import CANONICAL, EXTRA
 from .joint import BY_SUMS, INCONSISTENT, INFEASIBLE, OPEN, Equation, RowOptions, Stated, decode_jointly
 from .labels import LabelIndex, RowTarget, label_index
 from .rows import Obs
-from .runs import DASH_CHARS, distinct_values, split_run, total_is_sum
+from .runs import DASH_CHARS, distinct_values, each_group_sums, split_run
 from .settings import ParseSettings
 
 Number = int | float
@@ -77,7 +77,7 @@ def _p1(message: str, keys: Sequence[str], candidates: Sequence = (), where: str
 def _group_check(sizes: Sequence[int], use_sums: bool) -> Check:
     if not use_sums:
         return None
-    return lambda _g, vals: total_is_sum(vals)
+    return each_group_sums
 
 
 def _passes(values: Sequence[Number], sizes: Sequence[int], check: Check) -> bool:
