@@ -223,14 +223,30 @@ def outcomes_by_year(con: Con, f: Filters) -> pd.DataFrame:
     return outcomes_long(applications_by_year(con, f))
 
 
+# Per-agency questions over ``rollup_agency_year`` group by the integer ``agency_id`` and join the names
+# (``rollup_agencies``) to the groups. Reports without an agency have no id: they are one group, as they
+# are one ``agency_key`` NULL group over reports_wide, with the name ``any_value`` gives there.
+_LOST_NAME = "any_value(r.agency) FILTER (WHERE r.agency_id IS NULL) AS lost_name"
+_NAMED = "a.agency_key, COALESCE(a.agency, x.lost_name) AS agency"
+_NAMES = f"LEFT JOIN {rollups.AGENCY_TABLE} a ON a.agency_id = x.agency_id"
+
+
 def outcomes_by_agency(con: Con, f: Filters, top_n: int = 20) -> pd.DataFrame:
     """Long: agency, outcome, count — the ``top_n`` agencies with the most handled applications."""
     w, p = where_clause(f)
     handled = sum_sql([ind.RESULT_TOTAL])
-    sql = (f"SELECT r.agency_key, any_value(r.agency) AS agency, {_outcome_select()}, {handled} AS handled "
-           f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key "
-           f"HAVING {handled} > 0 ORDER BY handled DESC, agency LIMIT ?")
-    wide = label_agencies(_df(con, sql, [*p, int(top_n)]))
+    if rollups.agency_year_source(con, f):
+        inner = (f"SELECT r.agency_id, {_LOST_NAME}, {_outcome_select()}, {handled} AS handled "
+                 f"FROM {rollups.AGENCY_YEAR_TABLE} r WHERE {w} GROUP BY r.agency_id HAVING {handled} > 0")
+        sql = (f"SELECT {_NAMED}, x.* EXCLUDE (agency_id, lost_name) FROM ({inner}) x {_NAMES} "
+               "ORDER BY x.handled DESC, agency, agency_key LIMIT ?")
+        wide = _df(con, sql, [*p, int(top_n)])
+    else:
+        sql = (f"SELECT r.agency_key, any_value(r.agency) AS agency, {_outcome_select()}, {handled} AS handled "
+               f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key "
+               f"HAVING {handled} > 0 ORDER BY handled DESC, agency, r.agency_key LIMIT ?")
+        wide = _df(con, sql, [*p, int(top_n)])
+    wide = label_agencies(wide)
     return _long(wide.drop(columns=["handled", "agency_key"]), "agency", OUTCOME_KEYS, "outcome")
 
 
@@ -299,44 +315,125 @@ def proactive_by_year(con: Con, f: Filters) -> pd.DataFrame:
 # ---------------------------------------------------------------- 机构对比
 
 
-def ranking(con: Con, f: Filters, key: str, variant: str | None = None, min_n: int = 10) -> pd.DataFrame:
+# ``label_agencies`` in SQL, over a relation of per-agency rows with ``name`` (as the reports give it) and
+# ``agency_key``: a name more than one agency of the result has gets its city (or province) added.
+_LABEL = ("CASE WHEN name IS NOT NULL AND COUNT(agency_key) OVER (PARTITION BY name) > 1 THEN name || '（' || "
+          "COALESCE(NULLIF(split_part(agency_key, '|', 2), ''), split_part(agency_key, '|', 1)) || '）' ELSE name END")
+RANK_ORDERS = ("value", "size")
+
+
+def _labelled(df: pd.DataFrame) -> pd.DataFrame:
+    """A frame labelled by ``_LABEL`` as ``label_agencies`` leaves it (an empty one has no ``name``)."""
+    return df.drop(columns=["name"]) if df.empty else df
+
+
+def _head(df: pd.DataFrame, limit: int | None) -> pd.DataFrame:
+    return df if limit is None else df.head(int(limit)).reset_index(drop=True)
+
+
+def ranking(con: Con, f: Filters, key: str, variant: str | None = None, min_n: int = 10,
+            limit: int | None = None, order: str = "value") -> pd.DataFrame:
     """Per agency over the slice: the indicator's value, numerator, denominator, reports (n).
 
     ``small_sample`` marks a rate whose denominator is below ``min_n`` (one case swings it).
-    Sorted best-first by value; agencies with no value last.
+    Sorted best-first by value (``order="size"``: largest denominator — a count's value — first);
+    agencies with no value last; ``limit``: the first rows only (display names as in the whole list).
     """
+    if order not in RANK_ORDERS:
+        raise ValueError(f"unknown order {order!r}")
     i = indicator(key)
-    a = ind.aggregate_sql(i, variant)
+    table = rollups.agency_year_source(con, f)
+    a = rollups.aggregate_sql(i, variant, table or "reports_wide")
     w, p = where_clause(f)
     small = f"COALESCE({a['denominator']}, 0) < ?" if i.kind == ind.RATE else "FALSE"
+    small_p = [int(min_n)] if i.kind == ind.RATE else []
+    size = "denominator" if i.kind == ind.RATE else "value"
+    if table:
+        inner = (f"SELECT r.agency_id, {_LOST_NAME}, {a['value']} AS value, {a['numerator']} AS numerator, "
+                 f"{a['denominator']} AS denominator, {a['n']} AS reports, {small} AS small_sample "
+                 f"FROM {table} r WHERE {w} GROUP BY r.agency_id")
+        by = ("value DESC NULLS LAST, denominator DESC NULLS LAST" if order == "value" else f"{size} DESC NULLS LAST")
+        sql = (f"WITH y AS (SELECT COALESCE(a.agency, x.lost_name) AS name, x.* EXCLUDE (agency_id, lost_name), "
+               f"a.agency_key FROM ({inner}) x {_NAMES}) "
+               f"SELECT {_LABEL} AS agency, value, numerator, denominator, reports, small_sample, agency_key, name "
+               f"FROM y ORDER BY {by}, name, agency_key" + (" LIMIT ?" if limit is not None else ""))
+        return _labelled(_df(con, sql, [*small_p, *p, *([int(limit)] if limit is not None else [])]))
     sql = (f"SELECT any_value(r.agency) AS agency, {a['value']} AS value, {a['numerator']} AS numerator, "
            f"{a['denominator']} AS denominator, {a['n']} AS reports, {small} AS small_sample, r.agency_key "
            f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key "
-           "ORDER BY value DESC NULLS LAST, denominator DESC NULLS LAST, agency")
-    return label_agencies(_df(con, sql, ([int(min_n)] if i.kind == ind.RATE else []) + p))
+           "ORDER BY value DESC NULLS LAST, denominator DESC NULLS LAST, agency, r.agency_key")
+    df = label_agencies(_df(con, sql, small_p + p))
+    if order == "size" and len(df):
+        df = df.sort_values([size, "name", "agency_key"], ascending=[False, True, True], na_position="last",
+                            kind="stable").reset_index(drop=True)
+    return _head(df, limit)
+
+
+def ranking_counts(con: Con, f: Filters, key: str, variant: str | None = None) -> pd.DataFrame:
+    """One row: how many agencies the slice has (``agencies``) and how many of them have no value of the
+    indicator (``without_value``: no denominator, or nothing printed)."""
+    i = indicator(key)
+    table = rollups.agency_year_source(con, f)
+    a = rollups.aggregate_sql(i, variant, table or "reports_wide")
+    w, p = where_clause(f)
+    group = "r.agency_id" if table else "r.agency_key"
+    sql = (f"SELECT COUNT(*) AS agencies, COUNT(*) FILTER (WHERE value IS NULL) AS without_value FROM ("
+           f"SELECT {a['value']} AS value FROM {table or 'reports_wide'} r WHERE {w} GROUP BY {group})")
+    return _df(con, sql, p)
 
 
 def indicator_by_agency_year(con: Con, f: Filters, key: str, variant: str | None,
                              agencies: tuple[str, ...]) -> pd.DataFrame:
     """Per agency × year for the chosen agencies: value and denominator (small multiples)."""
-    a = ind.aggregate_sql(indicator(key), variant)
-    w, p = where_clause(_copy(f, agencies=tuple(agencies)))
-    sql = (f"SELECT any_value(r.agency) AS agency, r.year AS year, {a['value']} AS value, "
-           f"{a['denominator']} AS denominator, r.agency_key "
-           f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key, r.year ORDER BY agency, r.agency_key, r.year")
+    f = _copy(f, agencies=tuple(agencies))
+    table = rollups.agency_year_source(con, f)
+    a = rollups.aggregate_sql(indicator(key), variant, table or "reports_wide")
+    w, p = where_clause(f)
+    if table:
+        inner = (f"SELECT r.agency_id, {_LOST_NAME}, r.year AS year, {a['value']} AS value, "
+                 f"{a['denominator']} AS denominator FROM {table} r WHERE {w} GROUP BY r.agency_id, r.year")
+        sql = (f"SELECT COALESCE(a.agency, x.lost_name) AS agency, x.year, x.value, x.denominator, a.agency_key "
+               f"FROM ({inner}) x {_NAMES} ORDER BY agency, a.agency_key, x.year")
+    else:
+        sql = (f"SELECT any_value(r.agency) AS agency, r.year AS year, {a['value']} AS value, "
+               f"{a['denominator']} AS denominator, r.agency_key "
+               f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key, r.year ORDER BY agency, r.agency_key, r.year")
     return label_agencies(_df(con, sql, p))
 
 
-def movers(con: Con, f: Filters, key: str, variant: str | None = None, min_n: int = 10) -> pd.DataFrame:
+def movers(con: Con, f: Filters, key: str, variant: str | None = None, min_n: int = 10,
+           limit: int | None = None) -> pd.DataFrame:
     """Per agency: the indicator in the slice's last year and the year before, and the change.
 
     Agencies without a value in either year are left out; for rates, a denominator below
-    ``min_n`` in either year is flagged ``small_sample``.
+    ``min_n`` in either year is flagged ``small_sample``. Largest change first; ``limit``: the
+    first rows only (display names as in the whole list).
     """
     i = indicator(key)
-    a = ind.aggregate_sql(i, variant)
+    table = rollups.agency_year_source(con, f)
+    a = rollups.aggregate_sql(i, variant, table or "reports_wide")
     w, p = where_clause(f)
     small = "LEAST(COALESCE(prev.den, 0), COALESCE(cur.den, 0)) < ?" if i.kind == ind.RATE else "FALSE"
+    small_p = [int(min_n)] if i.kind == ind.RATE else []
+    if table:
+        # only the last two years are grouped (the join needs no other); no agency id: never joined
+        sql = f"""
+            WITH last AS (SELECT MAX(r.year) AS y FROM {table} r WHERE {w}),
+            per AS (
+                SELECT r.agency_id, r.year AS year, {a['value']} AS value, {a['denominator']} AS den
+                FROM {table} r, last WHERE {w} AND r.agency_id IS NOT NULL AND r.year IN (last.y - 1, last.y)
+                GROUP BY r.agency_id, r.year
+            ), m AS (
+                SELECT cur.agency_id, prev.year AS year_before, cur.year AS year, prev.value AS value_before,
+                       cur.value AS value, cur.value - prev.value AS change, {small} AS small_sample
+                FROM per cur JOIN per prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1, last
+                WHERE cur.year = last.y AND cur.value IS NOT NULL AND prev.value IS NOT NULL
+            ), y AS (SELECT a.agency AS name, m.* EXCLUDE (agency_id), a.agency_key
+                     FROM m JOIN {rollups.AGENCY_TABLE} a ON a.agency_id = m.agency_id)
+            SELECT {_LABEL} AS agency, year_before, year, value_before, value, change, small_sample, agency_key, name
+            FROM y ORDER BY ABS(change) DESC, name, agency_key
+        """ + (" LIMIT ?" if limit is not None else "")
+        return _labelled(_df(con, sql, [*p, *p, *small_p, *([int(limit)] if limit is not None else [])]))
     sql = f"""
         WITH per AS (
             SELECT r.agency_key, any_value(r.agency) AS agency, r.year AS year, {a['value']} AS value,
@@ -347,9 +444,9 @@ def movers(con: Con, f: Filters, key: str, variant: str | None = None, min_n: in
                cur.value AS value, cur.value - prev.value AS change, {small} AS small_sample, cur.agency_key
         FROM per cur JOIN per prev ON prev.agency_key = cur.agency_key AND prev.year = cur.year - 1, last
         WHERE cur.year = last.y AND cur.value IS NOT NULL AND prev.value IS NOT NULL
-        ORDER BY ABS(cur.value - prev.value) DESC, cur.agency
+        ORDER BY ABS(cur.value - prev.value) DESC, cur.agency, cur.agency_key
     """
-    return label_agencies(_df(con, sql, p + ([int(min_n)] if i.kind == ind.RATE else [])))
+    return _head(label_agencies(_df(con, sql, p + small_p)), limit)
 
 
 # ---------------------------------------------------------------- 单位详情
@@ -521,7 +618,7 @@ def slice_indicators(con: Con, f: Filters) -> pd.DataFrame:
 QUESTIONS: dict[str, Callable[..., pd.DataFrame]] = {fn.__name__: fn for fn in (
     report_years, agency_options, overview_by_year, applications_by_year, outcomes_by_year, outcomes_by_agency, applicant_mix,
     reasons_by_year, carry_over_by_year, review_litigation_by_year, correction_rates_by_year,
-    proactive_by_year, ranking, indicator_by_agency_year, movers, agency_reports, report_cells,
+    proactive_by_year, ranking, ranking_counts, indicator_by_agency_year, movers, agency_reports, report_cells,
     agency_indicators, agency_findings, reports_to_return, inconsistent_reports, parse_uncertain, cross_year_breaks,
     missing_reports, changed_reports, slice_reports_wide, slice_cells_long, slice_indicators,
 )}
@@ -771,36 +868,62 @@ def summary_cells(con: Con, f: Filters, year: int, leave_out_failing: bool = Fal
     if fmt is None:
         return pd.DataFrame(columns=["key", "value", "reports"])
     keys = [k for k in cell_keys(fmt) if k in WIDE_KEYS]
-    w, p = _summary_where(f, year)
-    sel = ", ".join(f"SUM({wide_column(k)}) AS \"v|{k}\", COUNT({wide_column(k)}) AS \"n|{k}\"" for k in keys)
+    sliced = _copy(f, year_from=int(year), year_to=int(year))
+    w, p = where_clause(sliced)
+    table, _count = rollups.year_source(con, sliced) if not leave_out_failing else ("reports_wide", "")
+    if table != "reports_wide":  # the grain's groups: sums and counts of the printed cells
+        sel = ", ".join(f"SUM({wide_column(k)}) AS \"v|{k}\", COALESCE(SUM({rollups.count_column(k)}), 0) AS \"n|{k}\""
+                        for k in keys)
+    else:
+        sel = ", ".join(f"SUM({wide_column(k)}) AS \"v|{k}\", COUNT({wide_column(k)}) AS \"n|{k}\"" for k in keys)
     failing = f"AND NOT {_FAILING}" if leave_out_failing else ""
     params = [*p, fmt, *([list(HARD_RULES)] if leave_out_failing else [])]
-    row = _df(con, f"SELECT {sel} FROM reports_wide r WHERE {w} AND r.format = ? {failing}", params).iloc[0]
+    row = _df(con, f"SELECT {sel} FROM {table} r WHERE {w} AND r.format = ? {failing}", params).iloc[0]
     return pd.DataFrame({"key": keys, "value": [row[f"v|{k}"] for k in keys],
                          "reports": [int(row[f"n|{k}"]) for k in keys]})
 
 
-def summary_reports(con: Con, f: Filters, year: int, leave_out_failing: bool = False) -> pd.DataFrame:
-    """Every report of the slice in one year and whether the summary sums it: agency, format,
-    included, reason (why left out: another format; numbers that don't add up), source file."""
+def _summary_rows(con: Con, f: Filters, year: int, leave_out_failing: bool) -> tuple[str, list]:
+    """The slice's reports of one year with why the summary leaves one out (NULL: summed)."""
     from .summary import format_of_year
 
     fmt = format_of_year(int(year)) or ""
     w, p = _summary_where(f, year)
+    table = rollups.agency_year_source(con, f) or "reports_wide"
     sql = f"""
-        SELECT r.agency, r.format, r.report_id, d.name AS source_name,
+        SELECT r.agency, r.format, r.report_id, r.sha256,
                CASE WHEN r.format IS DISTINCT FROM ? THEN 'format'
                     WHEN ? AND {_FAILING} THEN 'failing' END AS reason
-        FROM reports_wide r LEFT JOIN source_documents d ON d.sha256 = r.sha256
-        WHERE {w}
-        ORDER BY reason NULLS FIRST, r.agency
+        FROM {table} r WHERE {w}"""
+    return sql, [fmt, bool(leave_out_failing), list(HARD_RULES), *p]
+
+
+def summary_reports(con: Con, f: Filters, year: int, leave_out_failing: bool = False,
+                    left_out_only: bool = False) -> pd.DataFrame:
+    """Every report of the slice in one year and whether the summary sums it: agency, format,
+    included, reason (why left out: another format; numbers that don't add up), source file.
+    ``left_out_only``: the reports left out only (the page's list; the whole one is a download)."""
+    rows, params = _summary_rows(con, f, year, leave_out_failing)
+    sql = f"""
+        SELECT r.agency, r.format, r.report_id, d.name AS source_name, r.reason
+        FROM ({rows}) r LEFT JOIN source_documents d ON d.sha256 = r.sha256
+        {"WHERE r.reason IS NOT NULL" if left_out_only else ""}
+        ORDER BY r.reason NULLS FIRST, r.agency, r.report_id
     """
-    df = _df(con, sql, [fmt, bool(leave_out_failing), list(HARD_RULES), *p])
+    df = _df(con, sql, params)
     df.insert(2, "included", df["reason"].isna())
     return df
 
 
-QUESTIONS.update({fn.__name__: fn for fn in (summary_cells, summary_reports)})
+def summary_report_counts(con: Con, f: Filters, year: int, leave_out_failing: bool = False) -> pd.DataFrame:
+    """One row: how many of the slice's reports of one year the summary sums (``included``) and leaves
+    out (``left_out``) — ``summary_reports`` counted."""
+    rows, params = _summary_rows(con, f, year, leave_out_failing)
+    return _df(con, f"SELECT COUNT(*) FILTER (WHERE reason IS NULL) AS included, "
+                    f"COUNT(*) FILTER (WHERE reason IS NOT NULL) AS left_out FROM ({rows})", params)
+
+
+QUESTIONS.update({fn.__name__: fn for fn in (summary_cells, summary_reports, summary_report_counts)})
 
 
 # ---------------------------------------------------------------- data quality marks (issue 11)
