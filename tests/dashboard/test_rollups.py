@@ -132,7 +132,10 @@ def _agency_questions(con, f: Filters) -> list[tuple[str, tuple]]:
     out += [("summary_cells", (years[-1], False)), ("summary_cells", (years[-1], True)),
             ("summary_reports", (years[-1], False)), ("summary_reports", (years[-1], True)),
             ("summary_report_counts", (years[-1], False)), ("summary_report_counts", (years[-1], True)),
-            ("summary_reports", (years[-1], True, True))]
+            ("summary_reports", (years[-1], True, True)),
+            # the marks of reports failing R1–R4 that move a figure (totals and per-report pieces)
+            ("indicator_influence", (("handled", "grant_rate", "refusal_rate"),)), ("overview_influence", ()),
+            ("review_influence", ("filed",)), ("region_influence", ("grant_rate", None, years[-1]))]
     return out
 
 
