@@ -223,11 +223,11 @@ def outcomes_by_year(con: Con, f: Filters) -> pd.DataFrame:
     return outcomes_long(applications_by_year(con, f))
 
 
-# Per-agency questions over ``rollup_agency_year`` group by the integer ``agency_id`` and join the names
-# (``rollup_agencies``) to the groups. Reports without an agency have no id: they are one group, as they
-# are one ``agency_key`` NULL group over reports_wide, with the name ``any_value`` gives there.
-_LOST_NAME = "any_value(r.agency) FILTER (WHERE r.agency_id IS NULL) AS lost_name"
-_NAMED = "a.agency_key, COALESCE(a.agency, x.lost_name) AS agency"
+# Per-agency questions over ``rollup_agency_year`` group by the integer ``agency_id`` — numbered in the
+# order (name, key), so ordering by it is ordering by name and key — sort and cut the groups on it, and
+# join the names (``rollup_agencies``) to the rows kept. Reports without an agency (stored with neither
+# name nor key) have no id: they are one group, as they are one ``agency_key`` NULL group over
+# reports_wide, with no name either way.
 _NAMES = f"LEFT JOIN {rollups.AGENCY_TABLE} a ON a.agency_id = x.agency_id"
 
 
@@ -236,11 +236,16 @@ def outcomes_by_agency(con: Con, f: Filters, top_n: int = 20) -> pd.DataFrame:
     w, p = where_clause(f)
     handled = sum_sql([ind.RESULT_TOTAL])
     if rollups.agency_year_source(con, f):
-        inner = (f"SELECT r.agency_id, {_LOST_NAME}, {_outcome_select()}, {handled} AS handled "
-                 f"FROM {rollups.AGENCY_YEAR_TABLE} r WHERE {w} GROUP BY r.agency_id HAVING {handled} > 0")
-        sql = (f"SELECT {_NAMED}, x.* EXCLUDE (agency_id, lost_name) FROM ({inner}) x {_NAMES} "
-               "ORDER BY x.handled DESC, agency, agency_key LIMIT ?")
-        wide = _df(con, sql, [*p, int(top_n)])
+        # the top_n by one column first, then the outcome groups of those agencies only
+        t = rollups.AGENCY_YEAR_TABLE
+        sql = f"""
+            WITH top AS (SELECT r.agency_id, {handled} AS handled FROM {t} r WHERE {w} GROUP BY r.agency_id
+                         HAVING {handled} > 0 ORDER BY handled DESC, r.agency_id NULLS LAST LIMIT ?),
+            x AS (SELECT top.agency_id, {_outcome_select()}, any_value(top.handled) AS handled
+                  FROM {t} r JOIN top ON r.agency_id IS NOT DISTINCT FROM top.agency_id WHERE {w} GROUP BY top.agency_id)
+            SELECT a.agency_key, a.agency, x.* EXCLUDE (agency_id) FROM x {_NAMES}
+            ORDER BY x.handled DESC, x.agency_id NULLS LAST"""
+        wide = _df(con, sql, [*p, int(top_n), *p])
     else:
         sql = (f"SELECT r.agency_key, any_value(r.agency) AS agency, {_outcome_select()}, {handled} AS handled "
                f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key "
@@ -315,15 +320,28 @@ def proactive_by_year(con: Con, f: Filters) -> pd.DataFrame:
 # ---------------------------------------------------------------- 机构对比
 
 
-# ``label_agencies`` in SQL, over a relation of per-agency rows with ``name`` (as the reports give it) and
-# ``agency_key``: a name more than one agency of the result has gets its city (or province) added.
-_LABEL = ("CASE WHEN name IS NOT NULL AND COUNT(agency_key) OVER (PARTITION BY name) > 1 THEN name || '（' || "
-          "COALESCE(NULLIF(split_part(agency_key, '|', 2), ''), split_part(agency_key, '|', 1)) || '）' ELSE name END")
+def _named_head(con: Con, groups: str, order: str, params: list, limit: int | None, columns: str) -> pd.DataFrame:
+    """The first ``limit`` rows (all: None) of ``groups`` (per ``agency_id``) in ``order``, with names —
+    ``label_agencies`` of the whole list, in SQL: a name that more than one agency of ``groups`` has gets
+    its city (or province) added. Only names that more than one agency of the warehouse has
+    (``rollup_agencies.n_same_name``) are counted over the groups."""
+    sql = f"""
+        WITH x AS MATERIALIZED ({groups}),
+        top AS (SELECT * FROM x ORDER BY {order} {"LIMIT ?" if limit is not None else ""}),
+        named AS (SELECT a.agency AS name, a.agency_key, a.n_same_name, top.* FROM top {_NAMES.replace("x.", "top.")}),
+        shared AS (SELECT a.agency AS name, COUNT(*) AS n FROM x JOIN {rollups.AGENCY_TABLE} a ON a.agency_id = x.agency_id
+                   WHERE a.agency IN (SELECT name FROM named WHERE n_same_name > 1) GROUP BY a.agency)
+        SELECT CASE WHEN s.n > 1 THEN name || '（' || COALESCE(NULLIF(split_part(agency_key, '|', 2), ''),
+                    split_part(agency_key, '|', 1)) || '）' ELSE name END AS agency, {columns}, agency_key, name
+        FROM named LEFT JOIN shared s USING (name) ORDER BY {order}"""
+    return _labelled(_df(con, sql, [*params, *([int(limit)] if limit is not None else [])]))
+
+
 RANK_ORDERS = ("value", "size")
 
 
 def _labelled(df: pd.DataFrame) -> pd.DataFrame:
-    """A frame labelled by ``_LABEL`` as ``label_agencies`` leaves it (an empty one has no ``name``)."""
+    """A frame labelled in SQL (``_named_head``) as ``label_agencies`` leaves it (an empty one has no ``name``)."""
     return df.drop(columns=["name"]) if df.empty else df
 
 
@@ -349,15 +367,12 @@ def ranking(con: Con, f: Filters, key: str, variant: str | None = None, min_n: i
     small_p = [int(min_n)] if i.kind == ind.RATE else []
     size = "denominator" if i.kind == ind.RATE else "value"
     if table:
-        inner = (f"SELECT r.agency_id, {_LOST_NAME}, {a['value']} AS value, {a['numerator']} AS numerator, "
+        inner = (f"SELECT r.agency_id, {a['value']} AS value, {a['numerator']} AS numerator, "
                  f"{a['denominator']} AS denominator, {a['n']} AS reports, {small} AS small_sample "
                  f"FROM {table} r WHERE {w} GROUP BY r.agency_id")
         by = ("value DESC NULLS LAST, denominator DESC NULLS LAST" if order == "value" else f"{size} DESC NULLS LAST")
-        sql = (f"WITH y AS (SELECT COALESCE(a.agency, x.lost_name) AS name, x.* EXCLUDE (agency_id, lost_name), "
-               f"a.agency_key FROM ({inner}) x {_NAMES}) "
-               f"SELECT {_LABEL} AS agency, value, numerator, denominator, reports, small_sample, agency_key, name "
-               f"FROM y ORDER BY {by}, name, agency_key" + (" LIMIT ?" if limit is not None else ""))
-        return _labelled(_df(con, sql, [*small_p, *p, *([int(limit)] if limit is not None else [])]))
+        return _named_head(con, inner, f"{by}, agency_id NULLS LAST", [*small_p, *p], limit,
+                           "value, numerator, denominator, reports, small_sample")
     sql = (f"SELECT any_value(r.agency) AS agency, {a['value']} AS value, {a['numerator']} AS numerator, "
            f"{a['denominator']} AS denominator, {a['n']} AS reports, {small} AS small_sample, r.agency_key "
            f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key "
@@ -390,10 +405,10 @@ def indicator_by_agency_year(con: Con, f: Filters, key: str, variant: str | None
     a = rollups.aggregate_sql(indicator(key), variant, table or "reports_wide")
     w, p = where_clause(f)
     if table:
-        inner = (f"SELECT r.agency_id, {_LOST_NAME}, r.year AS year, {a['value']} AS value, "
+        inner = (f"SELECT r.agency_id, r.year AS year, {a['value']} AS value, "
                  f"{a['denominator']} AS denominator FROM {table} r WHERE {w} GROUP BY r.agency_id, r.year")
-        sql = (f"SELECT COALESCE(a.agency, x.lost_name) AS agency, x.year, x.value, x.denominator, a.agency_key "
-               f"FROM ({inner}) x {_NAMES} ORDER BY agency, a.agency_key, x.year")
+        sql = (f"SELECT a.agency, x.year, x.value, x.denominator, a.agency_key "
+               f"FROM ({inner}) x {_NAMES} ORDER BY x.agency_id NULLS LAST, x.year")
     else:
         sql = (f"SELECT any_value(r.agency) AS agency, r.year AS year, {a['value']} AS value, "
                f"{a['denominator']} AS denominator, r.agency_key "
@@ -428,12 +443,9 @@ def movers(con: Con, f: Filters, key: str, variant: str | None = None, min_n: in
                        cur.value AS value, cur.value - prev.value AS change, {small} AS small_sample
                 FROM per cur JOIN per prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1, last
                 WHERE cur.year = last.y AND cur.value IS NOT NULL AND prev.value IS NOT NULL
-            ), y AS (SELECT a.agency AS name, m.* EXCLUDE (agency_id), a.agency_key
-                     FROM m JOIN {rollups.AGENCY_TABLE} a ON a.agency_id = m.agency_id)
-            SELECT {_LABEL} AS agency, year_before, year, value_before, value, change, small_sample, agency_key, name
-            FROM y ORDER BY ABS(change) DESC, name, agency_key
-        """ + (" LIMIT ?" if limit is not None else "")
-        return _labelled(_df(con, sql, [*p, *p, *small_p, *([int(limit)] if limit is not None else [])]))
+            ) SELECT * FROM m"""
+        return _named_head(con, sql, "ABS(change) DESC, agency_id", [*p, *p, *small_p], limit,
+                           "year_before, year, value_before, value, change, small_sample")
     sql = f"""
         WITH per AS (
             SELECT r.agency_key, any_value(r.agency) AS agency, r.year AS year, {a['value']} AS value,

@@ -9,7 +9,8 @@ the pages' by-year questions read a few thousand group rows instead of scanning 
   variant its additive pieces (``indicators.aggregate_sql``: numerator and denominator summed over the
   reports that have both, and that count).
 * ``rollup_agencies``: one row per agency with current reports, its latest metadata — the filter
-  pickers' source (``warehouse.options``) — and ``agency_id``, its rank by (name, key).
+  pickers' source (``warehouse.options``) — with ``agency_id``, its rank by (name, key), and how many
+  agencies have its name (``n_same_name``).
 * ``rollup_agency_year``: the per-agency questions' table (rankings, movers, the top agencies, the
   yearly summary's report list). One row per current report — an agency has one current report per
   year, so one row per agency-year — with the report's dimensions (the columns ``filters.where_clause``
@@ -116,12 +117,13 @@ def _report_pieces() -> list[str]:
 
 
 # the agency dimension of the pickers: as ``queries.agency_options`` (latest metadata of current reports);
-# agency_id numbers the agencies in the pickers' order (name, key)
+# agency_id numbers the agencies in the pickers' order (name, key); n_same_name: how many have its name
 AGENCY_SELECT = """
     SELECT agency_key, arg_max(agency, year) AS agency, arg_max(province, year) AS province,
            arg_max(city, year) AS city, arg_max(county, year) AS county, arg_max(level, year) AS level,
            arg_max(category, year) AS category, bool_and(is_demo) AS is_demo,
-           CAST(row_number() OVER (ORDER BY arg_max(agency, year), agency_key) AS INTEGER) AS agency_id
+           CAST(row_number() OVER (ORDER BY arg_max(agency, year), agency_key) AS INTEGER) AS agency_id,
+           CAST(COUNT(*) OVER (PARTITION BY arg_max(agency, year)) AS INTEGER) AS n_same_name
     FROM reports WHERE is_current AND agency_key IS NOT NULL GROUP BY agency_key ORDER BY agency, agency_key"""
 
 
