@@ -179,6 +179,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reports", type=int, default=100_000)
     ap.add_argument("--db", default=None, help="warehouse path (default artifacts/bench/gongkai_<n>.duckdb)")
+    ap.add_argument("--apptest-only", action="store_true", help="time the pages only (no direct questions)")
     ap.add_argument("--no-baseline", action="store_true",
                     help="skip the direct questions on a copy of the snapshot without the rollups")
     args = ap.parse_args()
@@ -193,14 +194,15 @@ def main() -> None:
     sets = filter_sets(con)
     con.close()
     print(f"warehouse {db}: {n[0]} current reports, {n[1]} agencies; {len(sets)} filter sets × {len(PAGES)} pages\n")
-    direct = bench_direct(db, sets)
-    baseline = None if args.no_baseline else bench_direct(without_rollups(db), sets, plain=True)
+    direct = None if args.apptest_only else bench_direct(db, sets)
+    baseline = None if args.no_baseline or args.apptest_only else bench_direct(without_rollups(db), sets, plain=True)
     cold, warm = bench_apptest(db, sets)
     print(table("AppTest, cache cleared before each visit (queries + render)", cold))
     print()
     print(table("AppTest, second visit (cache hit: render only)", warm))
-    print()
-    print(table("Direct warehouse questions of each page (no Streamlit, fresh connection)", direct))
+    if direct is not None:
+        print()
+        print(table("Direct warehouse questions of each page (no Streamlit, fresh connection)", direct))
     if baseline is not None:
         print()
         print(table("Same questions on a copy of the snapshot without the rollups (every report scanned)", baseline))

@@ -195,3 +195,27 @@ def test_a_limited_ranking_is_the_head_of_the_whole_one_with_its_names(both):
                             "HAVING COUNT(*) > 1)").fetchone()[0]
     if shared:
         assert queries.ranking(rolled, Filters(), "new_applications")["agency"].str.contains("（").any()
+
+
+def test_the_download_asks_the_whole_list_the_page_shows_the_head_of(demo_db, monkeypatch):
+    """机构对比 and 全省汇总 show the first rows; their downloads ask the whole list on click
+    (``data.later``), off the script thread, on the snapshot of the page."""
+    import threading
+
+    from dashboard import data
+    from warehouse.connect import open_reader
+
+    monkeypatch.setenv("GONGKAI_DB", str(demo_db))
+    whole = data.later("ranking", Filters(), "grant_rate", "all", 10)
+    report_list = data.later("summary_reports", Filters(), 2023, True)
+    got: dict = {}
+    t = threading.Thread(target=lambda: got.update(ranking=whole(), reports=report_list()))
+    t.start()
+    t.join()
+    con = open_reader(demo_db)
+    try:
+        pd.testing.assert_frame_equal(got["ranking"], queries.ranking(con, Filters(), "grant_rate", "all", 10))
+        pd.testing.assert_frame_equal(got["reports"], queries.summary_reports(con, Filters(), 2023, True))
+        assert len(got["ranking"]) > 12 and len(got["reports"]) > 0
+    finally:
+        con.close()
