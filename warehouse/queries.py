@@ -882,7 +882,8 @@ def summary_cells(con: Con, f: Filters, year: int, leave_out_failing: bool = Fal
     keys = [k for k in cell_keys(fmt) if k in WIDE_KEYS]
     sliced = _copy(f, year_from=int(year), year_to=int(year))
     w, p = where_clause(sliced)
-    table, _count = rollups.year_source(con, sliced) if not leave_out_failing else ("reports_wide", "")
+    rolled = not leave_out_failing and rollups.counts_available(con)
+    table = rollups.year_source(con, sliced)[0] if rolled else "reports_wide"
     if table != "reports_wide":  # the grain's groups: sums and counts of the printed cells
         sel = ", ".join(f"SUM({wide_column(k)}) AS \"v|{k}\", COALESCE(SUM({rollups.count_column(k)}), 0) AS \"n|{k}\""
                         for k in keys)

@@ -158,6 +158,13 @@ def available(con: duckdb.DuckDBPyConnection, table: str = YEAR_TABLE) -> bool:
                     "AND v.schema_name = 'main' AND v.view_name = ?", [table]).fetchone()[0] > 0
 
 
+def counts_available(con: duckdb.DuckDBPyConnection) -> bool:
+    """``rollup_year`` has the per-cell counts (a snapshot published before they were added has not)."""
+    return available(con) and con.execute(
+        "SELECT COUNT(*) FROM duckdb_columns() c WHERE c.database_name = current_database() AND c.schema_name = 'main' "
+        "AND c.table_name = ? AND c.column_name = ?", [YEAR_TABLE, f"n__{WIDE_COLUMNS[0]}"]).fetchone()[0] > 0
+
+
 def _grain_name(grain: tuple[str, ...]) -> str:
     return ",".join(grain) or "all"
 

@@ -219,3 +219,29 @@ def test_the_download_asks_the_whole_list_the_page_shows_the_head_of(demo_db, mo
         assert len(got["ranking"]) > 12 and len(got["reports"]) > 0
     finally:
         con.close()
+
+
+def test_a_snapshot_from_before_the_agency_rollup_is_asked_of_every_report(demo_db, tmp_path: Path):
+    """A snapshot published by the code before rollup_agency_year (its rollup_year without the cell
+    counts, no per-agency table) still answers every per-agency question, from reports_wide."""
+    copy = tmp_path / "old.duckdb"
+    shutil.copy(current_snapshot(demo_db), copy)
+    old = duckdb.connect(str(copy))
+    try:
+        old.execute("DROP TABLE rollup_agency_year")
+        counts = [r[0] for r in old.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'rollup_year' "
+                                            "AND column_name LIKE 'n\\_\\_%' ESCAPE '\\'").fetchall()]
+        assert counts
+        for c in counts:
+            old.execute(f'ALTER TABLE rollup_year DROP COLUMN "{c}"')
+        assert rollups.available(old) and not rollups.counts_available(old) and not rollups.agency_year_source(old, Filters())
+        new = duckdb.connect(str(current_snapshot(demo_db)), read_only=True)
+        try:
+            for name, args in _agency_questions(old, Filters()):
+                pd.testing.assert_frame_equal(queries.QUESTIONS[name](old, Filters(), *args),
+                                              queries.QUESTIONS[name](new, Filters(), *args), check_exact=False,
+                                              rtol=1e-12, obj=f"{name}{args}")
+        finally:
+            new.close()
+    finally:
+        old.close()
