@@ -89,38 +89,53 @@ def chinese_headers(df: pd.DataFrame) -> pd.DataFrame:
 MAX_TABLE_ROWS = 1000  # on screen; downloads always carry every row (P5)
 
 
-def table(df: pd.DataFrame, *, key: str, rate_cols: Iterable[str] = (), height: int | str = "auto") -> None:
+def table(df: pd.DataFrame, *, key: str, rate_cols: Iterable[str] = (), height: int | str = "auto",
+          total: int | None = None, cut_off: bool = False) -> None:
     """A read-only table with Chinese headers; rates as '12.3%' / '—'. Long tables show the first
-    ``MAX_TABLE_ROWS`` rows and say so; the download buttons beside them hold all rows."""
+    ``MAX_TABLE_ROWS`` rows and say so; the download buttons beside them hold all rows. ``total``: how
+    many rows the whole table has when ``df`` is only its head (a page that asked for the first rows);
+    ``cut_off``: it is a head of unknown length."""
     shown = df.head(MAX_TABLE_ROWS)
     st.dataframe(chinese_headers(display_table(shown, rate_cols)), hide_index=True, key=key, height=height)
-    if len(df) > MAX_TABLE_ROWS:
-        st.caption(f"共 {len(df):,} 行，此处显示前 {MAX_TABLE_ROWS:,} 行；完整数据请下载。")
+    n = len(df) if total is None else int(total)
+    if n > MAX_TABLE_ROWS:
+        st.caption(f"共 {n:,} 行，此处显示前 {MAX_TABLE_ROWS:,} 行；完整数据请下载。")
+    elif total is None and cut_off:
+        st.caption(f"此处显示前 {MAX_TABLE_ROWS:,} 行，完整数据（更多行）请下载。")
 
 
-def download_buttons(df: pd.DataFrame, stem: str, *, key: str, label: str = "") -> None:
+def download_buttons(df: pd.DataFrame, stem: str, *, key: str, label: str = "",
+                     whole: Callable[[], pd.DataFrame] | None = None) -> None:
     """CSV (UTF-8 BOM) and XLSX of exactly the frame shown, each carrying the filters and data
-    version (CSV: leading lines; XLSX: a 「筛选条件」 sheet); clicking does not rerun the page."""
+    version (CSV: leading lines; XLSX: a 「筛选条件」 sheet); clicking does not rerun the page.
+    ``whole``: the frame is only the head of a table sized by the slice (every agency): the files are
+    made of ``whole()``, asked on click."""
     from . import data, state
 
     # the filters and data version go inside the file (captured now: the builder runs off-thread)
-    about = [*state.describe(state.current()), ("数据版本", data.version())]
+    f = state.current()
+    about = [*state.describe(f), ("数据版本", data.version())]
+    version = data.version()
+    rows = (lambda: chinese_headers(whole())) if whole is not None else (lambda: df)
     c1, c2 = st.columns(2)
-    c1.download_button(f"下载{label} CSV", lambda: export.to_csv_bytes(df, about), file_name=f"{stem}.csv", mime=CSV_MIME,
-                       key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    c2.download_button(f"下载{label} Excel", deferred_xlsx({"数据": df}), file_name=f"{stem}.xlsx", mime=XLSX_MIME,
-                       key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+    c1.download_button(f"下载{label} CSV", lambda: export.to_csv_bytes(rows(), about), file_name=f"{stem}.csv",
+                       mime=CSV_MIME, key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    c2.download_button(f"下载{label} Excel", lambda: export.to_xlsx_bytes({"数据": rows()}, f, data_version=version),
+                       file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore",
+                       icon=":material/download:")
 
 
 def chart_block(fig: go.Figure, df: pd.DataFrame, *, key: str, definition: str, stem: str,
-                rate_cols: Sequence[str] = ()) -> None:
-    """A chart, its definition (口径) below it, and the same numbers as a table with downloads."""
+                rate_cols: Sequence[str] = (), whole: Callable[[], pd.DataFrame] | None = None,
+                total: int | None = None) -> None:
+    """A chart, its definition (口径) below it, and the same numbers as a table with downloads
+    (``whole``/``total``: ``df`` is the head of a longer table, see ``table`` and ``download_buttons``)."""
     st.plotly_chart(fig, key=f"{key}_chart", config=charts.plotly_config(toImageButtonOptions={"filename": stem}))
     if definition:
         st.caption(definition)
     with st.expander("查看数据表", expanded=False):
-        table(df, key=f"{key}_table", rate_cols=rate_cols)
-        download_buttons(chinese_headers(df), stem, key=key)
+        table(df, key=f"{key}_table", rate_cols=rate_cols, total=total, cut_off=whole is not None)
+        download_buttons(chinese_headers(df), stem, key=key, whole=whole)
 
 
 def empty_state(message: str = "当前筛选条件下没有数据。") -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -100,6 +101,25 @@ def _cached(name: str, path: str, data_version: str, filters_key: tuple, _filter
 def ask(name: str, filters: Filters, *args) -> pd.DataFrame:
     """Run the warehouse question ``name`` for this slice (cached until the data changes)."""
     return _cached(name, db_path(), version(), filters.key(), filters, tuple(args))
+
+
+def later(name: str, filters: Filters, *args) -> Callable[[], pd.DataFrame]:
+    """The question ``name`` for this slice as a zero-argument function, asked when called — a download's
+    builder (run on click, off the script thread: it makes no Streamlit call), for a table whose page
+    shows only its head. It reads the snapshot of now (its connection is looked up here)."""
+    con = _reader(db_path(), version())
+    fn = queries.QUESTIONS[name]  # a registry of question functions, never an arbitrary name
+
+    def run() -> pd.DataFrame:
+        if con is None:
+            return queries.empty_result(name)
+        cur = con.cursor()
+        try:
+            return fn(cur, filters, *args)
+        finally:
+            cur.close()
+
+    return run
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

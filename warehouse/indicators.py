@@ -303,6 +303,11 @@ def term_sql(keys: Sequence[str]) -> str:
     return f"(CASE WHEN {all_null} THEN NULL ELSE {' + '.join(f'COALESCE({c}, 0)' for c in cols)} END)"
 
 
+def report_terms(ind: Indicator, v: Variant) -> tuple[str, str | None]:
+    """One report's (numerator, denominator) terms of a variant (denominator None for a count)."""
+    return _report_terms(ind, v)
+
+
 def _report_terms(ind: Indicator, v: Variant) -> tuple[str, str | None]:
     if ind.kind == SHARE_OF_REPORTS:
         return ("CAST(consistency_ok AS DOUBLE)", "CASE WHEN consistency_ok IS NULL THEN NULL ELSE 1.0 END")

@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from . import indicators as ind
+from . import rollups
 from .filters import HARD_RULES, Filters, where_clause
 
 INFLUENCE_SHARE = 0.05  # a failing report moving a figure by more than 5 % of it is named
@@ -67,19 +68,28 @@ def influence(con: duckdb.DuckDBPyConnection, f: Filters,
     if by not in ind.GROUP_COLUMNS:
         raise ValueError(f"cannot group by {by!r}")
     w, p = where_clause(f)
+    # The pieces are the rollups' when they hold the slice (the same masked terms, summed per group or
+    # kept per report: warehouse.rollups), else computed from every report.
+    year_table = rollups.year_source(con, f)[0] if by == "year" else "reports_wide"
+    report_table = rollups.agency_year_source(con, f) or "reports_wide"
     sel_tot, sel_rep = [], []
     for i, (_, key, variant) in enumerate(figures):
         num, den = _terms(key, variant)
-        sel_tot.append(f"SUM({num}) AS n{i}")
-        sel_rep.append(f"{num} AS n{i}")
-        sel_tot.append(f"SUM({den}) AS d{i}" if den else f"NULL AS d{i}")
-        sel_rep.append(f"{den} AS d{i}" if den else f"NULL AS d{i}")
+        pieces = {part: rollups.piece_column(key, variant, part) for part in ("numerator", "denominator")}
+        tot_num, tot_den = (num, den) if year_table == "reports_wide" else \
+            (f"r.{pieces['numerator']}", den and f"r.{pieces['denominator']}")
+        rep_num, rep_den = (num, den) if report_table == "reports_wide" else \
+            (f"r.{pieces['numerator']}", den and f"r.{pieces['denominator']}")
+        sel_tot.append(f"SUM({tot_num}) AS n{i}")
+        sel_rep.append(f"{rep_num} AS n{i}")
+        sel_tot.append(f"SUM({tot_den}) AS d{i}" if den else f"NULL AS d{i}")
+        sel_rep.append(f"{rep_den} AS d{i}" if den else f"NULL AS d{i}")
     # a report with no value at ``by`` (a province's own department has no city) is its own group ''
     g = f"COALESCE(CAST(r.{by} AS VARCHAR), '')" if by != "year" else "r.year"
-    totals = con.execute(f"SELECT {g} AS g, {', '.join(sel_tot)} FROM reports_wide r WHERE {w} GROUP BY 1",
+    totals = con.execute(f"SELECT {g} AS g, {', '.join(sel_tot)} FROM {year_table} r WHERE {w} GROUP BY 1",
                          p).df().set_index("g")
-    failing = con.execute(f"SELECT {g} AS g, r.report_id, r.agency, {', '.join(sel_rep)} FROM reports_wide r "
-                          f"WHERE {w} AND {_FAILING} ORDER BY 1, r.agency", [*p, list(HARD_RULES)]).df()
+    failing = con.execute(f"SELECT {g} AS g, r.report_id, r.agency, {', '.join(sel_rep)} FROM {report_table} r "
+                          f"WHERE {w} AND {_FAILING} ORDER BY 1, r.agency, r.report_id", [*p, list(HARD_RULES)]).df()
     rows = []
     for rep in failing.itertuples(index=False):
         rep = rep._asdict()

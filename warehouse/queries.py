@@ -223,14 +223,35 @@ def outcomes_by_year(con: Con, f: Filters) -> pd.DataFrame:
     return outcomes_long(applications_by_year(con, f))
 
 
+# Per-agency questions over ``rollup_agency_year`` group by the integer ``agency_id`` — numbered in the
+# order (name, key), so ordering by it is ordering by name and key — sort and cut the groups on it, and
+# join the names (``rollup_agencies``) to the rows kept. Reports without an agency (stored with neither
+# name nor key) have no id: they are one group, as they are one ``agency_key`` NULL group over
+# reports_wide, with no name either way.
+_NAMES = f"LEFT JOIN {rollups.AGENCY_TABLE} a ON a.agency_id = x.agency_id"
+
+
 def outcomes_by_agency(con: Con, f: Filters, top_n: int = 20) -> pd.DataFrame:
     """Long: agency, outcome, count — the ``top_n`` agencies with the most handled applications."""
     w, p = where_clause(f)
     handled = sum_sql([ind.RESULT_TOTAL])
-    sql = (f"SELECT r.agency_key, any_value(r.agency) AS agency, {_outcome_select()}, {handled} AS handled "
-           f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key "
-           f"HAVING {handled} > 0 ORDER BY handled DESC, agency LIMIT ?")
-    wide = label_agencies(_df(con, sql, [*p, int(top_n)]))
+    if rollups.agency_year_source(con, f):
+        # the top_n by one column first, then the outcome groups of those agencies only
+        t = rollups.AGENCY_YEAR_TABLE
+        sql = f"""
+            WITH top AS (SELECT r.agency_id, {handled} AS handled FROM {t} r WHERE {w} GROUP BY r.agency_id
+                         HAVING {handled} > 0 ORDER BY handled DESC, r.agency_id NULLS LAST LIMIT ?),
+            x AS (SELECT top.agency_id, {_outcome_select()}, any_value(top.handled) AS handled
+                  FROM {t} r JOIN top ON r.agency_id IS NOT DISTINCT FROM top.agency_id WHERE {w} GROUP BY top.agency_id)
+            SELECT a.agency_key, a.agency, x.* EXCLUDE (agency_id) FROM x {_NAMES}
+            ORDER BY x.handled DESC, x.agency_id NULLS LAST"""
+        wide = _df(con, sql, [*p, int(top_n), *p])
+    else:
+        sql = (f"SELECT r.agency_key, any_value(r.agency) AS agency, {_outcome_select()}, {handled} AS handled "
+               f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key "
+               f"HAVING {handled} > 0 ORDER BY handled DESC, agency, r.agency_key LIMIT ?")
+        wide = _df(con, sql, [*p, int(top_n)])
+    wide = label_agencies(wide)
     return _long(wide.drop(columns=["handled", "agency_key"]), "agency", OUTCOME_KEYS, "outcome")
 
 
@@ -299,44 +320,132 @@ def proactive_by_year(con: Con, f: Filters) -> pd.DataFrame:
 # ---------------------------------------------------------------- 机构对比
 
 
-def ranking(con: Con, f: Filters, key: str, variant: str | None = None, min_n: int = 10) -> pd.DataFrame:
+def _named_head(con: Con, groups: str, order: str, params: list, limit: int | None, columns: str) -> pd.DataFrame:
+    """The first ``limit`` rows (all: None) of ``groups`` (per ``agency_id``) in ``order``, with names —
+    ``label_agencies`` of the whole list, in SQL: a name that more than one agency of ``groups`` has gets
+    its city (or province) added. Only names that more than one agency of the warehouse has
+    (``rollup_agencies.n_same_name``) are counted over the groups."""
+    sql = f"""
+        WITH x AS MATERIALIZED ({groups}),
+        top AS (SELECT * FROM x ORDER BY {order} {"LIMIT ?" if limit is not None else ""}),
+        named AS (SELECT a.agency AS name, a.agency_key, a.n_same_name, top.* FROM top {_NAMES.replace("x.", "top.")}),
+        shared AS (SELECT a.agency AS name, COUNT(*) AS n FROM x JOIN {rollups.AGENCY_TABLE} a ON a.agency_id = x.agency_id
+                   WHERE a.agency IN (SELECT name FROM named WHERE n_same_name > 1) GROUP BY a.agency)
+        SELECT CASE WHEN s.n > 1 THEN name || '（' || COALESCE(NULLIF(split_part(agency_key, '|', 2), ''),
+                    split_part(agency_key, '|', 1)) || '）' ELSE name END AS agency, {columns}, agency_key, name
+        FROM named LEFT JOIN shared s USING (name) ORDER BY {order}"""
+    return _labelled(_df(con, sql, [*params, *([int(limit)] if limit is not None else [])]))
+
+
+RANK_ORDERS = ("value", "size")
+
+
+def _labelled(df: pd.DataFrame) -> pd.DataFrame:
+    """A frame labelled in SQL (``_named_head``) as ``label_agencies`` leaves it (an empty one has no ``name``)."""
+    return df.drop(columns=["name"]) if df.empty else df
+
+
+def _head(df: pd.DataFrame, limit: int | None) -> pd.DataFrame:
+    return df if limit is None else df.head(int(limit)).reset_index(drop=True)
+
+
+def ranking(con: Con, f: Filters, key: str, variant: str | None = None, min_n: int = 10,
+            limit: int | None = None, order: str = "value") -> pd.DataFrame:
     """Per agency over the slice: the indicator's value, numerator, denominator, reports (n).
 
     ``small_sample`` marks a rate whose denominator is below ``min_n`` (one case swings it).
-    Sorted best-first by value; agencies with no value last.
+    Sorted best-first by value (``order="size"``: largest denominator — a count's value — first);
+    agencies with no value last; ``limit``: the first rows only (display names as in the whole list).
     """
+    if order not in RANK_ORDERS:
+        raise ValueError(f"unknown order {order!r}")
     i = indicator(key)
-    a = ind.aggregate_sql(i, variant)
+    table = rollups.agency_year_source(con, f)
+    a = rollups.aggregate_sql(i, variant, table or "reports_wide")
     w, p = where_clause(f)
     small = f"COALESCE({a['denominator']}, 0) < ?" if i.kind == ind.RATE else "FALSE"
+    small_p = [int(min_n)] if i.kind == ind.RATE else []
+    size = "denominator" if i.kind == ind.RATE else "value"
+    if table:
+        inner = (f"SELECT r.agency_id, {a['value']} AS value, {a['numerator']} AS numerator, "
+                 f"{a['denominator']} AS denominator, {a['n']} AS reports, {small} AS small_sample "
+                 f"FROM {table} r WHERE {w} GROUP BY r.agency_id")
+        by = ("value DESC NULLS LAST, denominator DESC NULLS LAST" if order == "value" else f"{size} DESC NULLS LAST")
+        return _named_head(con, inner, f"{by}, agency_id NULLS LAST", [*small_p, *p], limit,
+                           "value, numerator, denominator, reports, small_sample")
     sql = (f"SELECT any_value(r.agency) AS agency, {a['value']} AS value, {a['numerator']} AS numerator, "
            f"{a['denominator']} AS denominator, {a['n']} AS reports, {small} AS small_sample, r.agency_key "
            f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key "
-           "ORDER BY value DESC NULLS LAST, denominator DESC NULLS LAST, agency")
-    return label_agencies(_df(con, sql, ([int(min_n)] if i.kind == ind.RATE else []) + p))
+           "ORDER BY value DESC NULLS LAST, denominator DESC NULLS LAST, agency, r.agency_key")
+    df = label_agencies(_df(con, sql, small_p + p))
+    if order == "size" and len(df):
+        df = df.sort_values([size, "name", "agency_key"], ascending=[False, True, True], na_position="last",
+                            kind="stable").reset_index(drop=True)
+    return _head(df, limit)
+
+
+def ranking_counts(con: Con, f: Filters, key: str, variant: str | None = None) -> pd.DataFrame:
+    """One row: how many agencies the slice has (``agencies``) and how many of them have no value of the
+    indicator (``without_value``: no denominator, or nothing printed)."""
+    i = indicator(key)
+    table = rollups.agency_year_source(con, f)
+    a = rollups.aggregate_sql(i, variant, table or "reports_wide")
+    w, p = where_clause(f)
+    group = "r.agency_id" if table else "r.agency_key"
+    sql = (f"SELECT COUNT(*) AS agencies, COUNT(*) FILTER (WHERE value IS NULL) AS without_value FROM ("
+           f"SELECT {a['value']} AS value FROM {table or 'reports_wide'} r WHERE {w} GROUP BY {group})")
+    return _df(con, sql, p)
 
 
 def indicator_by_agency_year(con: Con, f: Filters, key: str, variant: str | None,
                              agencies: tuple[str, ...]) -> pd.DataFrame:
     """Per agency × year for the chosen agencies: value and denominator (small multiples)."""
-    a = ind.aggregate_sql(indicator(key), variant)
-    w, p = where_clause(_copy(f, agencies=tuple(agencies)))
-    sql = (f"SELECT any_value(r.agency) AS agency, r.year AS year, {a['value']} AS value, "
-           f"{a['denominator']} AS denominator, r.agency_key "
-           f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key, r.year ORDER BY agency, r.agency_key, r.year")
+    f = _copy(f, agencies=tuple(agencies))
+    table = rollups.agency_year_source(con, f)
+    a = rollups.aggregate_sql(indicator(key), variant, table or "reports_wide")
+    w, p = where_clause(f)
+    if table:
+        inner = (f"SELECT r.agency_id, r.year AS year, {a['value']} AS value, "
+                 f"{a['denominator']} AS denominator FROM {table} r WHERE {w} GROUP BY r.agency_id, r.year")
+        sql = (f"SELECT a.agency, x.year, x.value, x.denominator, a.agency_key "
+               f"FROM ({inner}) x {_NAMES} ORDER BY x.agency_id NULLS LAST, x.year")
+    else:
+        sql = (f"SELECT any_value(r.agency) AS agency, r.year AS year, {a['value']} AS value, "
+               f"{a['denominator']} AS denominator, r.agency_key "
+               f"FROM reports_wide r WHERE {w} GROUP BY r.agency_key, r.year ORDER BY agency, r.agency_key, r.year")
     return label_agencies(_df(con, sql, p))
 
 
-def movers(con: Con, f: Filters, key: str, variant: str | None = None, min_n: int = 10) -> pd.DataFrame:
+def movers(con: Con, f: Filters, key: str, variant: str | None = None, min_n: int = 10,
+           limit: int | None = None) -> pd.DataFrame:
     """Per agency: the indicator in the slice's last year and the year before, and the change.
 
     Agencies without a value in either year are left out; for rates, a denominator below
-    ``min_n`` in either year is flagged ``small_sample``.
+    ``min_n`` in either year is flagged ``small_sample``. Largest change first; ``limit``: the
+    first rows only (display names as in the whole list).
     """
     i = indicator(key)
-    a = ind.aggregate_sql(i, variant)
+    table = rollups.agency_year_source(con, f)
+    a = rollups.aggregate_sql(i, variant, table or "reports_wide")
     w, p = where_clause(f)
     small = "LEAST(COALESCE(prev.den, 0), COALESCE(cur.den, 0)) < ?" if i.kind == ind.RATE else "FALSE"
+    small_p = [int(min_n)] if i.kind == ind.RATE else []
+    if table:
+        # only the last two years are grouped (the join needs no other); no agency id: never joined
+        sql = f"""
+            WITH last AS (SELECT MAX(r.year) AS y FROM {table} r WHERE {w}),
+            per AS (
+                SELECT r.agency_id, r.year AS year, {a['value']} AS value, {a['denominator']} AS den
+                FROM {table} r, last WHERE {w} AND r.agency_id IS NOT NULL AND r.year IN (last.y - 1, last.y)
+                GROUP BY r.agency_id, r.year
+            ), m AS (
+                SELECT cur.agency_id, prev.year AS year_before, cur.year AS year, prev.value AS value_before,
+                       cur.value AS value, cur.value - prev.value AS change, {small} AS small_sample
+                FROM per cur JOIN per prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1, last
+                WHERE cur.year = last.y AND cur.value IS NOT NULL AND prev.value IS NOT NULL
+            ) SELECT * FROM m"""
+        return _named_head(con, sql, "ABS(change) DESC, agency_id", [*p, *p, *small_p], limit,
+                           "year_before, year, value_before, value, change, small_sample")
     sql = f"""
         WITH per AS (
             SELECT r.agency_key, any_value(r.agency) AS agency, r.year AS year, {a['value']} AS value,
@@ -347,9 +456,9 @@ def movers(con: Con, f: Filters, key: str, variant: str | None = None, min_n: in
                cur.value AS value, cur.value - prev.value AS change, {small} AS small_sample, cur.agency_key
         FROM per cur JOIN per prev ON prev.agency_key = cur.agency_key AND prev.year = cur.year - 1, last
         WHERE cur.year = last.y AND cur.value IS NOT NULL AND prev.value IS NOT NULL
-        ORDER BY ABS(cur.value - prev.value) DESC, cur.agency
+        ORDER BY ABS(cur.value - prev.value) DESC, cur.agency, cur.agency_key
     """
-    return label_agencies(_df(con, sql, p + ([int(min_n)] if i.kind == ind.RATE else [])))
+    return _head(label_agencies(_df(con, sql, p + small_p)), limit)
 
 
 # ---------------------------------------------------------------- 单位详情
@@ -527,7 +636,7 @@ def slice_indicators(con: Con, f: Filters) -> pd.DataFrame:
 QUESTIONS: dict[str, Callable[..., pd.DataFrame]] = {fn.__name__: fn for fn in (
     report_years, agency_options, overview_by_year, applications_by_year, outcomes_by_year, outcomes_by_agency, applicant_mix,
     reasons_by_year, carry_over_by_year, review_litigation_by_year, correction_rates_by_year,
-    proactive_by_year, ranking, indicator_by_agency_year, movers, agency_reports, report_cells,
+    proactive_by_year, ranking, ranking_counts, indicator_by_agency_year, movers, agency_reports, report_cells,
     agency_indicators, agency_findings, reports_to_return, inconsistent_reports, parse_uncertain, cross_year_breaks,
     missing_reports, changed_reports, slice_reports_wide, slice_cells_long, slice_indicators,
 )}
@@ -818,31 +927,50 @@ def summary_cells(con: Con, f: Filters, year: int, leave_out_failing: bool = Fal
     if fmt is None:
         return pd.DataFrame(columns=["key", "value", "reports"])
     keys = [k for k in cell_keys(fmt) if k in WIDE_KEYS]
-    w, p = _summary_where(f, year)
-    sel = ", ".join(f"SUM({wide_column(k)}) AS \"v|{k}\", COUNT({wide_column(k)}) AS \"n|{k}\"" for k in keys)
+    sliced = _copy(f, year_from=int(year), year_to=int(year))
+    w, p = where_clause(sliced)
+    rolled = not leave_out_failing and rollups.counts_available(con)
+    table = rollups.year_source(con, sliced)[0] if rolled else "reports_wide"
+    if table != "reports_wide":  # the grain's groups: sums and counts of the printed cells
+        sel = ", ".join(f"SUM({wide_column(k)}) AS \"v|{k}\", COALESCE(SUM({rollups.count_column(k)}), 0) AS \"n|{k}\""
+                        for k in keys)
+    else:
+        sel = ", ".join(f"SUM({wide_column(k)}) AS \"v|{k}\", COUNT({wide_column(k)}) AS \"n|{k}\"" for k in keys)
     failing = f"AND NOT {_FAILING}" if leave_out_failing else ""
     params = [*p, fmt, *([list(HARD_RULES)] if leave_out_failing else [])]
-    row = _df(con, f"SELECT {sel} FROM reports_wide r WHERE {w} AND r.format = ? {failing}", params).iloc[0]
+    row = _df(con, f"SELECT {sel} FROM {table} r WHERE {w} AND r.format = ? {failing}", params).iloc[0]
     return pd.DataFrame({"key": keys, "value": [row[f"v|{k}"] for k in keys],
                          "reports": [int(row[f"n|{k}"]) for k in keys]})
 
 
-def summary_reports(con: Con, f: Filters, year: int, leave_out_failing: bool = False) -> pd.DataFrame:
-    """Every report of the slice in one year and whether the summary sums it: agency, format,
-    included, reason (why left out: another format; numbers that don't add up), source file."""
+def _summary_rows(con: Con, f: Filters, year: int, leave_out_failing: bool) -> tuple[str, list]:
+    """The slice's reports of one year with why the summary leaves one out (NULL: summed)."""
     from .summary import format_of_year
 
     fmt = format_of_year(int(year)) or ""
     w, p = _summary_where(f, year)
+    table = rollups.agency_year_source(con, f) or "reports_wide"
     sql = f"""
-        SELECT r.agency, r.format, r.report_id, d.name AS source_name,
+        SELECT r.agency, r.format, r.report_id, r.sha256,
                CASE WHEN r.format IS DISTINCT FROM ? THEN 'format'
                     WHEN ? AND {_FAILING} THEN 'failing' END AS reason
-        FROM reports_wide r LEFT JOIN source_documents d ON d.sha256 = r.sha256
-        WHERE {w}
-        ORDER BY reason NULLS FIRST, r.agency
+        FROM {table} r WHERE {w}"""
+    return sql, [fmt, bool(leave_out_failing), list(HARD_RULES), *p]
+
+
+def summary_reports(con: Con, f: Filters, year: int, leave_out_failing: bool = False,
+                    left_out_only: bool = False) -> pd.DataFrame:
+    """Every report of the slice in one year and whether the summary sums it: agency, format,
+    included, reason (why left out: another format; numbers that don't add up), source file.
+    ``left_out_only``: the reports left out only (the page's list; the whole one is a download)."""
+    rows, params = _summary_rows(con, f, year, leave_out_failing)
+    sql = f"""
+        SELECT r.agency, r.format, r.report_id, d.name AS source_name, r.reason
+        FROM ({rows}) r LEFT JOIN source_documents d ON d.sha256 = r.sha256
+        {"WHERE r.reason IS NOT NULL" if left_out_only else ""}
+        ORDER BY r.reason NULLS FIRST, r.agency, r.report_id
     """
-    df = _df(con, sql, [fmt, bool(leave_out_failing), list(HARD_RULES), *p])
+    df = _df(con, sql, params)
     df.insert(2, "included", df["reason"].isna())
     return df
 
@@ -862,7 +990,18 @@ def summary_same_agencies(con: Con, f: Filters, year: int, leave_out_failing: bo
     return _df(con, sql, [*p, years[0], fmts[0], fmts[1], *([list(HARD_RULES)] if leave_out_failing else [])])
 
 
-QUESTIONS.update({fn.__name__: fn for fn in (summary_cells, summary_reports, summary_same_agencies)})
+
+
+def summary_report_counts(con: Con, f: Filters, year: int, leave_out_failing: bool = False) -> pd.DataFrame:
+    """One row: how many of the slice's reports of one year the summary sums (``included``) and leaves
+    out (``left_out``) — ``summary_reports`` counted."""
+    rows, params = _summary_rows(con, f, year, leave_out_failing)
+    return _df(con, f"SELECT COUNT(*) FILTER (WHERE reason IS NULL) AS included, "
+                    f"COUNT(*) FILTER (WHERE reason IS NOT NULL) AS left_out FROM ({rows})", params)
+
+
+QUESTIONS.update({fn.__name__: fn for fn in (summary_cells, summary_reports, summary_report_counts,
+                                                     summary_same_agencies)})
 
 
 # ---------------------------------------------------------------- data quality marks (issue 11)

@@ -61,7 +61,8 @@ VERDICTS = {SOURCE_ERROR: "源文件自身错误（应退回整改）", READING_
 # Tables and views ``apply_review`` (re)builds; a reader overlay builds them in memory.
 DERIVED = ("review_decisions", "reviewed_cells", "review_cases", "reviewed_report_values", "reports_wide",
            "reviewed_findings", "review_rechecked", "findings_in_force",
-           "rollup_year")  # warehouse.rollups: sums of reports_wide (rollup_agencies holds no cell: mirrored)
+           "rollup_year", "rollup_agency_year")  # warehouse.rollups: reports_wide's values, summed or per report
+# (rollup_agencies holds no cell: mirrored)
 
 
 class DecisionError(ValueError):

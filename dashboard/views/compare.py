@@ -25,18 +25,26 @@ def render() -> None:
                                 bind="query-params",
                                 help="分母小于此数的单位标为小样本（灰色），其比率容易因一两件申请大幅波动"))
     rate = ind.kind == RATE
-    ranked = data.ask("ranking", f, key, variant, min_n)
+    # The slice may hold ~150k agencies: the page asks for the ranking's first rows and its counts; the
+    # whole list is asked when a download is clicked.
+    ranked = data.ask("ranking", f, key, variant, min_n, components.MAX_TABLE_ROWS)
     if ranked.empty:
         components.empty_state()
         return
+    counts = data.ask("ranking_counts", f, key, variant).iloc[0]
     stem = state.stem(f)
     definition = components.definition(key, variant)
 
     failing = data.ask("failing_by_agency", f)
-    if not failing.empty:
-        flags = {k: f"{components.MARK} " + "、".join(f"{y}年（报告编号 {r}）" for y, r in zip(ys, rs, strict=True))
-                 + "报告表格勾稽关系不成立" for k, ys, rs in failing[["agency_key", "years", "report_ids"]].itertuples(index=False)}
-        ranked = ranked.assign(数据质量=ranked["agency_key"].map(flags).fillna(""))
+    flags = {k: f"{components.MARK} " + "、".join(f"{y}年（报告编号 {r}）" for y, r in zip(ys, rs, strict=True))
+             + "报告表格勾稽关系不成立" for k, ys, rs in failing[["agency_key", "years", "report_ids"]].itertuples(index=False)} \
+        if not failing.empty else {}
+
+    def flagged(df):
+        return df.assign(数据质量=df["agency_key"].map(flags).fillna("")) if flags else df
+
+    ranked = flagged(ranked)
+    whole_ranking = data.later("ranking", f, key, variant, min_n)
     st.subheader(f"单位排名：{ind.name}")
     top = st.slider("显示前几名", 5, 100, 30, step=5, key="rank_top", bind="query-params")
     shown = ranked.dropna(subset=["value"]).head(top).copy()
@@ -51,8 +59,9 @@ def render() -> None:
                          height=max(360, 26 * len(shown) + 120),
                          title=f"{ind.name}：单位排名（前{len(shown)}名，所选年份合计" + ("，灰色为小样本）" if rate else "）"))
         components.chart_block(fig, ranked, key="cmp_rank", definition=definition + f" N为分母；分母小于{min_n}为小样本。",
-                               stem=f"机构对比_{ind.name}_{stem}", rate_cols=("value",) if rate else ())
-    n_missing = int(ranked["value"].isna().sum())
+                               stem=f"机构对比_{ind.name}_{stem}", rate_cols=("value",) if rate else (),
+                               whole=lambda: flagged(whole_ranking()), total=int(counts["agencies"]))
+    n_missing = int(counts["without_value"])
     if n_missing:
         st.caption(f"另有 {n_missing} 个单位无法计算（分母为0或数据空白），显示为“—”，未参与排名。")
     if "数据质量" in ranked:
@@ -60,8 +69,7 @@ def render() -> None:
                    "见表格“数据质量”列，或在左侧剔除这些报告。")
 
     st.subheader("小图对比：各单位历年走势")
-    chosen = f.agencies or tuple(ranked.sort_values("denominator" if rate else "value", ascending=False,
-                                                    na_position="last")["agency"].head(12))
+    chosen = f.agencies or tuple(data.ask("ranking", f, key, variant, min_n, 12, "size")["agency"])
     multiples = data.ask("indicator_by_agency_year", f, key, variant, tuple(chosen))
     if multiples.empty or multiples["value"].isna().all():
         st.caption("没有可比较的历年数据。")
@@ -75,7 +83,9 @@ def render() -> None:
                                stem=f"机构对比_小图_{ind.name}_{stem}", rate_cols=("value",) if rate else ())
 
     st.subheader("同比变化最大的单位")
-    moved = data.ask("movers", f, key, variant, min_n)
+    moved = data.ask("movers", f, key, variant, min_n, components.MAX_TABLE_ROWS + 1)  # + 1: are there more?
+    more = len(moved) > components.MAX_TABLE_ROWS
+    moved = moved.head(components.MAX_TABLE_ROWS)
     if moved.empty:
         st.caption("需要所选范围内连续两个年度的数据。")
     else:
@@ -87,7 +97,8 @@ def render() -> None:
                          title=f"{ind.name}：{y1}年比{y0}年变化最大的{len(head)}个单位"
                                + ("（百分点）" if rate else "（件）"))
         components.chart_block(fig, moved, key="cmp_movers", definition=definition, stem=f"机构对比_变化_{ind.name}_{stem}",
-                               rate_cols=("value", "value_before", "change") if rate else ())
+                               rate_cols=("value", "value_before", "change") if rate else (),
+                               whole=data.later("movers", f, key, variant, min_n) if more else None)
         st.caption(f"同口径：每个单位与其自身{y0}年相比，只含两年都有报告且都有数值的单位"
                    f"（{len(moved):,} 个单位，{y0}年与{y1}年各 {len(moved):,} 份报告）。")
 

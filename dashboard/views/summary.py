@@ -67,17 +67,19 @@ def render() -> None:
     leave_out = f.leave_out_failing
     f = dataclasses.replace(f, leave_out_failing=False)
     fmt = summary.format_of_year(year)
-    reports = data.ask("summary_reports", f, year, leave_out)
-    included = reports[reports["included"]] if not reports.empty else reports
-    if included.empty:
+    # The page counts the reports summed and lists those left out; the list of every report (one row per
+    # agency: ~150k in a national slice) is asked when the workbook is downloaded.
+    counts = data.ask("summary_report_counts", f, year, leave_out).iloc[0]
+    n_included = int(counts["included"])
+    if not n_included:
         components.empty_state(f"{year}年在当前筛选条件下没有可汇总的年报。")
         return
     cells = data.ask("summary_cells", f, year, leave_out)
     values = dict(zip(cells["key"], cells["value"], strict=True))
-    left_out = reports[~reports["included"]]
+    left_out = data.ask("summary_reports", f, year, leave_out, True)
 
     m1, m2 = st.columns(2)
-    m1.metric("汇总的报告数", f"{len(included):,}", border=True)
+    m1.metric("汇总的报告数", f"{n_included:,}", border=True)
     m2.metric("未计入的报告数", f"{len(left_out):,}", border=True)
     st.caption(f"{year}年度按《{VERSIONS[fmt].name}》的表格汇总；每格为所选报告该格数字之和，"
                f"“{summary.NOT_PRINTED}”表示所选报告均未填报该格（不计为0），空白表示该格式没有此格。")
@@ -99,13 +101,11 @@ def render() -> None:
 
     st.subheader("汇总说明（自动生成）")
     prev_fmt = summary.format_of_year(year - 1)
-    prev_reports = data.ask("summary_reports", f, year - 1, leave_out) if prev_fmt else pd.DataFrame()
+    n_prev = int(data.ask("summary_report_counts", f, year - 1, leave_out).iloc[0]["included"]) if prev_fmt else 0
     prev = None
-    n_prev = 0
-    if prev_fmt and not prev_reports.empty and prev_reports["included"].any():
+    if n_prev:
         prev_cells = data.ask("summary_cells", f, year - 1, leave_out)
         prev = dict(zip(prev_cells["key"], prev_cells["value"], strict=True))
-        n_prev = int(prev_reports["included"].sum())
     same = None
     if prev is not None and st.toggle("同比用同口径（只比较两年都有年报的单位）", key="sm_same", bind="query-params",
                                       help="两年报送年报的单位不完全相同时，总数的同比含单位增减的影响"):
@@ -119,7 +119,7 @@ def render() -> None:
         else:
             st.caption(f"没有{year - 1}年和{year}年都有年报的单位，无法按同口径比较。")
     said = summary.sentences(values, prev, fmt=fmt, prev_fmt=prev_fmt if prev else None, scope=scope_name(f),
-                             year=year, n_cur=len(included), n_prev=n_prev, same=same)
+                             year=year, n_cur=n_included, n_prev=n_prev, same=same)
     for text, _ in said:
         st.text(text)
     trace = summary.trace_frame(said)
@@ -131,7 +131,7 @@ def render() -> None:
 
     notes = [text for text, _ in said]
     scope_lines = [f"{k}：{v}" for k, v in state.describe(f) if v != "全部"]
-    scope_lines += [f"汇总年度：{year}年（{VERSIONS[fmt].name}）", f"汇总报告数：{len(included)}份；未计入：{len(left_out)}份",
+    scope_lines += [f"汇总年度：{year}年（{VERSIONS[fmt].name}）", f"汇总报告数：{n_included}份；未计入：{len(left_out)}份",
                     f"数据版本：{data.version()}"]
     if not left_out.empty:
         st.subheader("未计入的报告")
@@ -144,12 +144,19 @@ def render() -> None:
     if not quality.empty:
         sheets["数据质量标记"] = quality
     sheets["数字来源"] = trace
-    sheets["计入与未计入的报告"] = components.chinese_headers(
-        reports.assign(included=reports["included"].map({True: "计入", False: "未计入"}),
-                       reason=reports["reason"].map(_REASONS)).rename(columns={"included": "是否计入", "reason": "未计入原因"}))
+    every_report = data.later("summary_reports", f, year, leave_out)
+
+    def workbook() -> bytes:  # on click, off the script thread: the list of every report asked then
+        reports = every_report()
+        listed = components.chinese_headers(
+            reports.assign(included=reports["included"].map({True: "计入", False: "未计入"}),
+                           reason=reports["reason"].map(_REASONS)).rename(columns={"included": "是否计入",
+                                                                                  "reason": "未计入原因"}))
+        return export.to_xlsx_bytes({**sheets, "计入与未计入的报告": listed}, f, data_version=version)
+
     version = data.version()
     d1, d2 = st.columns(2)
-    d1.download_button("下载汇总表 Excel", lambda: export.to_xlsx_bytes(sheets, f, data_version=version),
+    d1.download_button("下载汇总表 Excel", workbook,
                        file_name=f"{stem}.xlsx", mime=components.XLSX_MIME, key="sm_xlsx", on_click="ignore",
                        icon=":material/download:")
     d2.download_button("下载汇总表 Word", lambda: summary.to_docx_bytes(f"{year}年度政府信息公开工作年度报告汇总表",

@@ -236,23 +236,31 @@ def test_the_pages_sums_follow_a_decision_before_and_after_the_publish(db):
     from warehouse import queries, rollups
     from warehouse.filters import Filters
 
+    def ranked(con) -> list:  # the per-agency ranking (rollup_agency_year when the snapshot has it)
+        return queries.ranking(con, Filters(), "new_applications")[["agency", "value"]].values.tolist()
+
     sha, _other = _two_reports(db)
     with reader(db) as plain:
-        assert rollups.available(plain)
+        assert rollups.available(plain) and rollups.agency_year_source(plain, Filters())
         assert queries.applications_by_year(plain, Filters())["new_received"].tolist() == [7 + 11]
-    _decide(db, sha, 9)
+        assert ranked(plain) == [["乙单位", 11], ["甲单位", 7]]
+    _decide(db, sha, 12)
     con = review.open_reviewed_reader(db)
     try:
         assert not rollups.available(con)  # asked of every report until the publish folds the decision in
-        assert queries.applications_by_year(con, Filters())["new_received"].tolist() == [9 + 11]
+        assert not rollups.available(con, rollups.AGENCY_YEAR_TABLE) and not rollups.agency_year_source(con, Filters())
+        assert queries.applications_by_year(con, Filters())["new_received"].tolist() == [12 + 11]
+        assert ranked(con) == [["甲单位", 12], ["乙单位", 11]]  # the decided value, not the rollup's 7
     finally:
         con.close()
     r = run_cli("warehouse", "review", "apply", "--db", str(db))
     assert r.returncode == 0, r.stderr
     with reader(db) as plain:
         assert rollups.year_source(plain, Filters())[0] != "reports_wide"
-        assert queries.applications_by_year(plain, Filters())["new_received"].tolist() == [9 + 11]
-        assert queries.overview_by_year(plain, Filters())["new_applications"].tolist() == [9 + 11]
+        assert rollups.agency_year_source(plain, Filters())
+        assert queries.applications_by_year(plain, Filters())["new_received"].tolist() == [12 + 11]
+        assert queries.overview_by_year(plain, Filters())["new_applications"].tolist() == [12 + 11]
+        assert ranked(plain) == [["甲单位", 12], ["乙单位", 11]]
 
 
 NATURAL = "t3.new_received.natural_person"
