@@ -154,10 +154,10 @@ def best_matches(docs: list[Doc], floor: float = MATCH_FLOOR) -> list[Match]:
 
 # MinHash signatures banded for locality-sensitive hashing: BANDS bands of BAND_ROWS values. Two
 # reports of Jaccard J share a bucket in some band with probability 1 − (1 − J^BAND_ROWS)^BANDS:
-# 0.9992 at the threshold 0.5, 0.99999 at 0.6, 1 − 10⁻¹⁴ at 0.9 (a copy with its numbers changed);
-# 0.66 at 0.2; 0.01 at 0.02 (reports sharing some phrasing by chance). A candidate whose signatures
+# 0.9992 at the threshold 0.5, 0.99999 at 0.6, 1 − 10⁻¹⁸ at 0.9 (a copy with its numbers changed);
+# 0.64 at 0.2; 0.01 at 0.02 (reports sharing some phrasing by chance). A candidate whose signatures
 # agree on fewer than VERIFY_MIN_AGREE of their values is dropped (a pair of true Jaccard 0.5 agrees
-# on fewer than 10 % of 50 with probability < 10⁻¹⁰); the rest are compared exactly.
+# on fewer than 10 % of 50 with probability 2·10⁻¹⁰); the rest are compared exactly.
 BAND_ROWS = 2
 BANDS = 25
 VERIFY_MIN_AGREE = 0.1
