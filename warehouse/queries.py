@@ -579,7 +579,9 @@ def review_queue(con: Con, f: Filters) -> pd.DataFrame:
                c.sha256 AS case_sha256, c.deadline, c.reviewer, c.decided_at, c.note,
                (SELECT o.report_id FROM reports o WHERE o.sha256 = c.sha256) AS case_report_id
         FROM reports r LEFT JOIN review_cases c ON c.case_key = {CASE_KEY_SQL}
-        WHERE {w} AND (r.n_errors + r.n_warnings + r.n_parse_issues > 0 OR c.status IS NOT NULL)
+        WHERE {w} AND (r.n_errors + r.n_warnings + r.n_parse_issues > 0 OR c.status IS NOT NULL
+                       -- findings made after the store (cross-year W1–W3, 内容雷同 C1) are not in the counts
+                       OR EXISTS (SELECT 1 FROM findings fi WHERE fi.report_id = r.report_id))
         ORDER BY r.agency, r.year
     """
     return _df(con, sql, p)

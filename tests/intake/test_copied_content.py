@@ -106,6 +106,16 @@ def test_real_ingest_finds_a_copied_report(db: Path, tmp_path: Path, seed_report
         rows = con.execute("SELECT r.year, f.message FROM findings f JOIN reports r USING (report_id) "
                            "WHERE f.rule = 'C1'").fetchall()
     assert [y for y, _ in rows] == [2022]
+    # the copy is in the review queue (审查工作台) though the store counted no finding of its own
+    from warehouse.filters import Filters
+    from warehouse.queries import review_queue
+
+    with open_reader(db) as con:
+        copy_id, counted = con.execute("SELECT report_id, n_errors + n_warnings + n_parse_issues FROM reports "
+                                       "WHERE year = 2022").fetchone()
+        queue = review_queue(con, Filters())
+    assert counted == 0  # the case this checks: only the C1 finding puts it in the queue
+    assert copy_id in set(queue["report_id"])
 
 
 def test_matches_all_below_the_threshold_store_no_findings(db: Path, seed_sections: dict[str, str]):

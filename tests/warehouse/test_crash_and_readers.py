@@ -187,7 +187,7 @@ def test_a_dying_worker_does_not_stop_the_batch(tmp_path: Path, seed_report: Pat
     deadline = time.monotonic() + 60
     while killed is None and time.monotonic() < deadline and proc.poll() is None:
         children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
-        if children:  # a worker (one per file) is up and parsing
+        if len(children) >= 2:  # two workers (one per file) are up and parsing
             try:
                 os.kill(int(children[0]), signal.SIGKILL)
                 killed = int(children[0])
