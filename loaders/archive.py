@@ -1,12 +1,13 @@
 """Zip archives of reports: members read in memory, guarded against zip bombs and path tricks.
 
 A member is refused (UnsafeArchive naming archive and member) when its name is absolute or climbs
-out with ``..``, when its declared size or compression ratio is absurd, or when the archive as a
+out with ``..``, when it is a symbolic link (a Unix zip stores the link's target as its bytes), when its declared size or compression ratio is absurd, or when the archive as a
 whole would expand past the limit. Reading stops at the byte limit even if the header lied.
 """
 
 from __future__ import annotations
 
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -39,6 +40,11 @@ def _member_name(info: zipfile.ZipInfo) -> str:
     return name
 
 
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    """A member a Unix zip tool stored as a symbolic link (S_IFLNK in the high word of its attributes)."""
+    return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
+
+
 def _unsafe_path(name: str) -> bool:
     p = PurePosixPath(name.replace("\\", "/"))
     return p.is_absolute() or ".." in p.parts or (len(name) > 1 and name[1] == ":")
@@ -69,6 +75,9 @@ def iter_members(data: bytes, archive_name: str, *, max_bytes: int, max_total: i
                 continue
             if _unsafe_path(name):
                 yield Member(name, None, UnsafeArchive(label, "成员路径越界（含 .. 或绝对路径）"))
+                continue
+            if _is_symlink(info):
+                yield Member(name, None, UnsafeArchive(label, "成员是符号链接（不是文件）"))
                 continue
             if info.file_size > max_bytes:
                 yield Member(name, None, FileTooLarge(label, f"解压后 {info.file_size} 字节，上限 {max_bytes} 字节"))

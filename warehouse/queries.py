@@ -721,7 +721,9 @@ def review_queue(con: Con, f: Filters) -> pd.DataFrame:
         LEFT JOIN settled st ON st.report_id = r.report_id
         LEFT JOIN changed ch ON ch.report_id = r.report_id
         WHERE {w} AND (r.n_errors + r.n_warnings + r.n_parse_issues + coalesce(cp.n, 0) > 0 OR c.status IS NOT NULL
-                    OR rc.report_id IS NOT NULL)
+                       OR rc.report_id IS NOT NULL
+                       -- findings made after the store (cross-year W1–W3, 内容雷同 C1) are not in the counts
+                       OR EXISTS (SELECT 1 FROM findings fi WHERE fi.report_id = r.report_id))
         ORDER BY r.agency, r.year
     """
     return _df(con, sql, p)

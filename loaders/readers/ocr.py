@@ -30,12 +30,18 @@ import cv2
 import numpy as np
 
 from ..document import Document, Location, OcrReading, SourceInfo
-from ..errors import CorruptFile, UnreadableScan
+from ..errors import CorruptFile, TooComplex, UnreadableScan
 from ..normalize import norm
 from . import ocr_engine
 from .pdf import Char, Line, PageTable, _lines, _merge, _tables, assemble
 
 SCAN_DPI = 200  # PDF pages are rendered at this resolution for OCR
+# Bounds on what a scan may cost before a pixel is decoded: a page of an A4 report at 600 dpi is
+# 35 M pixels, a whole scanned report tens of pages. Past them the file is refused (TooComplex) —
+# a 50 KB PNG can declare 100,000 × 100,000 pixels (10 GB grey), a 10 KB PDF a page of 200 × 200 in.
+MAX_PAGE_PIXELS = 40_000_000
+MAX_SCAN_PAGES = 200
+MAX_SCAN_PIXELS = 300_000_000  # all pages of one document together (held in memory as 8-bit grey)
 MIN_INK = 12  # dark pixels: fewer in a cell crop is dust, not a character
 MULTILINE_NUMBER_CONF = 0.5
 _DIGITS = re.compile(r"^[0-9.,，]+$")
@@ -69,9 +75,11 @@ def read_image(data: bytes, source: SourceInfo) -> Document:
 
 def read_images(files: list[bytes], source: SourceInfo, progress: Progress | None = None) -> Document:
     """Page images (in order) → one Document; UnreadableScan when OCR finds no text at all."""
-    pages = []
+    if len(files) > MAX_SCAN_PAGES:
+        raise TooComplex(source.name, f"扫描页数过多（{len(files)} 页，上限 {MAX_SCAN_PAGES} 页）")
+    pages: list[tuple[np.ndarray, float]] = []
     for data in files:
-        pages.extend(decode_pages(data, source.name))
+        pages.extend(decode_pages(data, source.name, already=pages))
     source.pages = len(pages)
     ocr_pages = []
     for i, (gray, dpi) in enumerate(pages):
@@ -88,6 +96,8 @@ def ocr_pdf_page(pdf, page_no: int) -> OcrPage:
     """One page of an open pypdfium2 document, rendered at SCAN_DPI and read."""
     page = pdf[page_no - 1]
     try:
+        width, height = page.get_size()
+        check_page_pixels(width * SCAN_DPI / 72, height * SCAN_DPI / 72, f"第{page_no}页")
         bitmap = page.render(scale=SCAN_DPI / 72, grayscale=True)
         gray = np.array(bitmap.to_numpy(), copy=True)
         if gray.ndim == 3:
@@ -100,6 +110,8 @@ def ocr_pdf_page(pdf, page_no: int) -> OcrPage:
 def ocr_pdf_pages(pdf, source: SourceInfo, page_nos: list[int], title: str | None,
                   progress: Progress | None = None) -> Document:
     """A PDF whose pages are all images → Document, by OCR."""
+    if len(page_nos) > MAX_SCAN_PAGES:
+        raise TooComplex(source.name, f"扫描页数过多（{len(page_nos)} 页需OCR识别，上限 {MAX_SCAN_PAGES} 页）")
     pages = []
     for k, n in enumerate(page_nos):
         pages.append(ocr_pdf_page(pdf, n))
@@ -111,17 +123,47 @@ def ocr_pdf_pages(pdf, source: SourceInfo, page_nos: list[int], title: str | Non
     return doc
 
 
-def decode_pages(data: bytes, name: str) -> list[tuple[np.ndarray, float]]:
+def check_page_pixels(width: float, height: float, what: str) -> None:
+    """TooComplex (file named by the caller) for a page past MAX_PAGE_PIXELS."""
+    if width * height > MAX_PAGE_PIXELS:
+        raise TooComplex("", f"{what}尺寸过大（{width:.0f}×{height:.0f} 像素，上限 {MAX_PAGE_PIXELS // 1_000_000} 百万像素）")
+
+
+def decode_pages(data: bytes, name: str, already: list | None = None) -> list[tuple[np.ndarray, float]]:
     """(grayscale page, dpi) for every frame of an image file. The dpi is taken from the page width
-    when the file's own is missing or implausible (A4 portrait: 8.27 in wide)."""
+    when the file's own is missing or implausible (A4 portrait: 8.27 in wide).
+
+    Sizes are checked from the header before a frame is decoded: each frame against
+    MAX_PAGE_PIXELS, the frames against MAX_SCAN_PAGES, and with ``already`` (the pages decoded so
+    far for the same document) the total against MAX_SCAN_PIXELS."""
+    import warnings
+
     from PIL import Image, ImageSequence
 
+    pages = len(already or [])
+    total = sum(g.size for g, _ in already or [])
+    frames = []
     try:
-        im = Image.open(BytesIO(data))
-        frames = []
-        for fr in ImageSequence.Iterator(im):
-            g = np.array(fr.convert("L"))
-            frames.append(g)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own bounds decide
+            im = Image.open(BytesIO(data))
+            n_frames = getattr(im, "n_frames", 1)
+            if pages + n_frames > MAX_SCAN_PAGES:
+                raise TooComplex(name, f"扫描页数过多（{pages + n_frames} 页，上限 {MAX_SCAN_PAGES} 页）")
+            for k, fr in enumerate(ImageSequence.Iterator(im)):
+                w, h = fr.size
+                try:
+                    check_page_pixels(w, h, f"第{pages + k + 1}页图片")
+                except TooComplex as e:
+                    raise TooComplex(name, e.detail) from None
+                total += w * h
+                if total > MAX_SCAN_PIXELS:
+                    raise TooComplex(name, f"扫描图片合计超过 {MAX_SCAN_PIXELS // 1_000_000} 百万像素")
+                frames.append(np.array(fr.convert("L")))
+    except TooComplex:
+        raise
+    except Image.DecompressionBombError as e:  # past twice PIL's own limit: refused at open
+        raise TooComplex(name, f"图片尺寸过大（{e}）") from None
     except Exception as e:  # truncated or undecodable picture
         raise CorruptFile(name, f"图片无法解码（{type(e).__name__}）") from None
     out = []

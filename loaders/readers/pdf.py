@@ -31,7 +31,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..document import Cell, Document, Location, Paragraph, SourceInfo, Table
-from ..errors import CorruptFile, EncryptedFile
+from ..errors import CorruptFile, EncryptedFile, TooComplex
 from ..normalize import norm
 from .common import cell as make_cell
 from .common import names_report, paragraph, respan
@@ -40,6 +40,7 @@ SNAP = 2.5  # points: lines closer than this are the same ruling
 MIN_RULE = 6.0  # points: shorter segments are glyph strokes, arrows, underline fragments
 MARGIN_SHARE = 0.09  # top/bottom share of the page where running headers/footers live
 SCANNED_CHARS_PER_PAGE = 20  # fewer real characters than this per page: a scan with at most a stamp
+MAX_PDF_PAGES = 1_000  # a report has 3–50 pages; past this the file is refused before its pages are walked
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－_·•]*(第\s*)?[0-9０-９一二三四五六七八九十]+\s*(页|/\s*[0-9]+)?[\s\-—–－_·•]*$")
 _NUMBER = re.compile(r"^[\s0-9０-９.,，．%\-—–/]+$")
 _ITEM_NUMBER = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十0-9０-９]+\s*[)）]|[一二三四五六七八九十]+\s*、|[0-9０-９]+\s*[.．、])")
@@ -147,6 +148,8 @@ def read_pdf(data: bytes, source: SourceInfo) -> Document:
 
 def _read(pdf: pdfium.PdfDocument, source: SourceInfo) -> Document:
     n_pages = len(pdf)
+    if n_pages > MAX_PDF_PAGES:  # a 20 KB file can declare 100,000 pages sharing one content stream
+        raise TooComplex(source.name, f"PDF 页数过多（{n_pages} 页，上限 {MAX_PDF_PAGES} 页）")
     source.pages = n_pages
     doc = Document(source=source)
     title = _metadata_title(pdf)

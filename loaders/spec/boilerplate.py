@@ -35,3 +35,7 @@ COMMON_MIN_REPORTS = 5
 MIN_SHINGLES = 20
 # Jaccard similarity of the shingle sets at or above which the pair is a finding.
 COPY_THRESHOLD = 0.5
+# A same-year best match is looked for (and recorded) down to this similarity; below it a report has
+# "no similar report that year". Pairs at or above it are found exactly (prefix filtering), so the
+# cost follows how much prose reports really share, not the number of pairs.
+MATCH_FLOOR = 0.2

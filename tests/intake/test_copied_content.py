@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from wh_helpers import make_report
 
-from loaders.spec.boilerplate import COPY_THRESHOLD
+from loaders.spec.boilerplate import COPY_THRESHOLD, MATCH_FLOOR
 from warehouse import derive
 from warehouse.connect import open_reader, open_writer
 from warehouse.ingest import ingest
@@ -126,19 +126,37 @@ def test_real_ingest_finds_a_copied_report(db: Path, tmp_path: Path, seed_report
         rows = con.execute("SELECT r.year, f.message FROM findings f JOIN reports r USING (report_id) "
                            "WHERE f.rule = 'C1'").fetchall()
     assert [y for y, _ in rows] == [2022]
+    # the copy is in the review queue (审查工作台) though the store counted no finding of its own
+    from warehouse.filters import Filters
+    from warehouse.queries import review_queue
+
+    with open_reader(db) as con:
+        copy_id, counted = con.execute("SELECT report_id, n_errors + n_warnings + n_parse_issues FROM reports "
+                                       "WHERE year = 2022").fetchone()
+        queue = review_queue(con, Filters())
+    assert counted == 0  # the case this checks: only the C1 finding puts it in the queue
+    assert copy_id in set(queue["report_id"])
 
 
 def test_matches_all_below_the_threshold_store_no_findings(db: Path, seed_sections: dict[str, str]):
-    """Two unrelated reports of one year: a best match exists but is no finding (an ingest must not fail)."""
-    own = {"s1": "一、总体情况\n我局聚焦统计数据发布，按月公开主要经济指标和统计公报，群众可在网站查询历年数据。"
-                 "全年组织统计开放日活动，邀请企业代表参观数据采集流程并现场答疑。"
-                 "规范完善信息公开保密审查制度和信息公开审核发布制度，强化目标考核。"}  # one sentence shared
+    """Two reports of one year sharing a good part of their prose, but under the threshold: the best
+    match is recorded with its exact similarity, and it is no finding (an ingest must not fail)."""
+    words = "统计数据发布按月公开主要经济指标群众网站查询历年企业代表参观采集流程现场答疑保密审查考核"
+    own = "".join(f"我局第{'甲乙丙丁戊己庚辛壬癸'[i % 10]}项工作{words[i:i + 12]}{words[::-1][i:i + 9]}。"
+                  for i in range(0, 20))
+    b_sections = {"s1": "一、总体情况\n" + own, "s5": seed_sections["s5"]}
+    a = set().union(*(prose_shingles(v) for v in seed_sections.values()))
+    b = set().union(*(prose_shingles(v) for v in b_sections.values()))
+    expected = len(a & b) / len(a | b)
+    assert MATCH_FLOOR <= expected < COPY_THRESHOLD, expected  # the case this test is about
     with open_writer(db) as w:
-        _store(w, "a", "示例开发区党政办公室", 2021, seed_sections)
-        _store(w, "b", "示例市统计局", 2021, own)
+        ra = _store(w, "a", "示例开发区党政办公室", 2021, seed_sections)
+        rb = _store(w, "b", "示例市统计局", 2021, b_sections)
         derive.refresh(w.con)
         w.publish()
     with open_reader(db) as con:
         assert con.execute("SELECT COUNT(*) FROM findings WHERE rule = 'C1'").fetchone()[0] == 0
-        sims = [s for (s,) in con.execute("SELECT similarity FROM report_similarity").fetchall()]
-    assert sims and all(0 < s < COPY_THRESHOLD for s in sims)
+        sims = con.execute("SELECT report_id, other_report_id, similarity FROM report_similarity "
+                           "ORDER BY report_id").fetchall()
+    assert [(r, o) for r, o, _ in sims] == [(ra, rb), (rb, ra)]
+    assert all(abs(s - expected) < 1e-9 for *_, s in sims)  # exact, not the MinHash estimate

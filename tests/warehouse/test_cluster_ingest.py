@@ -96,7 +96,8 @@ def _ingest_killing_a_worker(cluster: LocalCluster, src: Path, manifest: Path, d
         assert not t.is_alive(), "ingest on the cluster did not finish"
         if "error" in out:
             raise out["error"]
-        watcher.wait_for_workers(2, timeout=60)
+        # a wait, not a measure: the nanny's new worker imports the OCR and solver stack (> 60 s at load 20)
+        watcher.wait_for_workers(2, timeout=600)
         after = set(watcher.run(os.getpid).values())
     return out["summary"], killed, before, after
 
