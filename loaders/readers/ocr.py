@@ -318,7 +318,7 @@ def read_cells(gray: np.ndarray, bw: np.ndarray, tables: list[PageTable], pt: fl
                     continue
                 jobs.append((cl, line_crops(gray, bw, box)))
     flat = [c for _, crops in jobs for c in crops]
-    readings = iter(ocr_engine.recognise(flat))
+    readings = iter(ocr_engine.recognise(flat, digit_shapes=True))
     n = 0
     for cl, crops in jobs:
         rs = [next(readings) for _ in crops]
