@@ -44,6 +44,21 @@ class Limits:
 Task = tuple[str, Any]
 # the failure a task becomes: (task, kind, Chinese reason, detail) → the caller's result for it
 Failure = Callable[[Task, str, str, str], Any]
+# a running task's own progress (e.g. OCR pages): (task, done, total), seen by the parent
+TaskProgress = Callable[[Task, int, int], None]
+PROGRESS_POLL = 0.5  # s: how often the parent looks at its children's progress slots
+
+# In a child: two shared integers (done, total) the parent reads while it waits. Written with
+# plain stores, so a child killed at any moment leaves at worst a stale figure, never a torn
+# message (unlike a pipe or a queue).
+_slot: Any = None
+
+
+def report_progress(done: int, total: int) -> None:
+    """Called from inside a task: how far it has got. A no-op outside a limited child."""
+    if _slot is not None:
+        _slot[1] = total
+        _slot[0] = done
 
 
 def _address_space() -> int:
@@ -51,7 +66,10 @@ def _address_space() -> int:
         return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _child(fn: Callable[[Task], Any], task: Task, out: str, limits: Limits, init: Callable[[], None] | None) -> None:
+def _child(fn: Callable[[Task], Any], task: Task, out: str, limits: Limits, init: Callable[[], None] | None,
+           slot: Any = None) -> None:
+    global _slot
+    _slot = slot
     if init is not None:
         init()
     if limits.memory_bytes is not None:
@@ -76,6 +94,8 @@ class _Running:
     proc: Any
     started: float
     out: str
+    slot: Any = None
+    seen: tuple[int, int] = (0, 0)
 
 
 def run_limited(
@@ -87,11 +107,13 @@ def run_limited(
     scratch: Path,
     failure: Failure,
     init: Callable[[], None] | None = None,
+    progress: TaskProgress | None = None,
 ) -> Iterator[Any]:
     """``fn(task)`` for every task, each in its own child under ``limits``, yielded in task order.
 
     At most ``workers`` children run at once, and at most ``4 × workers`` results wait to be
     consumed (the consumer writes them one by one; memory stays bounded on any batch size).
+    ``progress``: called in this process with what a running task passed to ``report_progress``.
     """
     ctx = mp.get_context("fork")
     workers = max(1, workers)
@@ -103,9 +125,17 @@ def run_limited(
 
     def launch(i: int) -> None:
         out = str(scratch / f"task-{os.getpid()}-{i}.pkl")
-        p = ctx.Process(target=_child, args=(fn, tasks[i], out, limits, init), daemon=True)
+        slot = ctx.RawArray("q", 2) if progress is not None else None
+        p = ctx.Process(target=_child, args=(fn, tasks[i], out, limits, init, slot), daemon=True)
         p.start()
-        running[i] = _Running(p, time.monotonic(), out)
+        running[i] = _Running(p, time.monotonic(), out, slot)
+
+    def look() -> None:
+        for i, r in running.items():
+            now = (r.slot[0], r.slot[1])
+            if now != r.seen and now[1]:
+                r.seen = now
+                progress(tasks[i], *now)
 
     try:
         while yielded < len(tasks):
@@ -122,7 +152,11 @@ def run_limited(
             if limits.seconds is not None and running:
                 first = min(r.started for r in running.values())
                 timeout = max(0.0, first + limits.seconds - time.monotonic()) + 0.05
+            if progress is not None:
+                timeout = PROGRESS_POLL if timeout is None else min(timeout, PROGRESS_POLL)
             multiprocessing.connection.wait([r.proc.sentinel for r in running.values()], timeout=timeout)
+            if progress is not None:
+                look()
             now = time.monotonic()
             for i, r in list(running.items()):
                 if r.proc.exitcode is None:

@@ -22,7 +22,9 @@ Coordinates are PDF points: pixels × 72 / dpi.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -40,6 +42,25 @@ MIN_INK = 12  # dark pixels: fewer in a cell crop is dust, not a character
 MULTILINE_NUMBER_CONF = 0.5
 _DIGITS = re.compile(r"^[0-9.,，]+$")
 Progress = Callable[[int, int], None]
+# Whoever reads a file can follow its OCR page by page (ingest shows it): set by ``ocr_progress``.
+_LISTENER: ContextVar[Progress | None] = ContextVar("ocr_progress", default=None)
+
+
+@contextmanager
+def ocr_progress(listener: Progress | None) -> Iterator[None]:
+    """Call ``listener(pages done, pages to read)`` after every page OCR reads in this block (any
+    reader: an image, a zip of page images, a scanned PDF or scanned pages inside a typed one)."""
+    token = _LISTENER.set(listener)
+    try:
+        yield
+    finally:
+        _LISTENER.reset(token)
+
+
+def _page_read(done: int, total: int, progress: Progress | None) -> None:
+    for listener in (progress, _LISTENER.get()):
+        if listener is not None:
+            listener(done, total)
 
 
 @dataclass
@@ -76,12 +97,20 @@ def read_images(files: list[bytes], source: SourceInfo, progress: Progress | Non
     ocr_pages = []
     for i, (gray, dpi) in enumerate(pages):
         ocr_pages.append(ocr_page(gray, i + 1, dpi))
-        if progress:
-            progress(i + 1, len(pages))
+        _page_read(i + 1, len(pages), progress)
     doc = document_from_pages(source, ocr_pages)
     if doc.status == "scanned":
         raise UnreadableScan(source.name, f"共{len(pages)}页")
     return doc
+
+
+def ocr_pdf_image_pages(pdf, page_nos: list[int]) -> list[OcrPage]:
+    """The picture pages of a typed PDF, read by OCR (progress reported as for a scan)."""
+    out = []
+    for k, n in enumerate(page_nos):
+        out.append(ocr_pdf_page(pdf, n))
+        _page_read(k + 1, len(page_nos), None)
+    return out
 
 
 def ocr_pdf_page(pdf, page_no: int) -> OcrPage:
@@ -103,8 +132,7 @@ def ocr_pdf_pages(pdf, source: SourceInfo, page_nos: list[int], title: str | Non
     pages = []
     for k, n in enumerate(page_nos):
         pages.append(ocr_pdf_page(pdf, n))
-        if progress:
-            progress(k + 1, len(page_nos))
+        _page_read(k + 1, len(page_nos), progress)
     doc = document_from_pages(source, pages)
     if doc.status == "ok" and title and not doc.title:
         doc.title = title
