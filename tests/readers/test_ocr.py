@@ -7,6 +7,7 @@ The bar is the project's: no wrong number, ever; ≥ 99 % of cells read.
 from __future__ import annotations
 
 import copy
+import io
 from dataclasses import replace
 
 import pytest
@@ -187,3 +188,30 @@ def test_a_photo_of_something_else_is_a_clear_error_and_the_next_file_is_read(tm
     err, report = outcomes
     assert isinstance(err, (UnreadableScan, NotAnAnnualReport)) and str(photo) in err.message
     assert not isinstance(report, Exception) and report.cells
+
+
+def test_scanned_page_inside_a_typed_report_is_read_in_place():
+    """A typed report whose page 2 is a scan (a stamped table page pasted as a picture): that page
+    is read by OCR, its tables join the typed pages' (表三 runs on into typed page 3), and the whole
+    report reads to its truth."""
+    import pypdfium2 as pdfium
+
+    rec = _record(2023)
+    typed = RENDERERS["pdf"][1](rec)
+    scan = image_pdf(scan_pages(typed, ScanStyle(dpi=200, angle=0.5), seed=6)[1:2])
+    pdf = pdfium.PdfDocument(typed)
+    try:
+        pdf.del_page(1)
+        pdf.import_pages(pdfium.PdfDocument(scan), [0], index=1)
+        buf = io.BytesIO()
+        pdf.save(buf)
+    finally:
+        pdf.close()
+    doc, rep = _read(buf.getvalue(), "mixed.pdf")
+    assert doc.meta["image_only_pages"] == "2" and doc.meta["read_by"] == "ocr"
+    right, wrong, total = _score(rec, rep)
+    assert wrong == [] and right / total >= 0.99, (right, total)
+    on_scan = [c for c in rep.cells.values() if c.loc is not None and c.loc.page == 2 and c.value is not None]
+    assert on_scan and all(c.loc.ocr is not None for c in on_scan)
+    typed_cells = [c for c in rep.cells.values() if c.loc is not None and c.loc.page == 3 and c.value is not None]
+    assert typed_cells and all(c.loc.ocr is None for c in typed_cells)
