@@ -215,3 +215,57 @@ def test_scanned_page_inside_a_typed_report_is_read_in_place():
     assert on_scan and all(c.loc.ocr is not None for c in on_scan)
     typed_cells = [c for c in rep.cells.values() if c.loc is not None and c.loc.page == 3 and c.value is not None]
     assert typed_cells and all(c.loc.ocr is None for c in typed_cells)
+
+
+def _without_rules(pdf_bytes: bytes, style: ScanStyle, seed: int) -> list:
+    """The report's pages scanned with every table rule painted out (a table printed without
+    lines): the rules the OCR reader itself finds inside a table's box, on the clean page."""
+    import cv2
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from loaders.readers import ocr
+    from loaders.readers.pdf import _merge, _tables
+    from loaders.synth.scan import _degrade
+
+    rng = np.random.default_rng(seed)
+    pdf = pdfium.PdfDocument(pdf_bytes)
+    out = []
+    try:
+        for i in range(len(pdf)):
+            g = np.array(pdf[i].render(scale=style.dpi / 72, grayscale=True).to_numpy(), copy=True)
+            hs, vs = ocr.rulings(g, style.dpi)
+            px = style.dpi / 72
+            boxes = [[v * px for v in t.bbox] for t in _tables(_merge([(y / px, a / px, b / px) for y, a, b in hs]),
+                                                               _merge([(x / px, a / px, b / px) for x, a, b in vs]),
+                                                               [], i + 1)]
+
+            def inside(x: float, y: float) -> bool:
+                return any(b[0] - 4 <= x <= b[2] + 4 and b[1] - 4 <= y <= b[3] + 4 for b in boxes)  # noqa: B023
+
+            for y, a, b in hs:
+                if inside((a + b) / 2, y):
+                    cv2.line(g, (int(a) - 3, round(y)), (int(b) + 3, round(y)), 255, 7)
+            for x, a, b in vs:
+                if inside(x, (a + b) / 2):
+                    cv2.line(g, (round(x), int(a) - 3), (round(x), int(b) + 3), 255, 7)
+            out.append(_degrade(g, style, rng, i + 1))
+    finally:
+        pdf.close()
+    return out
+
+
+def test_tables_without_lines_fall_back_to_the_text_alignment():
+    """No ruling lines at all: the cells come from the detected text lines' alignment. Fewer are
+    read than with rules (a row whose numbers cannot be lined up with the columns stays unread,
+    with a P1), and none is wrong."""
+    rec = _record(2023)
+    pages = _without_rules(RENDERERS["pdf"][1](rec), ScanStyle(dpi=200, angle=0.5), seed=8)
+    doc, rep = _read(image_pdf(pages), "lineless.pdf")
+    assert not doc.tables  # no grid was found: every number came through the text lines
+    right, wrong, total = _score(rec, rep)
+    assert wrong == [], wrong
+    assert right / total >= 0.8, (right, total)
+    unread = [k for k, v in rec.values.items() if rep.values().get(k) is None and v is not None]
+    flagged = {k for f in rep.findings if f.rule == "P1" for k in f.keys}
+    assert set(unread) <= flagged or not unread
