@@ -1,7 +1,8 @@
 """Parse tasks in child processes under per-file limits: wall time and address space.
 
 Each task (one input file) runs in a process of its own, forked from the ingest (so the readers and
-the parser are already imported). A child that runs past ``Limits.seconds`` is killed; a child whose
+the parser are already imported). A child that runs past ``Limits.seconds`` (plus
+``seconds_per_step`` for each step it reports, e.g. each page of a scan) is killed; a child whose
 allocations pass ``Limits.memory_bytes`` gets MemoryError (RLIMIT_AS) or dies. Either way the task
 becomes a failure naming the file and the reason (超时 / 内存超限 / 解析进程意外退出), a new child takes
 the next file, and the batch goes on. Results come back in task order through a file each — never
@@ -26,6 +27,10 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_SECONDS = 120.0
+# Wall seconds granted on top of ``seconds`` for every step a task says it has to do
+# (``report_progress``): a scan of n pages read by OCR may take n × this more than a typed file.
+DEFAULT_SECONDS_PER_STEP = 30.0
+MAX_EXTRA_SHARE = 10  # the steps' allowance is at most this many times ``seconds``
 DEFAULT_MEMORY_BYTES = 2 * 1024**3
 
 
@@ -35,6 +40,7 @@ class Limits:
 
     seconds: float | None = DEFAULT_SECONDS
     memory_bytes: int | None = DEFAULT_MEMORY_BYTES
+    seconds_per_step: float = DEFAULT_SECONDS_PER_STEP
 
     @property
     def off(self) -> bool:
@@ -97,6 +103,13 @@ class _Running:
     slot: Any = None
     seen: tuple[int, int] = (0, 0)
 
+    def allowed(self, limits: Limits) -> float:
+        """Wall seconds this task may run: the limit plus its reported steps' allowance."""
+        assert limits.seconds is not None
+        steps = max(0, self.slot[1] if self.slot is not None else 0)
+        # capped: a file claiming thousands of pages (a hostile TIFF) does not buy itself hours
+        return limits.seconds + min(limits.seconds_per_step * steps, MAX_EXTRA_SHARE * limits.seconds)
+
 
 def run_limited(
     fn: Callable[[Task], Any],
@@ -125,7 +138,7 @@ def run_limited(
 
     def launch(i: int) -> None:
         out = str(scratch / f"task-{os.getpid()}-{i}.pkl")
-        slot = ctx.RawArray("q", 2) if progress is not None else None
+        slot = ctx.RawArray("q", 2)
         p = ctx.Process(target=_child, args=(fn, tasks[i], out, limits, init, slot), daemon=True)
         p.start()
         running[i] = _Running(p, time.monotonic(), out, slot)
@@ -135,7 +148,8 @@ def run_limited(
             now = (r.slot[0], r.slot[1])
             if now != r.seen and now[1]:
                 r.seen = now
-                progress(tasks[i], *now)
+                if progress is not None:
+                    progress(tasks[i], *now)
 
     try:
         while yielded < len(tasks):
@@ -150,8 +164,8 @@ def run_limited(
                 continue
             timeout = None
             if limits.seconds is not None and running:
-                first = min(r.started for r in running.values())
-                timeout = max(0.0, first + limits.seconds - time.monotonic()) + 0.05
+                first = min(r.started + r.allowed(limits) for r in running.values())
+                timeout = max(0.0, first - time.monotonic()) + 0.05
             if progress is not None:
                 timeout = PROGRESS_POLL if timeout is None else min(timeout, PROGRESS_POLL)
             multiprocessing.connection.wait([r.proc.sentinel for r in running.values()], timeout=timeout)
@@ -160,12 +174,12 @@ def run_limited(
             now = time.monotonic()
             for i, r in list(running.items()):
                 if r.proc.exitcode is None:
-                    if limits.seconds is not None and now - r.started > limits.seconds:
+                    if limits.seconds is not None and now - r.started > r.allowed(limits):
                         r.proc.kill()
                         r.proc.join()
                         del running[i]
                         done[i] = failure(tasks[i], "timeout", "超时",
-                                          f"解析超过 {limits.seconds:g} 秒，已终止")
+                                          f"解析超过 {r.allowed(limits):g} 秒，已终止")
                     continue
                 r.proc.join()
                 del running[i]

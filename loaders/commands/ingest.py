@@ -54,7 +54,7 @@ def _summary_table(s) -> Table:
 @click.option("--batch-size", type=click.IntRange(min=1), default=256, show_default=True,
               help="每个写入事务最多包含的报告数（批量写入；崩溃时最多重新解析一批）")
 @click.option("--time-limit", type=float, default=120.0, show_default=True,
-              help="每个文件的解析时间上限（秒，0 为不限）；超时的文件记为失败，其余照常入库")
+              help="每个文件的解析时间上限（秒，0 为不限；扫描件每页另加 30 秒）；超时的文件记为失败，其余照常入库")
 @click.option("--memory-limit", type=int, default=2048, show_default=True,
               help="每个文件解析时可用的内存上限（MB，0 为不限）；超限的文件记为失败")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
