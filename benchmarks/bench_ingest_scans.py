@@ -91,6 +91,8 @@ def main() -> None:
             cells = f"{right:,} / {total:,}" if total else "—"
             print(f"| {label} | {len(files)} | {sum(pages.values())} | {wall:.1f} | {s.ok + s.with_findings} / "
                   f"{s.failed} | {cells} | {wrong if total else '—'} | {unread if total else '—'} |", flush=True)
+            for f in s.failures:
+                print(f"  failed: {Path(f['file']).name}: {f.get('reason')} {f.get('detail') or ''}")
 
 
 if __name__ == "__main__":
