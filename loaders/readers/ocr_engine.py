@@ -113,11 +113,11 @@ def detect(gray: np.ndarray, max_side: int = 1280) -> list[tuple[float, float, f
     return res
 
 
-# Characters drawn exactly like a digit in a printed table: the round zero of Latin and CJK fonts
-# and the full-width digits. In a table cell the recogniser's doubt between "0" and "O" is no
+# Characters drawn exactly like a digit in a printed table: the round zero of Latin, Greek, Cyrillic and CJK
+# fonts, and the full-width digits. In a table cell the recogniser's doubt between "0" and "O" is no
 # doubt about the number, so their probabilities are pooled into the digit (``digit_shapes``).
 # Not pooled: shapes a rule's remains or a stroke also make (| l I → 1) — those stay doubtful.
-DIGIT_SHAPES = {"0": "OoＯｏ〇０", **{str(d): chr(0xFF10 + d) for d in range(1, 10)}}
+DIGIT_SHAPES = {"0": "OoＯｏ〇０ΟοОо", **{str(d): chr(0xFF10 + d) for d in range(1, 10)}}
 _POOL: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
 

@@ -269,3 +269,29 @@ def test_tables_without_lines_fall_back_to_the_text_alignment():
     unread = [k for k, v in rec.values.items() if rep.values().get(k) is None and v is not None]
     flagged = {k for f in rep.findings if f.rule == "P1" for k in f.keys}
     assert set(unread) <= flagged or not unread
+
+
+def test_digit_shapes_count_as_digits_in_cells_but_a_rules_remains_stays_doubtful():
+    """Table cells are read with O/o/〇/full-width digits pooled into their digit: a round zero is a
+    sure 0 there. A vertical stroke (what a rule's remains look like) is not pooled: it may read as
+    "1", but below the doubt threshold, so the sums or a P1 must settle it."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from loaders.readers import ocr_engine
+    from loaders.synth.render.pdf import font_path
+
+    font = ImageFont.truetype(str(font_path()), 40)
+
+    def crop(text: str):
+        im = Image.new("L", (40 * len(text) + 20, 60), 255)
+        ImageDraw.Draw(im).text((10, 5), text, font=font, fill=0)
+        return np.array(im)
+
+    doubt = resolve_settings().ocr_doubt
+    zero_o, zero, stroke = ocr_engine.recognise([crop("O"), crop("0"), crop("|")], digit_shapes=True)
+    assert zero_o.text == "0" and zero_o.confidence >= doubt
+    assert zero.text == "0" and zero.confidence >= doubt
+    assert stroke.confidence < doubt
+    (plain,) = ocr_engine.recognise([crop("O 日")])  # outside cells nothing is pooled
+    assert "日" in plain.text
