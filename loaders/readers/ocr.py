@@ -48,8 +48,9 @@ _LISTENER: ContextVar[Progress | None] = ContextVar("ocr_progress", default=None
 
 @contextmanager
 def ocr_progress(listener: Progress | None) -> Iterator[None]:
-    """Call ``listener(pages done, pages to read)`` after every page OCR reads in this block (any
-    reader: an image, a zip of page images, a scanned PDF or scanned pages inside a typed one)."""
+    """Call ``listener(pages done, pages to read)`` before the first page and after every page OCR
+    reads in this block (any reader: an image, a zip of page images, a scanned PDF or scanned pages
+    inside a typed one)."""
     token = _LISTENER.set(listener)
     try:
         yield
@@ -95,6 +96,7 @@ def read_images(files: list[bytes], source: SourceInfo, progress: Progress | Non
         pages.extend(decode_pages(data, source.name))
     source.pages = len(pages)
     ocr_pages = []
+    _page_read(0, len(pages), progress)  # the page count first: a worker's time limit grows with it
     for i, (gray, dpi) in enumerate(pages):
         ocr_pages.append(ocr_page(gray, i + 1, dpi))
         _page_read(i + 1, len(pages), progress)
@@ -107,6 +109,7 @@ def read_images(files: list[bytes], source: SourceInfo, progress: Progress | Non
 def ocr_pdf_image_pages(pdf, page_nos: list[int]) -> list[OcrPage]:
     """The picture pages of a typed PDF, read by OCR (progress reported as for a scan)."""
     out = []
+    _page_read(0, len(page_nos), None)
     for k, n in enumerate(page_nos):
         out.append(ocr_pdf_page(pdf, n))
         _page_read(k + 1, len(page_nos), None)
@@ -130,6 +133,7 @@ def ocr_pdf_pages(pdf, source: SourceInfo, page_nos: list[int], title: str | Non
                   progress: Progress | None = None) -> Document:
     """A PDF whose pages are all images → Document, by OCR."""
     pages = []
+    _page_read(0, len(page_nos), progress)
     for k, n in enumerate(page_nos):
         pages.append(ocr_pdf_page(pdf, n))
         _page_read(k + 1, len(page_nos), progress)

@@ -34,7 +34,7 @@ def test_ocr_pages_reported_from_the_workers(tmp_path: Path, scan_zip: Path, see
     assert s.inputs == 2
     assert seen, "no OCR progress reported"
     assert {f for f, _, _ in seen} == {str(scan_zip)}  # the text report is not OCR'd
-    assert all(n == 2 and 1 <= d <= 2 for _, d, n in seen), seen
+    assert all(n == 2 and 0 <= d <= 2 for _, d, n in seen), seen
     assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen) and seen[-1][1:] == (2, 2)
     con = open_reader(db)
     try:
@@ -53,7 +53,7 @@ def test_ocr_progress_in_process_and_a_blank_scan_fails_naming_the_file(tmp_path
     seen: list[tuple[str, int, int]] = []
     s = ingest([blank, seed_report], db, workers=1, limits=Limits(None, None),
                on_ocr=lambda f, d, n: seen.append((f, d, n)))
-    assert seen == [(str(blank), 1, 1)]
+    assert seen == [(str(blank), 0, 1), (str(blank), 1, 1)]  # the page count first, then each page
     assert s.failed == 1 and s.failures[0]["file"] == str(blank) and "未识别出文字" in s.failures[0]["reason"]
     assert s.ok + s.with_findings == 1
 
