@@ -20,6 +20,15 @@ from loaders.synth.render import RENDERERS
 from loaders.synth.scan import ScanStyle, image_pdf, png_zip, scan_pages
 
 
+def _both_formats(n: int, seed: int) -> list:
+    """n synthetic reports, the 2019 and the 2021 format taking turns."""
+    by_format: dict[str, list] = {}
+    for rec in generate_reports(4 * n, "2020,2023", seed=seed, defect_rate=0.3):
+        by_format.setdefault(rec.format, []).append(rec)
+    lists = sorted(by_format.values(), key=lambda recs: recs[0].format)
+    return [lists[i % len(lists)][i // len(lists)] for i in range(n)]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reports", type=int, default=4)
@@ -27,9 +36,11 @@ def main() -> None:
     ap.add_argument("--angle", type=float, default=1.0)
     ap.add_argument("--noise", type=float, default=6.0)
     ap.add_argument("--jpeg", type=int, default=80)
+    ap.add_argument("--seed", type=int, default=11)
     a = ap.parse_args()
-    recs = list(generate_reports(a.reports, "2020,2023", seed=11, defect_rate=0.3))[: a.reports]
-    print(f"\n### OCR on generated scans: {len(recs)} reports × 2 containers, {a.dpi} dpi, ±{a.angle}°, "
+    recs = _both_formats(a.reports, a.seed)
+    formats = ", ".join(sorted({r.format for r in recs}))
+    print(f"\n### OCR on generated scans: {len(recs)} reports ({formats} formats) × 2 containers, {a.dpi} dpi, ±{a.angle}°, "
           f"noise σ={a.noise}, JPEG {a.jpeg}, load avg {os.getloadavg()[0]:.1f}\n")
     print("| container | reports | pages | cells right / cells | wrong | unread | s/page | s/report |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")

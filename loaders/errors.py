@@ -55,7 +55,7 @@ class FileTooLarge(LoaderError):
 
 class ScannedDocument(LoaderError):
     kind = "scanned"
-    reason_zh = "扫描件，无文字层（需要OCR）"
+    reason_zh = "扫描件，无文字层，OCR 也未识别出文字（空白页或不是文字的图片）"
 
 
 class UnreadableScan(LoaderError):

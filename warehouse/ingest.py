@@ -36,7 +36,7 @@ from . import derive
 from .cluster import connect, run_on_cluster
 from .connect import Writer, close_inherited_locks, open_writer
 from .store import REPARSED, STORED, UNCHANGED, StoreResult, ToStore, write_reports
-from .workers import Limits, run_limited
+from .workers import Limits, report_progress, run_limited
 
 
 # ----------------------------------------------------------------------------- the work items
@@ -103,7 +103,10 @@ def parse_path(path: str, manifest: dict | None = None) -> list[Parsed]:
 
 
 def _worker(args: tuple[str, dict | None]) -> list[Parsed]:
-    return parse_path(*args)
+    from loaders.readers.ocr import ocr_progress
+
+    with ocr_progress(report_progress):  # the pages OCR reads, seen by the parent (run_limited)
+        return parse_path(*args)
 
 
 def _failed_task(task: tuple[str, dict | None], kind: str, reason: str, detail: str) -> list[Parsed]:
@@ -137,6 +140,7 @@ class RunSummary:
 
 
 Progress = Callable[[RunSummary, str], None]  # called after every document with its origin
+OcrProgress = Callable[[str, int, int], None]  # (file, pages read, pages to read) while OCR reads a scan
 
 
 def _start_run(con: duckdb.DuckDBPyConnection, command: str, parser_version: str, n_inputs: int) -> int:
@@ -176,9 +180,12 @@ def _parser_version() -> str:
 
 
 def _results(
-    tasks: Sequence[tuple[str, dict | None]], workers: int, scratch: Path, limits: Limits, client: Any = None
+    tasks: Sequence[tuple[str, dict | None]], workers: int, scratch: Path, limits: Limits, client: Any = None,
+    on_ocr: OcrProgress | None = None,
 ) -> Iterator[list[Parsed]]:
     """Parse results in task order (one list per task).
+
+    ``on_ocr``: called here with each scan's OCR progress, page by page (not from a Dask cluster).
 
     With ``client`` (a ``distributed.Client``, ``ingest --scheduler``) the files are parsed on that
     Dask cluster under the same limits (warehouse.cluster); otherwise in the local process pool.
@@ -193,8 +200,13 @@ def _results(
                                   init=_worker_init, prepare=_preload)
         return
     if limits.off and (workers <= 1 or len(tasks) <= 1):
+        from loaders.readers.ocr import ocr_progress
+
         for t in tasks:
-            yield _worker(t)
+            name = safe_name(t[0])
+            with ocr_progress((lambda d, n: on_ocr(name, d, n)) if on_ocr else None):  # noqa: B023 (used at once)
+                results = parse_path(*t)
+            yield results
         return
     _preload()
     # Under the warehouse (Layout.scratch), not the OS temp dir: a SIGKILLed run's leftovers are
@@ -203,7 +215,8 @@ def _results(
     out_dir = Path(tempfile.mkdtemp(prefix="results-", dir=scratch))
     try:
         yield from run_limited(_worker, tasks, workers=workers, limits=limits, scratch=out_dir,
-                               failure=_failed_task, init=_worker_init)
+                               failure=_failed_task, init=_worker_init,
+                               progress=(lambda t, d, n: on_ocr(safe_name(t[0]), d, n)) if on_ocr else None)
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
 
@@ -361,6 +374,7 @@ def ingest(
     publish_every: float = 120.0,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_ocr: OcrProgress | None = None,
     batch_size: int = 256,
     limits: Limits | None = None,
     wait: float = 0.0,
@@ -377,6 +391,7 @@ def ingest(
 
     ``scheduler``: the address of a Dask scheduler (``tcp://host:8786``) to parse on instead of the
     local process pool (``workers`` is then unused); this process stays the one writer.
+    ``on_ocr(file, pages read, pages)``: a scan's OCR progress while its worker reads it.
     """
     from loaders.readers import walk_files
 
@@ -417,7 +432,7 @@ def ingest(
             load_roster(w.con, roster, is_demo=is_demo)
         last_publish = time.monotonic()
         storer = _Storer(w, s, is_demo=is_demo, replace=False, progress=progress, batch_size=batch_size)
-        for results in _results(tasks, workers, w.layout.scratch, limits or Limits(), client):
+        for results in _results(tasks, workers, w.layout.scratch, limits or Limits(), client, on_ocr):
             for p in results:
                 storer.add(p)
             if time.monotonic() - last_publish > publish_every:
@@ -441,6 +456,7 @@ def reparse(
     workers: int | None = None,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_ocr: OcrProgress | None = None,
     batch_size: int = 256,
     limits: Limits | None = None,
     scheduler: str | None = None,
@@ -479,9 +495,8 @@ def reparse(
                 row = {"file": name, **{k: str(v) for k, v in given.items()}} if given else None
             tasks.append((str(w.layout.files / stored_path), {name: row} if row else None))
         storer = _Storer(w, s, is_demo=False, replace=True, progress=progress, batch_size=batch_size)
-        for (_sp, _origin, _sha, is_demo, _meta), results in zip(docs, _results(tasks, workers, w.layout.scratch,
-                                                                              limits or Limits(), client),
-                                                                     strict=True):
+        results_in_order = _results(tasks, workers, w.layout.scratch, limits or Limits(), client, on_ocr)
+        for (_sp, _origin, _sha, is_demo, _meta), results in zip(docs, results_in_order, strict=True):
             for p in results:
                 p.origin = _origin or p.origin
                 if p.report is not None:

@@ -1,7 +1,8 @@
 """Parse tasks in child processes under per-file limits: wall time and address space.
 
 Each task (one input file) runs in a process of its own, forked from the ingest (so the readers and
-the parser are already imported). A child that runs past ``Limits.seconds`` is killed; a child whose
+the parser are already imported). A child that runs past ``Limits.seconds`` (plus
+``seconds_per_step`` for each step it reports, e.g. each page of a scan) is killed; a child whose
 allocations pass ``Limits.memory_bytes`` gets MemoryError (RLIMIT_AS) or dies. Either way the task
 becomes a failure naming the file and the reason (超时 / 内存超限 / 解析进程意外退出), a new child takes
 the next file, and the batch goes on. Results come back in task order through a file each — never
@@ -26,6 +27,10 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_SECONDS = 120.0
+# Wall seconds granted on top of ``seconds`` for every step a task says it has to do
+# (``report_progress``): a scan of n pages read by OCR may take n × this more than a typed file.
+DEFAULT_SECONDS_PER_STEP = 30.0
+MAX_EXTRA_SHARE = 10  # the steps' allowance is at most this many times ``seconds``
 DEFAULT_MEMORY_BYTES = 2 * 1024**3
 
 
@@ -35,6 +40,7 @@ class Limits:
 
     seconds: float | None = DEFAULT_SECONDS
     memory_bytes: int | None = DEFAULT_MEMORY_BYTES
+    seconds_per_step: float = DEFAULT_SECONDS_PER_STEP
 
     @property
     def off(self) -> bool:
@@ -44,6 +50,21 @@ class Limits:
 Task = tuple[str, Any]
 # the failure a task becomes: (task, kind, Chinese reason, detail) → the caller's result for it
 Failure = Callable[[Task, str, str, str], Any]
+# a running task's own progress (e.g. OCR pages): (task, done, total), seen by the parent
+TaskProgress = Callable[[Task, int, int], None]
+PROGRESS_POLL = 0.5  # s: how often the parent looks at its children's progress slots
+
+# In a child: two shared integers (done, total) the parent reads while it waits. Written with
+# plain stores, so a child killed at any moment leaves at worst a stale figure, never a torn
+# message (unlike a pipe or a queue).
+_slot: Any = None
+
+
+def report_progress(done: int, total: int) -> None:
+    """Called from inside a task: how far it has got. A no-op outside a limited child."""
+    if _slot is not None:
+        _slot[1] = total
+        _slot[0] = done
 
 
 def _address_space() -> int:
@@ -51,7 +72,10 @@ def _address_space() -> int:
         return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _child(fn: Callable[[Task], Any], task: Task, out: str, limits: Limits, init: Callable[[], None] | None) -> None:
+def _child(fn: Callable[[Task], Any], task: Task, out: str, limits: Limits, init: Callable[[], None] | None,
+           slot: Any = None) -> None:
+    global _slot
+    _slot = slot
     if init is not None:
         init()
     if limits.memory_bytes is not None:
@@ -76,6 +100,15 @@ class _Running:
     proc: Any
     started: float
     out: str
+    slot: Any = None
+    seen: tuple[int, int] = (0, 0)
+
+    def allowed(self, limits: Limits) -> float:
+        """Wall seconds this task may run: the limit plus its reported steps' allowance."""
+        assert limits.seconds is not None
+        steps = max(0, self.slot[1] if self.slot is not None else 0)
+        # capped: a file claiming thousands of pages (a hostile TIFF) does not buy itself hours
+        return limits.seconds + min(limits.seconds_per_step * steps, MAX_EXTRA_SHARE * limits.seconds)
 
 
 def run_limited(
@@ -87,11 +120,13 @@ def run_limited(
     scratch: Path,
     failure: Failure,
     init: Callable[[], None] | None = None,
+    progress: TaskProgress | None = None,
 ) -> Iterator[Any]:
     """``fn(task)`` for every task, each in its own child under ``limits``, yielded in task order.
 
     At most ``workers`` children run at once, and at most ``4 × workers`` results wait to be
     consumed (the consumer writes them one by one; memory stays bounded on any batch size).
+    ``progress``: called in this process with what a running task passed to ``report_progress``.
     """
     ctx = mp.get_context("fork")
     workers = max(1, workers)
@@ -103,9 +138,18 @@ def run_limited(
 
     def launch(i: int) -> None:
         out = str(scratch / f"task-{os.getpid()}-{i}.pkl")
-        p = ctx.Process(target=_child, args=(fn, tasks[i], out, limits, init), daemon=True)
+        slot = ctx.RawArray("q", 2)
+        p = ctx.Process(target=_child, args=(fn, tasks[i], out, limits, init, slot), daemon=True)
         p.start()
-        running[i] = _Running(p, time.monotonic(), out)
+        running[i] = _Running(p, time.monotonic(), out, slot)
+
+    def look() -> None:
+        for i, r in running.items():
+            now = (r.slot[0], r.slot[1])
+            if now != r.seen and now[1]:
+                r.seen = now
+                if progress is not None:
+                    progress(tasks[i], *now)
 
     try:
         while yielded < len(tasks):
@@ -120,18 +164,22 @@ def run_limited(
                 continue
             timeout = None
             if limits.seconds is not None and running:
-                first = min(r.started for r in running.values())
-                timeout = max(0.0, first + limits.seconds - time.monotonic()) + 0.05
+                first = min(r.started + r.allowed(limits) for r in running.values())
+                timeout = max(0.0, first - time.monotonic()) + 0.05
+            if progress is not None:
+                timeout = PROGRESS_POLL if timeout is None else min(timeout, PROGRESS_POLL)
             multiprocessing.connection.wait([r.proc.sentinel for r in running.values()], timeout=timeout)
+            if progress is not None:
+                look()
             now = time.monotonic()
             for i, r in list(running.items()):
                 if r.proc.exitcode is None:
-                    if limits.seconds is not None and now - r.started > limits.seconds:
+                    if limits.seconds is not None and now - r.started > r.allowed(limits):
                         r.proc.kill()
                         r.proc.join()
                         del running[i]
                         done[i] = failure(tasks[i], "timeout", "超时",
-                                          f"解析超过 {limits.seconds:g} 秒，已终止")
+                                          f"解析超过 {r.allowed(limits):g} 秒，已终止")
                     continue
                 r.proc.join()
                 del running[i]

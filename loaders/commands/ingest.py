@@ -1,7 +1,8 @@
 """`python -m loaders ingest PATH... --db FILE` — parse reports in parallel into the warehouse.
 
-A thin shell over ``warehouse.ingest``: a live progress bar (ok / with findings / failed), a
-closing summary table, every failure with its file and Chinese reason, exit code 1 if any failed.
+A thin shell over ``warehouse.ingest``: a live progress bar (ok / with findings / failed), a bar
+per scan while OCR reads it (pages) and a line when it is read, a closing summary table, every
+failure with its file and Chinese reason, exit code 1 if any failed.
 """
 
 from __future__ import annotations
@@ -11,8 +12,13 @@ import sys
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+
+def _counts(ok: int, findings: int, failed: int, same: int) -> str:
+    return (f"[green]成功 {ok}  [yellow]有发现 {findings}  [red]失败 {failed}  [dim]未变化 {same}")
 
 
 def _summary_table(s) -> Table:
@@ -48,7 +54,7 @@ def _summary_table(s) -> Table:
 @click.option("--batch-size", type=click.IntRange(min=1), default=256, show_default=True,
               help="每个写入事务最多包含的报告数（批量写入；崩溃时最多重新解析一批）")
 @click.option("--time-limit", type=float, default=120.0, show_default=True,
-              help="每个文件的解析时间上限（秒，0 为不限）；超时的文件记为失败，其余照常入库")
+              help="每个文件的解析时间上限（秒，0 为不限；扫描件每页另加 30 秒）；超时的文件记为失败，其余照常入库")
 @click.option("--memory-limit", type=int, default=2048, show_default=True,
               help="每个文件解析时可用的内存上限（MB，0 为不限）；超限的文件记为失败")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
@@ -79,35 +85,44 @@ def ingest(paths, db, manifest, roster, workers, reparse, demo, publish_every, b
         except LoaderError as e:
             raise click.ClickException(str(e)) from None
 
+    bars_off = quiet or (not console.is_terminal and os.environ.get("GONGKAI_PROGRESS") != "1")
     progress = Progress(
-        TextColumn("[bold]入库"),
+        TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("[green]成功 {task.fields[ok]}  [yellow]有发现 {task.fields[findings]}  "
-                   "[red]失败 {task.fields[failed]}  [dim]未变化 {task.fields[same]}"),
+        TextColumn("{task.fields[info]}"),
         TimeElapsedColumn(),
         console=console,
-        disable=quiet or (not console.is_terminal and os.environ.get("GONGKAI_PROGRESS") != "1"),
+        disable=bars_off,
         transient=False,
     )
-    task = progress.add_task("ingest", total=None, ok=0, findings=0, failed=0, same=0)
+    task = progress.add_task("入库", total=None, info=_counts(0, 0, 0, 0))
+    ocr_tasks: dict[str, object] = {}  # a bar per scan being read (one per worker at most)
 
     def on_start(n: int) -> None:
         progress.update(task, total=n + progress.tasks[0].completed)
 
     def on_progress(s, origin: str) -> None:
-        progress.update(task, advance=1, ok=s.ok, findings=s.with_findings,
-                        failed=s.failed, same=s.unchanged)
+        progress.update(task, advance=1, info=_counts(s.ok, s.with_findings, s.failed, s.unchanged))
+
+    def on_ocr(file: str, done: int, pages: int) -> None:
+        if file not in ocr_tasks:
+            ocr_tasks[file] = progress.add_task("  OCR识别", total=pages, info=f"[cyan]{escape(file)}[/]（页）")
+        progress.update(ocr_tasks[file], completed=done, total=pages)
+        if done >= pages:
+            progress.remove_task(ocr_tasks.pop(file))
+            if not bars_off:
+                progress.console.print(f"OCR识别完成：{file}（{pages} 页）", markup=False, highlight=False, soft_wrap=True)
 
     with progress:
         try:
             if reparse:
                 s = run_reparse(db, manifest=manifest_rows, roster=roster, workers=workers, progress=on_progress,
-                                on_start=on_start, limits=limits, batch_size=batch_size, scheduler=scheduler)
+                                on_start=on_start, on_ocr=on_ocr, limits=limits, batch_size=batch_size, scheduler=scheduler)
             else:
                 s = run_ingest(list(paths), db, manifest=manifest_rows, roster=roster, workers=workers,
                                is_demo=demo, publish_every=publish_every, progress=on_progress,
-                               on_start=on_start, limits=limits, batch_size=batch_size, wait=wait,
+                               on_start=on_start, on_ocr=on_ocr, limits=limits, batch_size=batch_size, wait=wait,
                                scheduler=scheduler)
         except (LoaderError, RuntimeError) as e:
             raise click.ClickException(str(e)) from None

@@ -22,7 +22,9 @@ Coordinates are PDF points: pixels × 72 / dpi.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -46,6 +48,26 @@ MIN_INK = 12  # dark pixels: fewer in a cell crop is dust, not a character
 MULTILINE_NUMBER_CONF = 0.5
 _DIGITS = re.compile(r"^[0-9.,，]+$")
 Progress = Callable[[int, int], None]
+# Whoever reads a file can follow its OCR page by page (ingest shows it): set by ``ocr_progress``.
+_LISTENER: ContextVar[Progress | None] = ContextVar("ocr_progress", default=None)
+
+
+@contextmanager
+def ocr_progress(listener: Progress | None) -> Iterator[None]:
+    """Call ``listener(pages done, pages to read)`` before the first page and after every page OCR
+    reads in this block (any reader: an image, a zip of page images, a scanned PDF or scanned pages
+    inside a typed one)."""
+    token = _LISTENER.set(listener)
+    try:
+        yield
+    finally:
+        _LISTENER.reset(token)
+
+
+def _page_read(done: int, total: int, progress: Progress | None) -> None:
+    for listener in (progress, _LISTENER.get()):
+        if listener is not None:
+            listener(done, total)
 
 
 @dataclass
@@ -82,14 +104,24 @@ def read_images(files: list[bytes], source: SourceInfo, progress: Progress | Non
         pages.extend(decode_pages(data, source.name, already=pages))
     source.pages = len(pages)
     ocr_pages = []
+    _page_read(0, len(pages), progress)  # the page count first: a worker's time limit grows with it
     for i, (gray, dpi) in enumerate(pages):
         ocr_pages.append(ocr_page(gray, i + 1, dpi))
-        if progress:
-            progress(i + 1, len(pages))
+        _page_read(i + 1, len(pages), progress)
     doc = document_from_pages(source, ocr_pages)
     if doc.status == "scanned":
         raise UnreadableScan(source.name, f"共{len(pages)}页")
     return doc
+
+
+def ocr_pdf_image_pages(pdf, page_nos: list[int]) -> list[OcrPage]:
+    """The picture pages of a typed PDF, read by OCR (progress reported as for a scan)."""
+    out = []
+    _page_read(0, len(page_nos), None)
+    for k, n in enumerate(page_nos):
+        out.append(ocr_pdf_page(pdf, n))
+        _page_read(k + 1, len(page_nos), None)
+    return out
 
 
 def ocr_pdf_page(pdf, page_no: int) -> OcrPage:
@@ -113,10 +145,10 @@ def ocr_pdf_pages(pdf, source: SourceInfo, page_nos: list[int], title: str | Non
     if len(page_nos) > MAX_SCAN_PAGES:
         raise TooComplex(source.name, f"扫描页数过多（{len(page_nos)} 页需OCR识别，上限 {MAX_SCAN_PAGES} 页）")
     pages = []
+    _page_read(0, len(page_nos), progress)
     for k, n in enumerate(page_nos):
         pages.append(ocr_pdf_page(pdf, n))
-        if progress:
-            progress(k + 1, len(page_nos))
+        _page_read(k + 1, len(page_nos), progress)
     doc = document_from_pages(source, pages)
     if doc.status == "ok" and title and not doc.title:
         doc.title = title
@@ -265,6 +297,8 @@ def upright(gray: np.ndarray) -> tuple[np.ndarray, int, list]:
     crops = [c for c in crops if c.size]
     if crops:
         as_is = ocr_engine.recognise(crops)
+        if len(as_is) >= 3 and all(len(r.glyphs) >= 4 and _mean_prob(r) >= UPRIGHT_SURE for r in as_is):
+            return gray, turned, boxes  # read fluently as they are: upside-down lines never do
         flipped = ocr_engine.recognise([cv2.rotate(c, cv2.ROTATE_180) for c in crops])
         score = sum(_mean_prob(r) for r in as_is)
         score_flipped = sum(_mean_prob(r) for r in flipped)
@@ -274,6 +308,12 @@ def upright(gray: np.ndarray) -> tuple[np.ndarray, int, list]:
             h, w = gray.shape
             boxes = [(w - x1, h - y1, w - x0, h - y0, a) for x0, y0, x1, y1, a in boxes]
     return gray, turned, boxes
+
+
+# Every sample line read at this mean character probability (and ≥ 4 characters): the page is
+# the right way up, the 180° reading is not tried (it costs a second recognition pass). Lines of an
+# upside-down page read as a few scattered characters at 0.2–0.5 (one lone "：" at 0.9).
+UPRIGHT_SURE = 0.95
 
 
 def _mean_prob(r: ocr_engine.Reading) -> float:
@@ -360,7 +400,7 @@ def read_cells(gray: np.ndarray, bw: np.ndarray, tables: list[PageTable], pt: fl
                     continue
                 jobs.append((cl, line_crops(gray, bw, box)))
     flat = [c for _, crops in jobs for c in crops]
-    readings = iter(ocr_engine.recognise(flat))
+    readings = iter(ocr_engine.recognise(flat, digit_shapes=True))
     n = 0
     for cl, crops in jobs:
         rs = [next(readings) for _ in crops]

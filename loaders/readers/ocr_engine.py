@@ -113,12 +113,41 @@ def detect(gray: np.ndarray, max_side: int = 1280) -> list[tuple[float, float, f
     return res
 
 
-def recognise(crops: list[np.ndarray]) -> list[Reading]:
+# Characters drawn exactly like a digit in a printed table: the round zero of Latin, Greek, Cyrillic and CJK
+# fonts, and the full-width digits. In a table cell the recogniser's doubt between "0" and "O" is no
+# doubt about the number, so their probabilities are pooled into the digit (``digit_shapes``).
+# Not pooled: shapes a rule's remains or a stroke also make (| l I → 1) — those stay doubtful.
+DIGIT_SHAPES = {"0": "OoＯｏ〇０ΟοОо", **{str(d): chr(0xFF10 + d) for d in range(1, 10)}}
+_POOL: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _pool(chars: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(digit class index, shape class index) pairs of DIGIT_SHAPES in the model's alphabet."""
+    key = id(chars)
+    if key not in _POOL:
+        index = {c: i for i, c in enumerate(chars)}
+        pairs = [(index[d], index[s]) for d, shapes in DIGIT_SHAPES.items() for s in shapes
+                 if d in index and s in index]
+        _POOL[key] = (np.array([a for a, _ in pairs], dtype=np.intp), np.array([b for _, b in pairs], dtype=np.intp))
+    return _POOL[key]
+
+
+def pool_digit_shapes(frames: np.ndarray, chars: list[str]) -> np.ndarray:
+    """CTC frame probabilities (changed in place) with each digit-shaped class's probability added
+    to its digit's."""
+    digits, shapes = _pool(chars)
+    np.add.at(frames, (slice(None), digits), frames[:, shapes])
+    frames[:, shapes] = 0.0
+    return frames
+
+
+def recognise(crops: list[np.ndarray], digit_shapes: bool = False) -> list[Reading]:
     """The text of each grayscale line crop, with per-character probabilities.
 
     Short crops (table cells) are packed side by side into strips with white gaps and read in one
     pass per strip; each character goes back to the crop under its CTC frame. Recognition time
     grows with the input's width, and a lone digit would otherwise be padded to a full-width line.
+    ``digit_shapes``: read characters drawn like a digit as that digit (table cells, see DIGIT_SHAPES).
     """
     if not crops:
         return []
@@ -136,7 +165,7 @@ def recognise(crops: list[np.ndarray]) -> list[Reading]:
         preds = rec.session(batch.astype(np.float32))
         for k, i in enumerate(idx):
             _strip, spans = strips[i]
-            frames = preds[k]
+            frames = pool_digit_shapes(preds[k], chars) if digit_shapes else preds[k]
             px_per_frame = (ratio * img_h) / frames.shape[0]
             for g, t in _decode(frames, chars):
                 x = (t + 0.5) * px_per_frame

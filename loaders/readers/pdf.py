@@ -182,9 +182,9 @@ def _read(pdf: pdfium.PdfDocument, source: SourceInfo) -> Document:
     image_pages = [n for n in image_pages if _text_chars(*pages[n - 1][3:], furniture) < SCANNED_CHARS_PER_PAGE]
     if image_pages:
         # A scanned page inside a typed report (a stamped table pasted as a picture): OCR'd in place.
-        from .ocr import mark_ocr, ocr_pdf_page
+        from .ocr import mark_ocr, ocr_pdf_image_pages
 
-        scanned = [ocr_pdf_page(pdf, n) for n in image_pages]
+        scanned = ocr_pdf_image_pages(pdf, image_pages)
         for sp in scanned:
             pages[sp.page_no - 1] = sp.as_pdf_page()
         mark_ocr(doc, scanned)

@@ -7,6 +7,7 @@ The bar is the project's: no wrong number, ever; ≥ 99 % of cells read.
 from __future__ import annotations
 
 import copy
+import io
 from dataclasses import replace
 
 import pytest
@@ -187,3 +188,110 @@ def test_a_photo_of_something_else_is_a_clear_error_and_the_next_file_is_read(tm
     err, report = outcomes
     assert isinstance(err, (UnreadableScan, NotAnAnnualReport)) and str(photo) in err.message
     assert not isinstance(report, Exception) and report.cells
+
+
+def test_scanned_page_inside_a_typed_report_is_read_in_place():
+    """A typed report whose page 2 is a scan (a stamped table page pasted as a picture): that page
+    is read by OCR, its tables join the typed pages' (表三 runs on into typed page 3), and the whole
+    report reads to its truth."""
+    import pypdfium2 as pdfium
+
+    rec = _record(2023)
+    typed = RENDERERS["pdf"][1](rec)
+    scan = image_pdf(scan_pages(typed, ScanStyle(dpi=200, angle=0.5), seed=6)[1:2])
+    pdf = pdfium.PdfDocument(typed)
+    try:
+        pdf.del_page(1)
+        pdf.import_pages(pdfium.PdfDocument(scan), [0], index=1)
+        buf = io.BytesIO()
+        pdf.save(buf)
+    finally:
+        pdf.close()
+    doc, rep = _read(buf.getvalue(), "mixed.pdf")
+    assert doc.meta["image_only_pages"] == "2" and doc.meta["read_by"] == "ocr"
+    right, wrong, total = _score(rec, rep)
+    assert wrong == [] and right / total >= 0.99, (right, total)
+    on_scan = [c for c in rep.cells.values() if c.loc is not None and c.loc.page == 2 and c.value is not None]
+    assert on_scan and all(c.loc.ocr is not None for c in on_scan)
+    typed_cells = [c for c in rep.cells.values() if c.loc is not None and c.loc.page == 3 and c.value is not None]
+    assert typed_cells and all(c.loc.ocr is None for c in typed_cells)
+
+
+def _without_rules(pdf_bytes: bytes, style: ScanStyle, seed: int) -> list:
+    """The report's pages scanned with every table rule painted out (a table printed without
+    lines): the rules the OCR reader itself finds inside a table's box, on the clean page."""
+    import cv2
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from loaders.readers import ocr
+    from loaders.readers.pdf import _merge, _tables
+    from loaders.synth.scan import _degrade
+
+    rng = np.random.default_rng(seed)
+    pdf = pdfium.PdfDocument(pdf_bytes)
+    out = []
+    try:
+        for i in range(len(pdf)):
+            g = np.array(pdf[i].render(scale=style.dpi / 72, grayscale=True).to_numpy(), copy=True)
+            hs, vs = ocr.rulings(g, style.dpi)
+            px = style.dpi / 72
+            boxes = [[v * px for v in t.bbox] for t in _tables(_merge([(y / px, a / px, b / px) for y, a, b in hs]),
+                                                               _merge([(x / px, a / px, b / px) for x, a, b in vs]),
+                                                               [], i + 1)]
+
+            def inside(x: float, y: float) -> bool:
+                return any(b[0] - 4 <= x <= b[2] + 4 and b[1] - 4 <= y <= b[3] + 4 for b in boxes)  # noqa: B023
+
+            for y, a, b in hs:
+                if inside((a + b) / 2, y):
+                    cv2.line(g, (int(a) - 3, round(y)), (int(b) + 3, round(y)), 255, 7)
+            for x, a, b in vs:
+                if inside(x, (a + b) / 2):
+                    cv2.line(g, (round(x), int(a) - 3), (round(x), int(b) + 3), 255, 7)
+            out.append(_degrade(g, style, rng, i + 1))
+    finally:
+        pdf.close()
+    return out
+
+
+def test_tables_without_lines_fall_back_to_the_text_alignment():
+    """No ruling lines at all: the cells come from the detected text lines' alignment. Fewer are
+    read than with rules (a row whose numbers cannot be lined up with the columns stays unread,
+    with a P1), and none is wrong."""
+    rec = _record(2023)
+    pages = _without_rules(RENDERERS["pdf"][1](rec), ScanStyle(dpi=200, angle=0.5), seed=8)
+    doc, rep = _read(image_pdf(pages), "lineless.pdf")
+    assert not doc.tables  # no grid was found: every number came through the text lines
+    right, wrong, total = _score(rec, rep)
+    assert wrong == [], wrong
+    assert right / total >= 0.8, (right, total)
+    unread = [k for k, v in rec.values.items() if rep.values().get(k) is None and v is not None]
+    flagged = {k for f in rep.findings if f.rule == "P1" for k in f.keys}
+    assert set(unread) <= flagged or not unread
+
+
+def test_digit_shapes_count_as_digits_in_cells_but_a_rules_remains_stays_doubtful():
+    """Table cells are read with O/o/〇/full-width digits pooled into their digit: a round zero is a
+    sure 0 there. A vertical stroke (what a rule's remains look like) is not pooled: it may read as
+    "1", but below the doubt threshold, so the sums or a P1 must settle it."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from loaders.readers import ocr_engine
+    from loaders.synth.render.pdf import font_path
+
+    font = ImageFont.truetype(str(font_path()), 40)
+
+    def crop(text: str):
+        im = Image.new("L", (40 * len(text) + 20, 60), 255)
+        ImageDraw.Draw(im).text((10, 5), text, font=font, fill=0)
+        return np.array(im)
+
+    doubt = resolve_settings().ocr_doubt
+    zero_o, zero, stroke = ocr_engine.recognise([crop("O"), crop("0"), crop("|")], digit_shapes=True)
+    assert zero_o.text == "0" and zero_o.confidence >= doubt
+    assert zero.text == "0" and zero.confidence >= doubt
+    assert stroke.confidence < doubt
+    (plain,) = ocr_engine.recognise([crop("O 日")])  # outside cells nothing is pooled
+    assert "日" in plain.text

@@ -104,7 +104,7 @@ def test_scanned_pdf_is_kept_and_reported(tmp_path: Path):
     pdf.output(str(tmp_path / "in.pdf"))
     db = tmp_path / "w" / "gongkai.duckdb"
     s = ingest([tmp_path / "in.pdf"], db, workers=1)
-    assert s.failed == 1 and s.failures[0]["reason"] == "扫描件，无文字层（需要OCR）"
+    assert s.failed == 1 and s.failures[0]["reason"] == "扫描件，无文字层，OCR 也未识别出文字（空白页或不是文字的图片）"
     con = open_reader(db)
     assert con.execute("SELECT doc_status FROM reports").fetchall() == [("scanned",)]
     assert con.execute("SELECT outcome, error_kind FROM ingest_log").fetchall() == [("scanned", "scanned")]
