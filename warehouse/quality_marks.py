@@ -23,6 +23,7 @@ import pandas as pd
 from . import indicators as ind
 from . import rollups
 from .filters import HARD_RULES, Filters, where_clause
+from .schema import wide_column
 
 INFLUENCE_SHARE = 0.05  # a failing report moving a figure by more than 5 % of it is named
 MARK = "⚠"
@@ -70,12 +71,19 @@ def influence(con: duckdb.DuckDBPyConnection, f: Filters,
     w, p = where_clause(f)
     # The pieces are the rollups' when they hold the slice (the same masked terms, summed per group or
     # kept per report: warehouse.rollups), else computed from every report.
+    # A printed cell (not an indicator) is a column of rollup_year (its sum) but of rollup_agency_year
+    # only when it is one of its cells: else the failing reports' values are read from reports_wide.
     year_table = rollups.year_source(con, f)[0] if by == "year" else "reports_wide"
     report_table = rollups.agency_year_source(con, f) or "reports_wide"
+    if any(k not in ind.INDICATOR_BY_KEY and k not in rollups.AGENCY_YEAR_KEYS for _, k, _ in figures):
+        report_table = "reports_wide"
     sel_tot, sel_rep = [], []
     for i, (_, key, variant) in enumerate(figures):
         num, den = _terms(key, variant)
-        pieces = {part: rollups.piece_column(key, variant, part) for part in ("numerator", "denominator")}
+        if key in ind.INDICATOR_BY_KEY:
+            pieces = {part: rollups.piece_column(key, variant, part) for part in ("numerator", "denominator")}
+        else:
+            pieces = {"numerator": wide_column(key), "denominator": None}
         tot_num, tot_den = (num, den) if year_table == "reports_wide" else \
             (f"r.{pieces['numerator']}", den and f"r.{pieces['denominator']}")
         rep_num, rep_den = (num, den) if report_table == "reports_wide" else \
