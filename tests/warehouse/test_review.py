@@ -228,6 +228,14 @@ def test_export_then_fresh_rebuild_then_import_gives_the_same_reviewed_values(tm
     bad.write_text("{}", encoding="utf-8")
     r = run_cli("warehouse", "review", "import", "--db", str(b), str(bad))
     assert r.returncode != 0 and "bad.json" in r.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))  # a good record, then a bad one: nothing is imported
+    c = tmp_path / "c" / "w.duckdb"
+    _two_reports(c)
+    doc["decisions"] = [doc["decisions"][0], {**doc["decisions"][1], "kind": "verdict"}]
+    bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    r = run_cli("warehouse", "review", "import", "--db", str(c), str(bad))
+    assert r.returncode != 0 and "bad.json" in r.stderr and "第 2 条决定" in r.stderr, r.stderr
+    assert review.load(c) == []
 
 
 TRICKY_NOTES = ("=HYPERLINK(\"http://x\",\"点我\")", "+1,-2", "-3", "@SUM(A1)", "＝1+1", "\tTAB", "'已带撇号",
