@@ -258,12 +258,13 @@ def review_apply(db: str) -> None:
 
 @review.command("export")
 @click.option("--db", required=True, type=click.Path())
-@click.option("--out", required=True, type=click.Path(dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="以 .csv 结尾：Excel 可打开的 CSV（UTF-8 BOM）；其他扩展名：JSON")
 def review_export(db: str, out: str) -> None:
-    """导出全部审查决定（JSON），供由原件重建的数据仓库导入。"""
-    from .review import export_json
+    """导出全部审查决定（JSON 或 CSV，按 --out 的扩展名），供由原件重建的数据仓库导入。"""
+    from .review_file import export_csv, export_json
 
-    Path(out).write_bytes(export_json(db))
+    Path(out).write_bytes(export_csv(db) if Path(out).suffix.lower() == ".csv" else export_json(db))
     click.echo(out)
 
 
@@ -271,11 +272,12 @@ def review_export(db: str, out: str) -> None:
 @click.option("--db", required=True, type=click.Path())
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def review_import(db: str, file: str) -> None:
-    """导入审查决定（已有的跳过）；下次发布时并入，看板立即显示。"""
-    from .review import DecisionError, import_json
+    """导入审查决定（JSON 或 CSV，按扩展名或内容判断；已有的跳过；文件有误则一条也不导入）。"""
+    from .review import DecisionError
+    from .review_file import import_file
 
     try:
-        n = import_json(db, Path(file).read_bytes())
+        n = import_file(db, Path(file).read_bytes(), file)
     except DecisionError as e:
         raise click.ClickException(f"{file}: {e}") from None
     click.echo(f"导入 {n} 条审查决定")

@@ -29,12 +29,17 @@ INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could run ``text`` as a formula (its first character is in ``INJECTION_PREFIXES``)."""
+    return text.startswith(INJECTION_PREFIXES)
+
+
 def neutralise_text(value: object) -> object:
     """A text value made safe for a spreadsheet (see the module's rule); anything else unchanged."""
     if not isinstance(value, str):
         return value
     value = _XLSX_ILLEGAL.sub("", value)
-    if value.startswith(INJECTION_PREFIXES):
+    if looks_like_formula(value):
         return "'" + value
     return value
 

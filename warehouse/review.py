@@ -209,31 +209,7 @@ def latest(decisions: list[Decision], kind: str) -> dict[tuple[str | None, str],
     return out
 
 
-# ------------------------------------------------------------------------------ export / import
-
-
-def export_json(db: Path | str) -> bytes:
-    """The whole journal as one JSON document (for a warehouse rebuilt from the original files)."""
-    return json.dumps({"gongkai_review_decisions": 1, "decisions": [d.to_json() for d in load(db)]},
-                      ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def import_json(db: Path | str, data: bytes) -> int:
-    """Add the decisions of an export to this warehouse's journal; ids already present are skipped.
-    Returns how many were added."""
-    try:
-        doc = json.loads(data.decode("utf-8"))
-        items = [Decision.from_json(x) for x in doc["decisions"]]
-    except (ValueError, KeyError, TypeError) as e:
-        raise DecisionError(f"不是 gongkai 审查决定导出文件（{e}）") from e
-    have = set(_names(db))
-    added = 0
-    for d in items:
-        _check(d)
-        if f"{d.decision_id}.json" not in have and d.decision_id.replace("-", "").isalnum():
-            _write(journal_dir(db), d)
-            added += 1
-    return added
+# Export / import (JSON and CSV): warehouse.review_file.
 
 
 # ------------------------------------------------------------------------------ fold into SQL

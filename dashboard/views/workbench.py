@@ -17,7 +17,7 @@ import streamlit as st
 from dashboard import auth, components, data, equations, notice, original, state
 from loaders.spec import PARSE, RULE_BY_ID
 from loaders.spec.tables import CELL_BY_KEY
-from warehouse import review
+from warehouse import review, review_file
 
 _FLASH = "_wb_flash"
 STATUS_NAMES = {s: (review.CORRECTED_LABEL if s == review.CORRECTED else s) for s in review.CASE_STATUSES}
@@ -444,26 +444,28 @@ def _round_downloads(f) -> None:
     st.markdown("#### 本轮退回清单与审查决定")
     since = st.date_input("本轮起始日期（退回日期不早于此日；留空为全部已退回）", value=None, key="wb_round_since")
     returned = data.ask("returned_reports", f, since.isoformat() if since else None)
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     c1.download_button(f"下载退回清单（XLSX，{len(returned)} 份）", lambda: notice.batch_xlsx(returned),
                        file_name="退回清单.xlsx", mime=components.XLSX_MIME, key="wb_batch", on_click="ignore",
                        disabled=returned.empty, icon=":material/table:")
     db = data.db_path()
-    c2.download_button("导出全部审查决定（JSON）", lambda: review.export_json(db), file_name="审查决定.json",
+    c2.download_button("导出全部审查决定（CSV，Excel 可打开）", lambda: review_file.export_csv(db),
+                       file_name="审查决定.csv", mime="text/csv", key="wb_export_csv", on_click="ignore",
+                       icon=":material/download:")
+    c3.download_button("导出全部审查决定（JSON）", lambda: review_file.export_json(db), file_name="审查决定.json",
                        mime="application/json", key="wb_export", on_click="ignore", icon=":material/download:")
     if auth.can_current_act():
         with st.expander("导入审查决定（由原件重建数据仓库后）"):
-            up = st.file_uploader("审查决定 JSON", type=["json"], key="wb_import")
+            up = st.file_uploader("审查决定（CSV 或 JSON，由上面的按钮导出）", type=["csv", "json"], key="wb_import")
             if up is not None and st.button("导入", key="wb_import_go"):
                 auth.require(db, "reviewer")
                 try:
-                    n = review.import_json(db, up.getvalue())
+                    n = review_file.import_file(db, up.getvalue(), up.name)
                 except review.DecisionError as e:
-                    st.error(f"{up.name}：{e}")
+                    st.error(f"{up.name}：{e}（未导入任何决定）")
                 else:
                     _flash(f"已导入 {n} 条审查决定。")
                     st.rerun()
-
 
 if __name__ == "__main__":
     render()

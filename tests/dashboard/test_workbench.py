@@ -417,3 +417,31 @@ def test_a_decided_value_that_makes_a_failing_equation_hold_leaves_data_quality(
     after = listed(at)
     assert ((after["报告编号"] == r.report_id) & (after["位置"] == r.location)).sum() == 0
     assert len(after) == len(before) - 1 == len(queries.inconsistent_reports(_reader(wh), Filters()))
+
+
+def test_decisions_exported_as_csv_come_back_through_the_workbench_upload_and_a_bad_file_adds_nothing(
+        make_app, wh, demo_db, tmp_path):
+    from warehouse import review_file
+
+    sha = _reader(wh).execute("SELECT sha256 FROM reports ORDER BY report_id LIMIT 1").fetchone()[0]
+    review.record(wh, reviewer=REVIEWER, kind=review.CELL, target="t3.new_received.total", sha256=sha,
+                  action="number", value=12345.0, parser_value=None, parser_status="unread",
+                  note="=1+1, 见原件第 3 页\n\"存疑\"")
+    review.record(wh, reviewer=REVIEWER, kind=review.FINDING, target="R1", sha256=sha, action=review.DISMISSED,
+                  note="'撇号开头")
+    data = review_file.export_csv(wh)
+    fresh = _copy(demo_db, tmp_path / "fresh")  # the same original files, no decisions
+    at = open_workbench(make_app, fresh, signed_in=True)
+    assert "导出全部审查决定（CSV，Excel 可打开）" in [b.label for b in at.get("download_button")]
+    bad = data.decode("utf-8-sig").replace(",unread,", ",unread,多一列,").encode("utf-8-sig")
+    at.file_uploader(key="wb_import").set_value(("坏的决定.csv", bad, "text/csv")).run()
+    _button(at, "导入").click().run()
+    assert not at.exception, at.exception
+    assert any("坏的决定.csv" in e.value and "未导入任何决定" in e.value for e in at.error)
+    assert review.load(fresh) == []
+    at.file_uploader(key="wb_import").set_value(("审查决定.csv", data, "text/csv")).run()
+    _button(at, "导入").click().run()
+    assert not at.exception, at.exception
+    assert review.load(fresh) == review.load(wh)  # the notes with = , newline and quotes exactly
+    value = _reader(fresh).execute("SELECT t3__new_received__total FROM reports_wide WHERE sha256 = ?", [sha])
+    assert value.fetchone()[0] == 12345

@@ -228,6 +228,100 @@ def test_export_then_fresh_rebuild_then_import_gives_the_same_reviewed_values(tm
     bad.write_text("{}", encoding="utf-8")
     r = run_cli("warehouse", "review", "import", "--db", str(b), str(bad))
     assert r.returncode != 0 and "bad.json" in r.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))  # a good record, then a bad one: nothing is imported
+    c = tmp_path / "c" / "w.duckdb"
+    _two_reports(c)
+    doc["decisions"] = [doc["decisions"][0], {**doc["decisions"][1], "kind": "verdict"}]
+    bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    r = run_cli("warehouse", "review", "import", "--db", str(c), str(bad))
+    assert r.returncode != 0 and "bad.json" in r.stderr and "第 2 条决定" in r.stderr, r.stderr
+    assert review.load(c) == []
+
+
+TRICKY_NOTES = ("=HYPERLINK(\"http://x\",\"点我\")", "+1,-2", "-3", "@SUM(A1)", "＝1+1", "\tTAB", "'已带撇号",
+                "''两个", "'=撇号后公式", "第一行\n第二行,含逗号 \"引号\"", "a\r\nb\rc", "尾随空格 ", "", "'")
+
+
+def test_csv_export_then_fresh_rebuild_then_import_gives_the_same_reviewed_values(tmp_path):
+    import csv
+    import io
+
+    from warehouse.export import INJECTION_PREFIXES
+    from warehouse.review_file import COLUMNS, HEADER, NUMBERS
+
+    a, b = tmp_path / "a" / "w.duckdb", tmp_path / "b" / "w.duckdb"
+    sha, other = _two_reports(a)
+    _decide(a, sha, 9)
+    d2 = _decide(a, other, 4, reviewer="审查员乙")
+    review.undo(a, "审查员乙", d2.decision_id, note="=撤销,原因\n见附件")
+    review.record(a, reviewer="=甲", kind=review.CASE, target="x|2023", sha256=sha, action=review.RETURNED,
+                  deadline="2027-01-31", note="=HYPERLINK(\"x\")", extra={"依据": "-R1", "n": [1, 2.5]})
+    review.record(a, reviewer="甲", kind=review.CELL, target=KEY, sha256=other, action="blank", value=None,
+                  parser_value=None, parser_status="unread", note="原件此处为空白")
+    for note in TRICKY_NOTES:
+        review.record(a, reviewer="甲", kind=review.FINDING, target="R1", sha256=other, action=review.DISMISSED,
+                      note=note)
+    out = tmp_path / "decisions.csv"
+    assert run_cli("warehouse", "review", "export", "--db", str(a), "--out", str(out)).returncode == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # UTF-8 BOM for Excel
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0] == HEADER and len(rows) == 1 + 5 + len(TRICKY_NOTES)
+    text_cols = [i for i, (name, _) in enumerate(COLUMNS) if name not in NUMBERS]
+    assert not [r[i] for r in rows for i in text_cols if r[i].startswith(INJECTION_PREFIXES)]  # no live formula
+    notes = [r[10] for r in rows]
+    assert "'=HYPERLINK(\"x\")" in notes and "'''两个" in notes and "'＝1+1" in notes
+
+    assert _two_reports(b) == [sha, other]  # rebuilt from the same original files
+    r = run_cli("warehouse", "review", "import", "--db", str(b), str(out))
+    assert r.returncode == 0 and f"导入 {5 + len(TRICKY_NOTES)} 条" in r.stdout, r.stdout + r.stderr
+    assert run_cli("warehouse", "review", "import", "--db", str(b), str(out)).stdout.strip() == "导入 0 条审查决定"
+    assert review.load(b) == review.load(a)  # every field of every decision, exactly (notes, None vs "", extra)
+    assert [d.note for d in review.load(b)][-len(TRICKY_NOTES):] == list(TRICKY_NOTES)
+    assert [_reviewed(b, s) for s in (sha, other)] == [_reviewed(a, s) for s in (sha, other)]
+    assert _reviewed(b, sha) == (9, 7, 7)
+    assert _reviewed(b, other) == (None, 11, 11)  # decided blank: blank, not 0; the source value kept
+
+
+def test_import_picks_the_form_by_extension_or_content(tmp_path):
+    from warehouse import review_file
+
+    a, b = tmp_path / "a" / "w.duckdb", tmp_path / "b" / "w.duckdb"
+    sha, _ = _two_reports(a)
+    _decide(a, sha, 9)
+    csv_noext, json_noext = tmp_path / "决定导出", tmp_path / "决定导出2"
+    csv_noext.write_bytes(review_file.export_csv(a))
+    json_noext.write_bytes(review_file.export_json(a))
+    assert review_file.is_csv(csv_noext.read_bytes()) and not review_file.is_csv(json_noext.read_bytes())
+    r = run_cli("warehouse", "review", "import", "--db", str(b), str(csv_noext))
+    assert r.returncode == 0 and "导入 1 条" in r.stdout, r.stdout + r.stderr
+    assert run_cli("warehouse", "review", "import", "--db", str(b), str(json_noext)).stdout.strip() == "导入 0 条审查决定"
+    assert review.load(b) == review.load(a)
+
+
+@pytest.mark.parametrize("damage", ["header", "columns", "value", "quote", "kind", "encoding", "id", "extra"])
+def test_a_malformed_csv_is_refused_naming_the_file_and_imports_nothing(tmp_path, damage):
+    from warehouse import review_file
+
+    a, b = tmp_path / "a" / "w.duckdb", tmp_path / "b" / "w.duckdb"
+    sha, other = _two_reports(a)
+    _decide(a, sha, 9)
+    _decide(a, other, 4)
+    head, good, last = review_file.export_csv(a).decode("utf-8-sig").split("\r\n")[:3]
+    cells = last.split(",")  # no cell of these two decisions holds a comma or a quote
+    bad_row = {"header": last, "columns": last + ",多一列", "value": ",".join([*cells[:7], "九", *cells[8:]]),
+               "quote": last + ',"未闭合', "kind": ",".join([*cells[:3], "verdict", *cells[4:]]),
+               "encoding": last, "id": ",".join(["../../etc", *cells[1:]]),
+               "extra": ",".join([*cells[:12], "[1]"])}[damage]
+    if damage == "header":
+        head = head.replace("审查员", "审核人")
+    body = "\r\n".join([head, good, bad_row]) + "\r\n"
+    bad = tmp_path / "坏的决定.csv"
+    bad.write_bytes(body.encode("gbk") if damage == "encoding" else body.encode("utf-8-sig"))
+    _two_reports(b)
+    r = run_cli("warehouse", "review", "import", "--db", str(b), str(bad))
+    assert r.returncode != 0 and "坏的决定.csv" in r.stderr, r.stdout + r.stderr
+    assert review.load(b) == []  # the good row before the bad one was not imported either
 
 
 def test_the_pages_sums_follow_a_decision_before_and_after_the_publish(db):
