@@ -36,6 +36,8 @@ class Location:
     ocr: OcrReading | None = None  # set when the text was read by OCR from a page image (bbox: its box)
 
     def describe(self) -> str:
+        if self.member is None and self.page is None and self.path is None:  # text: a line or nothing
+            return "" if self.line is None else f"第{self.line}行"
         parts = []
         if self.member:
             parts.append(self.member)

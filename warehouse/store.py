@@ -8,6 +8,7 @@ directory, and is idempotent by content hash: the same bytes again change nothin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -291,14 +292,24 @@ def report_key(report: ParsedReport) -> str | None:
 
 
 class _BatchRows:
-    """The rows of every table for a batch of reports, inserted with one statement per table."""
+    """The rows of every table for a batch of reports, built column-wise and inserted with one
+    statement per table.
+
+    ``add`` only collects each report's objects (its cell values in long-form key order, its
+    findings); ``insert`` turns them into Arrow columns once per batch, one list comprehension per
+    column — no per-cell row objects."""
 
     def __init__(self) -> None:
         self.reports: list[list] = []
-        self.cells: dict[str, list] = {f.name: [] for f in _CELLS_SCHEMA}
-        self.wide: list[list] = []
+        self.cell_ids: list[int] = []  # report_id of each long-form cell row
+        self.cell_keys: list[str] = []
+        self.cell_values: list = []  # CellValue, or None where the parser never met the key (missing)
+        self.wide_index: list[int] = []  # each cell row's column in report_values (-1: none)
+        self.wide_rows: list[int] = []  # first cell row of each report, in report order
+        self.wide_ids: list[int] = []
         self.sections: dict[str, list] = {f.name: [] for f in _SECTIONS_SCHEMA}
-        self.findings: list[dict] = []
+        self.finding_ids: list[int] = []
+        self.findings: list = []
 
     def add(self, report: ParsedReport, report_id: int, ingest_seq: int, sha: str, is_demo: bool) -> None:
         fmt = report.fmt
@@ -306,8 +317,8 @@ class _BatchRows:
         n_errors = sum(1 for f in findings if f.kind == SOURCE and f.severity == ERROR)
         n_warnings = sum(1 for f in findings if f.kind == SOURCE and f.severity != ERROR)
         n_parse = sum(1 for f in findings if f.kind == PARSE)
-        has_tables = bool(cell_keys(fmt))
-        consistency_ok = (n_errors == 0) if has_tables else None
+        fmt_keys, known, fmt_wide = _format_keys(fmt)
+        consistency_ok = (n_errors == 0) if fmt_keys else None
         meta = {f: getattr(report, f).to_dict() for f in META_FIELDS}
         self.reports.append([
             report_id, sha, ingest_seq,
@@ -318,40 +329,25 @@ class _BatchRows:
             is_demo, report.parser_version, report.doc_status, n_errors, n_warnings, n_parse, consistency_ok,
             _json(meta), _json(report.narrative or {}), _json(report.legacy_figures or {}),
         ])
-        # Cells, long form: every canonical key of the format (keys the parser never met are MISSING).
-        fmt_keys = cell_keys(fmt)
-        known = set(fmt_keys)
-        rows = self.cells
-        for k in list(fmt_keys) + [k for k in report.cells if k not in known]:
-            c = report.cells.get(k)
-            rows["report_id"].append(report_id)
-            rows["key"].append(k)
-            rows["value"].append(None if c is None or c.value is None else float(c.value))
-            rows["status"].append("missing" if c is None else str(c.status))
-            rows["raw"].append(None if c is None else c.raw)
-            rows["unit"].append(None if c is None else c.unit)
-            rows["note"].append(None if c is None else (c.note or None))
-            rows["location"].append(c.loc.describe() if c is not None and c.loc else None)
-        # Wide form: one column per canonical key (NULL unless a number was printed).
-        values: list[float | None] = [None] * len(WIDE_KEYS)
-        for k, c in report.cells.items():
-            i = _WIDE_INDEX.get(k)
-            if i is not None and c.value is not None:
-                values[i] = float(c.value)
-        self.wide.append([report_id, *values])
+        # Cells, long form: every canonical key of the format (keys the parser never met are MISSING),
+        # then the report's other keys in its own order.
+        cells = report.cells
+        extra = cells.keys() - known
+        keys = fmt_keys + tuple(k for k in cells if k in extra) if extra else fmt_keys
+        self.wide_rows.append(len(self.cell_keys))
+        self.wide_ids.append(report_id)
+        self.cell_ids.extend([report_id] * len(keys))
+        self.cell_keys.extend(keys)
+        self.cell_values.extend(map(cells.get, keys))
+        self.wide_index.extend(fmt_wide)
+        if extra:
+            self.wide_index.extend(_WIDE_INDEX.get(k, -1) for k in keys[len(fmt_keys):])
         for section, text in (report.sections or {}).items():
             self.sections["report_id"].append(report_id)
             self.sections["section"].append(section)
             self.sections["text"].append(text)
-        self.findings.extend(
-            {
-                "report_id": report_id, "rule": f.rule, "severity": f.severity, "kind": f.kind, "scope": "report",
-                "keys": list(f.keys), "expected": _json(f.expected), "found": _json(f.found), "message": f.message,
-                "where": f.where, "related_report_id": None,
-                "candidates": _json(f.candidates) if f.candidates else None,
-            }
-            for f in findings
-        )
+        self.finding_ids.extend([report_id] * len(findings))
+        self.findings.extend(findings)
 
     def insert(self, con: duckdb.DuckDBPyConnection) -> None:
         if self.reports:
@@ -359,16 +355,56 @@ class _BatchRows:
             _insert_arrow(con, "reports", pa.table([pa.array(c, t) for c, t in zip(cols, _REPORTS_SCHEMA.types,
                                                                                     strict=True)],
                                                    schema=_REPORTS_SCHEMA))
-        if self.cells["report_id"]:
-            _insert_arrow(con, "cells", pa.table(self.cells, schema=_CELLS_SCHEMA))
-        if self.wide:
-            cols = list(zip(*self.wide, strict=True))
+        cs = self.cell_values
+        values = [None if c is None or c.value is None else float(c.value) for c in cs]
+        if cs:
+            _insert_arrow(con, "cells", pa.table({
+                "report_id": self.cell_ids,
+                "key": self.cell_keys,
+                "value": values,
+                "status": ["missing" if c is None else str(c.status) for c in cs],
+                "raw": [None if c is None else c.raw for c in cs],
+                "unit": [None if c is None else c.unit for c in cs],
+                "note": [None if c is None else (c.note or None) for c in cs],
+                "location": [c.loc.describe() if c is not None and c.loc else None for c in cs],
+            }, schema=_CELLS_SCHEMA))
+        if self.wide_ids:
+            # Wide form: one column per canonical key, NULL unless a number was printed — the long
+            # form's numbers moved to their columns.
+            grid = [[None] * len(self.wide_ids) for _ in WIDE_KEYS]
+            ends = [*self.wide_rows[1:], len(cs)]
+            for row, (start, end) in enumerate(zip(self.wide_rows, ends, strict=True)):
+                for col, v in zip(self.wide_index[start:end], values[start:end], strict=True):
+                    if v is not None and col >= 0:
+                        grid[col][row] = v
             _insert_arrow_sql(con, f"INSERT INTO report_values (report_id, {', '.join(WIDE_COLUMNS)}) SELECT * FROM {{t}}",
-                              pa.table([pa.array(cols[0], pa.int64())] + [pa.array(c, pa.float64()) for c in cols[1:]],
+                              pa.table([pa.array(self.wide_ids, pa.int64())] + [pa.array(c, pa.float64()) for c in grid],
                                        names=["report_id", *WIDE_COLUMNS]))
         if self.sections["report_id"]:
             _insert_arrow(con, "report_sections", pa.table(self.sections, schema=_SECTIONS_SCHEMA))
-        _insert_findings(con, self.findings)
+        fs = self.findings
+        if fs:
+            _insert_arrow(con, "findings", pa.table({
+                "report_id": self.finding_ids,
+                "rule": [f.rule for f in fs],
+                "severity": [f.severity for f in fs],
+                "kind": [f.kind for f in fs],
+                "scope": ["report"] * len(fs),
+                "keys": [list(f.keys) for f in fs],
+                "expected": [_json(f.expected) for f in fs],
+                "found": [_json(f.found) for f in fs],
+                "message": [f.message for f in fs],
+                "where": [f.where for f in fs],
+                "related_report_id": [None] * len(fs),
+                "candidates": [_json(f.candidates) if f.candidates else None for f in fs],
+            }, schema=FINDINGS_SCHEMA))
+
+
+@functools.cache
+def _format_keys(fmt: str | None) -> tuple[tuple[str, ...], frozenset[str], tuple[int, ...]]:
+    """A format's canonical cell keys in table order, as a set, and each key's column in report_values."""
+    keys = cell_keys(fmt) if fmt else ()
+    return keys, frozenset(keys), tuple(_WIDE_INDEX.get(k, -1) for k in keys)
 
 
 _WIDE_INDEX = {k: i for i, k in enumerate(WIDE_KEYS)}
