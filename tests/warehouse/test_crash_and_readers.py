@@ -115,7 +115,9 @@ def test_sigkill_then_rerun_equals_uninterrupted(tmp_path: Path, seed_report: Pa
             con = open_reader(db)
             n_partial = _whole_reports_only(con)
             con.close()
-        assert n_partial < N_FILES
+        # the process was still running when killed (asserted above); how much of the batch was in by then
+        # depends on the load — at the second kill the rest may all be stored, the run's publish still to come
+        assert n_partial <= N_FILES
 
     again = subprocess.run(_ingest_cmd(src, manifest, db), cwd=ROOT, env=env, capture_output=True, text=True,
                            timeout=300)
