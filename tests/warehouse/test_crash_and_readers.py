@@ -87,6 +87,9 @@ def test_sigkill_then_rerun_equals_uninterrupted(tmp_path: Path, seed_report: Pa
         deadline = time.monotonic() + 300  # a hang guard only
         while not reached() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
+        if attempt > 0 and not reached() and proc.poll() == 0:
+            # the first kill fell after the last report was stored: this run had nothing new to publish
+            break
         assert reached(), "the kill point was never reached"
         assert proc.poll() is None, "ingest finished before it could be killed; make the batch bigger"
         # Only the ingest process is killed, as the OOM killer or `kill -9 <pid>` would; its parse
