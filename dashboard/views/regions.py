@@ -39,28 +39,35 @@ def _deepest(f) -> str | None:
     return None
 
 
-def shown_table(table: pd.DataFrame, level_name: str, rate: bool, unit: str) -> pd.DataFrame:
-    """The 地区 table with Chinese headers: both years' values and report counts, the change in
-    件 or 百分点, the change in % (counts only), ranks; '—' where a value is undefined."""
-    if table.empty:
-        return pd.DataFrame()
+def _region_frame(table: pd.DataFrame, level_name: str, rate: bool, unit: str, value, change) -> pd.DataFrame:
+    """The 地区 table's columns before 同比 (shared by the shown and the sortable form): ``value``
+    renders a year's values, ``change`` the change column."""
     y1, y0 = int(table["year"].iloc[0]), int(table["year_before"].iloc[0])
-    def value(s: pd.Series) -> pd.Series:
-        if rate:
-            return s.map(rate_text)
-        whole = s.dropna()
-        return s.astype("Int64") if bool((whole == whole.round()).all()) else s
-
     change_unit = "百分点" if rate else unit
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "排名": table["rank"],
         level_name: table["region"],
         f"{y1}年": value(table["value"]),
         f"{y1}年报告数": table["reports"],
         f"{y0}年": value(table["value_before"]),
         f"{y0}年报告数": table["reports_before"],
-        f"变化（{change_unit}）": table["change"].round(1) if rate else value(table["change"]),
+        f"变化（{change_unit}）": change(table["change"]),
     })
+
+
+def shown_table(table: pd.DataFrame, level_name: str, rate: bool, unit: str) -> pd.DataFrame:
+    """The 地区 table with Chinese headers: both years' values and report counts, the change in
+    件 or 百分点, the change in % (counts only), ranks; '—' where a value is undefined."""
+    if table.empty:
+        return pd.DataFrame()
+
+    def value(s: pd.Series) -> pd.Series:
+        if rate:
+            return s.map(rate_text)
+        whole = s.dropna()
+        return s.astype("Int64") if bool((whole == whole.round()).all()) else s
+
+    out = _region_frame(table, level_name, rate, unit, value, lambda s: s.round(1) if rate else value(s))
     if not rate:
         out["同比"] = table["change_pct"].map(rate_text)
     out["排名变化"] = table["rank_change"]
@@ -82,16 +89,8 @@ def sortable_table(table: pd.DataFrame, level_name: str, rate: bool, unit: str) 
         whole = s.dropna()
         return s.astype("Int64") if bool((whole == whole.round()).all()) else s.astype(float)
 
-    change_unit = "百分点" if rate else unit
-    out = pd.DataFrame({
-        "排名": table["rank"],
-        level_name: table["region"],
-        f"{y1}年": value(table["value"]),
-        f"{y1}年报告数": table["reports"],
-        f"{y0}年": value(table["value_before"]),
-        f"{y0}年报告数": table["reports_before"],
-        f"变化（{change_unit}）": table["change"].astype(float).round(1) if rate else value(table["change"]),
-    })
+    out = _region_frame(table, level_name, rate, unit, value,
+                        lambda s: s.astype(float).round(1) if rate else value(s))
     percent = st.column_config.NumberColumn(format="%.1f%%")
     config = {f"{y1}年": percent, f"{y0}年": percent} if rate else {}
     if not rate:
