@@ -419,12 +419,9 @@ def test_a_decided_cell_that_makes_a_failing_equation_hold_clears_it_and_one_tha
     assert _in_force(db, a.sha256) == (1, 1, 1, [""])
 
 
-def test_an_uncertain_reading_settled_by_decisions_leaves_the_queue_count(db):
-    """识别存疑: a P1 finding over two cells counts in the queue until each of its cells has a
-    decided value (one is not enough); undoing one brings it back. The finding as read stays."""
+def _store_uncertain_report(db):
+    """One published report whose two table 三 cells are a P1 reading with two candidate splits."""
     from loaders.model import Finding
-    from warehouse import queries
-    from warehouse.filters import Filters
 
     r, data = make_report("p.txt", {KEY: None, NATURAL: None}, agency="丙单位")
     r.findings.append(Finding("P1", "warning", "parse", "数字粘连，无法确定拆分", keys=(KEY, NATURAL),
@@ -432,6 +429,16 @@ def test_an_uncertain_reading_settled_by_decisions_leaves_the_queue_count(db):
     with open_writer(db) as w:
         write_report(w.con, r, data, files_dir=w.layout.files)
         w.publish()
+    return r
+
+
+def test_an_uncertain_reading_settled_by_decisions_leaves_the_queue_count(db):
+    """识别存疑: a P1 finding over two cells counts in the queue until each of its cells has a
+    decided value (one is not enough); undoing one brings it back. The finding as read stays."""
+    from warehouse import queries
+    from warehouse.filters import Filters
+
+    r = _store_uncertain_report(db)
 
     def counts():
         q = queries.review_queue(review.open_reviewed_reader(db).cursor(), Filters()).iloc[0]
@@ -486,16 +493,10 @@ def test_the_batch_list_of_a_round_lists_what_the_notice_sends(db):
 
 
 def test_data_quality_marks_an_uncertain_reading_settled_once_each_cell_is_decided(db):
-    from loaders.model import Finding
     from warehouse import queries
     from warehouse.filters import Filters
 
-    r, data = make_report("p.txt", {KEY: None, NATURAL: None}, agency="丙单位")
-    r.findings.append(Finding("P1", "warning", "parse", "数字粘连，无法确定拆分", keys=(KEY, NATURAL),
-                              where="表三", candidates=[[1, 23], [12, 3]]))
-    with open_writer(db) as w:
-        write_report(w.con, r, data, files_dir=w.layout.files)
-        w.publish()
+    r = _store_uncertain_report(db)
 
     def settled():
         return queries.parse_uncertain(review.open_reviewed_reader(db).cursor(), Filters())["settled"].tolist()
