@@ -87,13 +87,17 @@ def _outdated(path: str, data_version: str) -> bool:
 @st.cache_data(max_entries=1024, show_spinner=False)
 def _cached(name: str, path: str, data_version: str, filters_key: tuple, _filters: Filters,
             args: tuple) -> pd.DataFrame:
-    con = _reader(path, data_version)
+    return _run(_reader(path, data_version), name, _filters, args)
+
+
+def _run(con, name: str, filters: Filters, args: tuple) -> pd.DataFrame:
+    """The question ``name`` on its own cursor of ``con`` (an empty result when there is no warehouse)."""
     fn = queries.QUESTIONS[name]  # a registry of question functions, never an arbitrary name
     if con is None:
         return queries.empty_result(name)
     cur = con.cursor()
     try:
-        return fn(cur, _filters, *args)
+        return fn(cur, filters, *args)
     finally:
         cur.close()
 
@@ -108,18 +112,8 @@ def later(name: str, filters: Filters, *args) -> Callable[[], pd.DataFrame]:
     builder (run on click, off the script thread: it makes no Streamlit call), for a table whose page
     shows only its head. It reads the snapshot of now (its connection is looked up here)."""
     con = _reader(db_path(), version())
-    fn = queries.QUESTIONS[name]  # a registry of question functions, never an arbitrary name
-
-    def run() -> pd.DataFrame:
-        if con is None:
-            return queries.empty_result(name)
-        cur = con.cursor()
-        try:
-            return fn(cur, filters, *args)
-        finally:
-            cur.close()
-
-    return run
+    queries.QUESTIONS[name]  # an unknown name fails here, on the page, not later in the download
+    return lambda: _run(con, name, filters, tuple(args))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
